@@ -1,0 +1,441 @@
+"""The issue importer: turns the plain text of a newsletter issue into its content files.
+
+The text is what an editor pastes from the email tool::
+
+    <issue title>
+    Et aussi: <subtitle>
+    <introduction paragraph>
+    <section title>
+    <lede paragraph>
+    <subheading> – <paragraph>          (zero or more)
+    <paragraph>                         (paragraphs without subheading are kept too)
+    Pour aller plus loin:               (optional)
+    – <title of an article>             (one or more)
+    <next section title> ...
+    Crédit photos: <credits>            (optional, last line)
+
+One Markdown article is written per section, and the issue itself (title,
+subtitle, introduction, credits, date, order of the sections) is written once,
+to ``issue.md``, beside a copy of the text that was read (``issue.txt``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pelican.utils import slugify
+
+ISSUE_FILE = "issue.md"
+SOURCE_FILE = "issue.txt"
+MANIFEST_FILE = ".import-manifest.json"
+ISSUES_DIR = "issues"
+
+MAX_SUBHEADING_WORDS = 10
+MAX_TITLE_CHARS = 200
+MAX_TITLE_WORDS = 30
+
+_SUBTITLE = re.compile(r"^Et aussi\s*:\s*(?P<text>\S.*)$", re.IGNORECASE)
+_FURTHER_READING = re.compile(r"^Pour aller plus loin\s*:?$", re.IGNORECASE)
+_ITEM = re.compile(r"^[–—•-]\s*(?P<text>\S.*)$")
+_CREDITS = re.compile(r"^Crédits? photos?\s*:\s*(?P<text>\S.*)$", re.IGNORECASE)
+# "Fronde des investisseurs – Le retour…": a short capitalised subheading, an en
+# or em dash between spaces, then the paragraph.
+# The subheading is not a clause of a sentence: no comma, colon or full stop in it.
+_SUBHEADING = re.compile(r"^(?P<head>[^\W\d_][^–—,;:.]*?[^\s–—,;:.])\s+[–—]\s+(?P<text>\S.*)$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SLUG_SUBSTITUTIONS = [
+    (r"[’'`]", "-"),  # "d’IA" -> "d-ia", as a reader would split the words
+    (r"[^\w\s-]", ""),
+    (r"(?u)\A\s*", ""),
+    (r"(?u)\s*\Z", ""),
+    (r"[-\s]+", "-"),
+]
+
+
+class IssueImportError(Exception):
+    """A refusal of the importer: one line naming the file, and the line where there is one."""
+
+    def __init__(self, path: str | os.PathLike, message: str, line: int | None = None):
+        self.path = str(path)
+        self.line = line
+        self.message = message
+        where = f"{self.path}:{line}" if line else self.path
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    subheading: str | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    lede: str
+    line: int
+    paragraphs: tuple[Paragraph, ...] = ()
+    further_reading: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Issue:
+    title: str
+    introduction: str
+    sections: tuple[Section, ...]
+    subtitle: str | None = None
+    credits: str | None = None
+
+
+@dataclass
+class ImportReport:
+    directory: Path
+    written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    overwritten: list[Path] = field(default_factory=list)
+
+
+# --- reading the text -------------------------------------------------------
+
+
+def decode_issue_text(raw: bytes, path: str | os.PathLike = "<issue>") -> str:
+    """Decode the pasted text: UTF-8 (with or without BOM) or UTF-16 with its BOM."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = raw.decode("utf-16")
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            line = raw[: error.start].count(b"\n") + 1
+            raise IssueImportError(
+                path,
+                f"not UTF-8 (byte 0x{raw[error.start]:02x}); save the issue as UTF-8 and import it again",
+                line,
+            ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _is_special(line: str) -> bool:
+    return bool(_FURTHER_READING.match(line) or _ITEM.match(line) or _CREDITS.match(line))
+
+
+def split_subheading(line: str) -> Paragraph | None:
+    """'Fronde des investisseurs – Le retour…' -> Paragraph(text, subheading), else None."""
+    match = _SUBHEADING.match(line)
+    if not match or len(match["head"].split()) > MAX_SUBHEADING_WORDS:
+        return None
+    return Paragraph(text=match["text"], subheading=match["head"])
+
+
+def looks_like_title(line: str) -> bool:
+    """A section title: a short line that does not read as a sentence or a list item."""
+    return (
+        len(line) <= MAX_TITLE_CHARS
+        and len(line.split()) <= MAX_TITLE_WORDS
+        and not line.endswith((".", ":", ";", ","))
+        and not _is_special(line)
+        and split_subheading(line) is None
+    )
+
+
+def parse_issue(text: str, path: str | os.PathLike = "<issue>") -> Issue:
+    """Split the text of an issue into its title, subtitle, introduction, sections and credits."""
+    lines = [(number, line.strip()) for number, line in enumerate(text.split("\n"), 1)]
+    lines = [(number, line) for number, line in lines if line]
+    if not lines:
+        raise IssueImportError(path, "the issue is empty; paste the text of the newsletter into it")
+
+    position = 0
+
+    def take() -> tuple[int, str]:
+        nonlocal position
+        position += 1
+        return lines[position - 1]
+
+    def peek(offset: int = 0) -> str | None:
+        index = position + offset
+        return lines[index][1] if index < len(lines) else None
+
+    _, title = take()
+    subtitle = None
+    if peek() is not None and (match := _SUBTITLE.match(peek())):
+        subtitle = match["text"]
+        take()
+    if peek() is None or _is_special(peek()):
+        raise IssueImportError(path, _no_section_message(), lines[position - 1][0])
+    _, introduction = take()
+
+    sections: list[Section] = []
+    credits = None
+    titles: dict[str, int] = {}
+    while peek() is not None:
+        number, line = take()
+        if match := _CREDITS.match(line):
+            if peek() is not None:
+                raise IssueImportError(
+                    path, "the 'Crédit photos' line must be the last line of the issue", number
+                )
+            credits = match["text"]
+            break
+        if not looks_like_title(line):
+            raise IssueImportError(
+                path, f"expected a section title, found {_quote(line)}", number
+            )
+        if peek() is None or _is_special(peek()):
+            raise IssueImportError(
+                path, f"the section {_quote(line)} has no text: a lede paragraph must follow its title", number
+            )
+        key = _title_key(line)
+        if key in titles:
+            raise IssueImportError(
+                path,
+                f"two sections have the title {_quote(line)} (first at line {titles[key]}); rename one",
+                number,
+            )
+        titles[key] = number
+        sections.append(_parse_section(line, number, take()[1], take, peek, path))
+
+    if not sections:
+        raise IssueImportError(path, _no_section_message())
+    return Issue(
+        title=title,
+        subtitle=subtitle,
+        introduction=introduction,
+        sections=tuple(sections),
+        credits=credits,
+    )
+
+
+def _parse_section(title, number, lede, take, peek, path) -> Section:
+    paragraphs: list[Paragraph] = []
+    further_reading: list[str] = []
+    while (line := peek()) is not None:
+        if _CREDITS.match(line):
+            break
+        if _FURTHER_READING.match(line):
+            marker_line, _ = take()
+            while peek() is not None and (item := _ITEM.match(peek())):
+                further_reading.append(item["text"])
+                take()
+            if not further_reading:
+                raise IssueImportError(
+                    path, "'Pour aller plus loin' is followed by no '– <title>' item", marker_line
+                )
+            break
+        if _ITEM.match(line):
+            item_line, _ = take()
+            raise IssueImportError(
+                path, f"a list item outside 'Pour aller plus loin': {_quote(line)}", item_line
+            )
+        if (paragraph := split_subheading(line)) is not None:
+            paragraphs.append(paragraph)
+        elif looks_like_title(line) and peek(1) is not None and not _is_special(peek(1)):
+            break  # the next section starts
+        else:
+            paragraphs.append(Paragraph(text=line))
+        take()
+    return Section(
+        title=title,
+        lede=lede,
+        line=number,
+        paragraphs=tuple(paragraphs),
+        further_reading=tuple(further_reading),
+    )
+
+
+def _no_section_message() -> str:
+    return (
+        "no section found: expected the issue title, 'Et aussi: <subtitle>', an introduction, "
+        "then at least one section (a title line followed by its lede)"
+    )
+
+
+def _quote(line: str, limit: int = 60) -> str:
+    return repr(line if len(line) <= limit else line[: limit - 1] + "…")
+
+
+def _title_key(title: str) -> str:
+    return " ".join(title.casefold().split())
+
+
+# --- writing the content files ---------------------------------------------
+
+
+def section_slug(title: str) -> str:
+    # Pelican's slugify reads its input as HTML; a title is plain text ("les <balises>").
+    return slugify(re.sub(r"[<>&]", " ", title), regex_subs=_SLUG_SUBSTITUTIONS)
+
+
+def escape_markdown(text: str) -> str:
+    """Escape what Markdown would read as markup, so the rendered text is the pasted text."""
+    text = text.replace("\\", "\\\\")
+    text = re.sub(r"([`*_\[\]{}])", r"\\\1", text)
+    text = re.sub(r"&(?=#?\w+;)", "&amp;", text)
+    text = text.replace("<", "&lt;")
+    # Block markers at the start of a paragraph: headings, quotes, lists.
+    text = re.sub(r"^([#>+-])", r"\\\1", text)
+    text = re.sub(r"^(\d+)([.)])(\s)", r"\1\\\2\3", text)
+    return text
+
+
+def _metadata(fields: list[tuple[str, str | list[str]]]) -> str:
+    lines = []
+    for key, value in fields:
+        if isinstance(value, list):
+            if not value:
+                continue
+            lines.append(f"{key}: {value[0]}")
+            lines.extend(f"    {item}" for item in value[1:])
+        else:
+            lines.append(f"{key}: {value}")
+    return "\n".join(lines) + "\n"
+
+
+def article_markdown(section: Section, date: dt.date, position: int, slug: str) -> str:
+    """The Markdown article of one section: metadata header, lede, subheadings as headings."""
+    header = _metadata(
+        [
+            ("Title", section.title),
+            ("Date", date.isoformat()),
+            ("Slug", slug),
+            ("Lang", "fr"),
+            ("Issue", date.isoformat()),
+            ("Position", str(position)),
+            ("Summary", escape_markdown(section.lede)),
+            ("Further_reading", list(section.further_reading)),
+        ]
+    )
+    blocks = [escape_markdown(section.lede)]
+    for paragraph in section.paragraphs:
+        if paragraph.subheading:
+            blocks.append("## " + escape_markdown(paragraph.subheading))
+        blocks.append(escape_markdown(paragraph.text))
+    return header + "\n" + "\n\n".join(blocks) + "\n"
+
+
+def issue_markdown(issue: Issue, date: dt.date, slugs: list[str]) -> str:
+    """The issue file: its own texts once, and the order of its sections (by slug)."""
+    header = _metadata(
+        [
+            ("Title", issue.title),
+            ("Date", date.isoformat()),
+            ("Lang", "fr"),
+            *([("Subtitle", issue.subtitle)] if issue.subtitle else []),
+            *([("Credits", issue.credits)] if issue.credits else []),
+            ("Sections", slugs),
+        ]
+    )
+    return header + "\n" + escape_markdown(issue.introduction) + "\n"
+
+
+def issue_files(issue: Issue, date: dt.date, source_text: str) -> dict[str, str]:
+    """Every file of an imported issue, by name inside the issue's folder."""
+    files: dict[str, str] = {}
+    slugs: list[str] = []
+    for position, section in enumerate(issue.sections, 1):
+        slug = section_slug(section.title)
+        slugs.append(slug)
+        files[f"{position:02d}-{slug}.md"] = article_markdown(section, date, position, slug)
+    files[ISSUE_FILE] = issue_markdown(issue, date, slugs)
+    files[SOURCE_FILE] = source_text if source_text.endswith("\n") else source_text + "\n"
+    return files
+
+
+def parse_date(value: str | None) -> dt.date:
+    if not value:
+        raise ValueError("--date is required, as YYYY-MM-DD (the day the issue was sent)")
+    if not _DATE.match(value):
+        raise ValueError(f"--date {value!r} is not in the form YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"--date {value!r} is not a real date") from None
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def import_issue(
+    source: str | os.PathLike, date: str | None, content_dir: str | os.PathLike, force: bool = False
+) -> ImportReport:
+    """Import the issue at ``source`` into ``content_dir/issues/<date>/``.
+
+    Nothing is written unless every file can be: a file whose content differs from
+    what the importer last wrote there (an editor changed it) is only replaced
+    with ``force``. Importing the same text twice changes nothing.
+    """
+    source = Path(source)
+    try:
+        day = parse_date(date)
+    except ValueError as error:
+        raise IssueImportError(source, str(error)) from None
+    try:
+        raw = source.read_bytes()
+    except OSError as error:
+        raise IssueImportError(source, f"cannot read the issue: {error.strerror}") from None
+    text = decode_issue_text(raw, source)
+    issue = parse_issue(text, source)
+    files = issue_files(issue, day, text)
+
+    directory = Path(content_dir) / ISSUES_DIR / day.isoformat()
+    manifest_path = directory / MANIFEST_FILE
+    manifest = json.loads(manifest_path.read_text("utf-8")) if manifest_path.exists() else {}
+    report = ImportReport(directory=directory)
+    edited: list[Path] = []
+    plan: list[tuple[Path, str]] = []
+    for name, text_out in files.items():
+        path = directory / name
+        if not path.exists():
+            plan.append((path, text_out))
+            report.written.append(path)
+            continue
+        current = path.read_text("utf-8")
+        if current == text_out:
+            report.unchanged.append(path)
+            continue
+        if manifest.get(name) != _digest(current):
+            edited.append(path)
+            report.overwritten.append(path)
+        else:
+            report.written.append(path)
+        plan.append((path, text_out))
+    if edited and not force:
+        names = ", ".join(path.name for path in edited)
+        raise IssueImportError(
+            directory,
+            f"{len(edited)} file(s) changed since the last import would be replaced ({names}); "
+            "nothing was written. Re-run with --force to replace them",
+        )
+    if plan:
+        directory.mkdir(parents=True, exist_ok=True)
+        for path, text_out in plan:
+            _write_atomically(path, text_out)
+        new_manifest = {name: _digest(text_out) for name, text_out in files.items()}
+        _write_atomically(manifest_path, json.dumps(new_manifest, indent=2, sort_keys=True) + "\n")
+    return report

@@ -1,0 +1,81 @@
+"""Development settings of the Cafétech site (``invoke build``); publishconf.py overrides them for production."""
+
+import os
+
+AUTHOR = "La rédaction de Cafétech"
+SITENAME = "Cafétech"
+SITESUBTITLE = "L’actualité tech décryptée, chaque semaine"
+# Pages link root-relative (/2023/11/slug/); feeds need absolute ids, so they use FEED_DOMAIN.
+SITEURL = ""
+FEED_DOMAIN = os.environ.get("SITEURL", "http://localhost:8000").rstrip("/")
+
+PATH = "content"
+THEME = "theme"
+TIMEZONE = "Europe/Paris"
+DEFAULT_LANG = "fr"
+DEFAULT_DATE_FORMAT = "%Y-%m-%d"
+
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = [
+    "issues",
+    "tag_registry",
+    "further_reading",
+    "feeds",
+    "babel_dates",
+]
+
+ARTICLE_PATHS = ["issues"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["extra"]
+# issue.md is read by the issues plugin, issue.txt is the raw text the importer read.
+IGNORE_FILES = [".#*", "issue.md", "*.txt", ".*"]
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.toc": {},  # ids on subheadings: /2023/11/slug/#fronde-des-investisseurs
+        "markdown.extensions.meta": {},
+    },
+    "output_format": "html5",
+}
+TYPOGRIFY = False
+
+# Clean URLs.
+ARTICLE_URL = "{date:%Y}/{date:%m}/{slug}/"
+ARTICLE_SAVE_AS = "{date:%Y}/{date:%m}/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+TAG_URL = "tag/{slug}/"
+TAG_SAVE_AS = "tag/{slug}/index.html"
+TAGS_URL = "tag/"
+TAGS_SAVE_AS = "tag/index.html"
+DIRECT_TEMPLATES = ["tags"]
+TEMPLATE_PAGES = {"404.html": "404.html"}
+# Sections have no category, author or period pages.
+USE_FOLDER_AS_CATEGORY = False
+DEFAULT_CATEGORY = "Cafétech"
+CATEGORY_SAVE_AS = CATEGORIES_SAVE_AS = ""
+AUTHOR_SAVE_AS = AUTHORS_SAVE_AS = ""
+ARCHIVES_SAVE_AS = ""
+YEAR_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_SAVE_AS = DAY_ARCHIVE_SAVE_AS = ""
+DEFAULT_PAGINATION = False
+
+# Feeds: full content, one per tag.
+FEED_ALL_ATOM = "feeds/atom.xml"
+FEED_ALL_RSS = "feeds/rss.xml"
+TAG_FEED_ATOM = "feeds/tag/{slug}.atom.xml"
+TAG_FEED_ATOM_URL = "feeds/tag/{slug}.atom.xml"
+FEED_ATOM = FEED_RSS = None
+CATEGORY_FEED_ATOM = CATEGORY_FEED_RSS = None
+AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
+TRANSLATION_FEED_ATOM = TRANSLATION_FEED_RSS = None
+RSS_FEED_SUMMARY_ONLY = False
+FEED_MAX_ITEMS = 50
+
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+DELETE_OUTPUT_DIRECTORY = True
+OUTPUT_RETENTION = [".git"]
+RELATIVE_URLS = False

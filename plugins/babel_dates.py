@@ -1,0 +1,36 @@
+"""Dates in the reader's language through Babel (the machines have no system locales).
+
+Adds the Jinja filters ``localdate`` ("20 novembre 2023") and ``isodate``
+("2023-11-20T00:00:00+01:00") to the theme.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from babel.dates import format_date
+from pelican import signals
+
+__all__ = ["localdate", "isodate"]
+
+DEFAULTS = {"BABEL_DATE_FORMAT": "long"}
+
+
+def localdate(value: dt.date, lang: str = "fr", fmt: str = DEFAULTS["BABEL_DATE_FORMAT"]) -> str:
+    """The date as its language writes it: localdate(d, 'fr') -> '20 novembre 2023'."""
+    return format_date(value, format=fmt, locale=lang)
+
+
+def isodate(value: dt.date) -> str:
+    """The date for machines (datetime attributes, feeds): ISO 8601."""
+    return value.isoformat()
+
+
+def add_filters(pelican):
+    filters = dict(pelican.settings.get("JINJA_FILTERS", {}))
+    filters.update({"localdate": localdate, "isodate": isodate})
+    pelican.settings["JINJA_FILTERS"] = filters
+
+
+def register():
+    signals.initialized.connect(add_filters)

@@ -1,0 +1,76 @@
+"""Feeds that readers' apps accept: absolute permalinks as ids and guids, an author, the language.
+
+Pelican's writer gives each entry a ``tag:`` id (and the same string as an RSS
+guid that claims to be a permalink), an empty author when AUTHOR is unset, and
+no language. This plugin hands Pelican a writer that fixes those three things;
+pages are written exactly as before.
+"""
+
+from __future__ import annotations
+
+from feedgenerator import Rss201rev2Feed
+from markupsafe import Markup
+from pelican import signals
+from pelican.utils import set_date_tzinfo
+from pelican.writers import Writer
+
+DEFAULTS = {"FEED_AUTHOR": None}  # None: the site's name
+
+
+def feed_base_url(settings: dict) -> str:
+    """Where the feeds say the site lives: FEED_DOMAIN, else SITEURL (ids must be absolute)."""
+    return (settings.get("FEED_DOMAIN") or settings.get("SITEURL") or "").rstrip("/")
+
+
+def entry_author(item, settings: dict) -> str:
+    author = getattr(item, "author", None)
+    name = str(author).strip() if author else ""
+    return name or settings.get("FEED_AUTHOR") or settings.get("SITENAME", "")
+
+
+def plain_title(item) -> str:
+    """The entry title without markup (typography may have added some to the page title)."""
+    return getattr(item, "title_text", None) or Markup(item.title).striptags()
+
+
+class FeedWriter(Writer):
+    """Pelican's writer, with feed entries as feed readers expect them."""
+
+    def write_feed(self, elements, context, path=None, url=None, feed_type="atom", override_output=False, feed_title=None):
+        base = feed_base_url(self.settings)
+        langs = {getattr(element, "lang", None) for element in elements}
+        self._feed_language = langs.pop() if len(langs) == 1 else self.settings.get("DEFAULT_LANG")
+        context = {**context, "SITEURL": base, "FEED_DOMAIN": base}
+        return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
+
+    def _create_new_feed(self, feed_type, feed_title, context):
+        feed = super()._create_new_feed(feed_type, feed_title, context)
+        feed.feed["language"] = self._feed_language
+        return feed
+
+    def _add_item_to_the_feed(self, feed, item):
+        link = self.urljoiner(self.site_url, item.url)
+        content = item.get_content(self.site_url)
+        is_rss = isinstance(feed, Rss201rev2Feed)
+        description = item.summary if (not is_rss or self.settings.get("RSS_FEED_SUMMARY_ONLY")) else content
+        timezone = self.settings.get("TIMEZONE")
+        feed.add_item(
+            title=plain_title(item),
+            link=link,
+            unique_id=link,
+            unique_id_is_permalink=True,
+            description=description,
+            content=None if is_rss else content,
+            categories=[str(tag) for tag in getattr(item, "tags", [])] or None,
+            author_name=entry_author(item, self.settings),
+            pubdate=set_date_tzinfo(item.date, timezone),
+            updateddate=set_date_tzinfo(item.modified, timezone) if hasattr(item, "modified") else None,
+        )
+
+
+def get_writer(pelican):
+    return FeedWriter
+
+
+def register():
+    signals.get_writer.connect(get_writer)

@@ -1,0 +1,246 @@
+"""Newsletter issues: reads each issue's ``issue.md``, ties its sections to it, writes issue pages.
+
+An issue folder (``content/issues/<date>/``) holds one article per section and an
+``issue.md`` with the issue's own texts (title, subtitle, introduction, credits)
+and the order of its sections (their slugs, in ``Sections``). This plugin gives
+every section article its ``issue`` and ``position``, orders articles newest
+issue first and then by position, and writes the issue pages, the archive of
+issues and the home page (latest issue first).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from functools import partial
+
+from pelican import signals
+from pelican.contents import Content
+from pelican.generators import Generator
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {
+    "ISSUES_DIR": "issues",
+    "ISSUE_FILENAME": "issue.md",
+    "ISSUE_URL": "numero/{slug}/",
+    "ISSUE_SAVE_AS": "numero/{slug}/index.html",
+    "ISSUES_ARCHIVE_URL": "numeros/",
+    "ISSUES_ARCHIVE_SAVE_AS": "numeros/index.html",
+    "ISSUES_HOME_SAVE_AS": "index.html",
+    "ISSUES_HOME_RECENT": 10,
+}
+
+
+@dataclass(frozen=True)
+class IssuesConfig:
+    directory: str
+    filename: str
+    archive_url: str
+    archive_save_as: str
+    home_save_as: str
+    home_recent: int
+
+
+def config(settings: dict) -> IssuesConfig:
+    """The plugin's settings: the user's laid over DEFAULTS, validated."""
+    merged = {key: settings.get(key, default) for key, default in DEFAULTS.items()}
+    recent = merged["ISSUES_HOME_RECENT"]
+    if not isinstance(recent, int) or recent < 0:
+        raise ValueError(f"issues: ISSUES_HOME_RECENT must be a whole number >= 0, not {recent!r}")
+    for key in ("ISSUE_URL", "ISSUE_SAVE_AS"):
+        if "{slug}" not in merged[key]:
+            raise ValueError(f"issues: {key} must contain {{slug}} (the issue's date), not {merged[key]!r}")
+    return IssuesConfig(
+        directory=merged["ISSUES_DIR"],
+        filename=merged["ISSUE_FILENAME"],
+        archive_url=merged["ISSUES_ARCHIVE_URL"],
+        archive_save_as=merged["ISSUES_ARCHIVE_SAVE_AS"],
+        home_save_as=merged["ISSUES_HOME_SAVE_AS"],
+        home_recent=recent,
+    )
+
+
+class Issue(Content):
+    """One issue of the newsletter. Its URL comes from ISSUE_URL / ISSUE_SAVE_AS."""
+
+    mandatory_properties = ("title", "date")
+    default_template = "issue"
+
+    articles: list = ()  # its section articles, in order; set by IssuesGenerator
+
+    @property
+    def section_slugs(self) -> list[str]:
+        return as_list(self.metadata.get("sections"))
+
+
+# --- pure functions ---------------------------------------------------------
+
+
+def as_list(value) -> list[str]:
+    """Metadata that may be one string or a list (a one-item list reads as a string)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    return [item for item in value if item.strip()]
+
+
+def issue_key(article) -> str | None:
+    """The issue an article belongs to, as its date text, or None."""
+    value = getattr(article, "metadata", {}).get("issue")
+    return str(value).strip() if value else None
+
+
+def section_position(article) -> int:
+    try:
+        return int(article.metadata.get("position", 0))
+    except (TypeError, ValueError):
+        return 0
+
+
+def newest_issue_first(article) -> tuple:
+    """Sort key: newest first, then the sections of one issue in their order."""
+    return (-article.date.toordinal(), -(article.date.hour * 60 + article.date.minute), section_position(article))
+
+
+def order_sections(issue_slugs: list[str], articles: list) -> tuple[list, list[str], list]:
+    """Order an issue's articles as its Sections list says.
+
+    Returns (ordered articles, slugs naming no article, articles the list forgot);
+    forgotten articles are put after the listed ones, by their position.
+    """
+    by_slug = {article.slug: article for article in articles}
+    ordered = [by_slug[slug] for slug in issue_slugs if slug in by_slug]
+    missing = [slug for slug in issue_slugs if slug not in by_slug]
+    listed = set(issue_slugs)
+    forgotten = sorted((a for a in articles if a.slug not in listed), key=section_position)
+    return ordered + forgotten, missing, forgotten
+
+
+def link_neighbours(issues: list[Issue]) -> None:
+    """Set ``previous`` (older) and ``next`` (newer) on issues sorted newest first."""
+    for index, issue in enumerate(issues):
+        issue.next = issues[index - 1] if index > 0 else None
+        issue.previous = issues[index + 1] if index + 1 < len(issues) else None
+
+
+# --- Pelican side -----------------------------------------------------------
+
+
+class IssuesGenerator(Generator):
+    """Reads the issue files and writes the issue pages, the archive and the home page."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.config = config(self.settings)
+        self.issues: list[Issue] = []
+
+    def _issue_files(self) -> list[str]:
+        root = os.path.join(self.path, self.config.directory)
+        if not os.path.isdir(root):
+            return []
+        found = []
+        for folder in sorted(os.listdir(root)):
+            candidate = os.path.join(self.config.directory, folder, self.config.filename)
+            if os.path.isfile(os.path.join(self.path, candidate)):
+                found.append(candidate)
+        return found
+
+    def generate_context(self):
+        default_lang = self.settings["DEFAULT_LANG"]
+        articles_by_issue: dict[str, list] = {}
+        for article in self.context.get("articles", []):
+            if (key := issue_key(article)) is not None:
+                articles_by_issue.setdefault(key, []).append(article)
+
+        for relative in self._issue_files():
+            issue = self.readers.read_file(
+                base_path=self.path, path=relative, content_class=Issue, context=self.context
+            )
+            if issue.lang != default_lang:
+                continue
+            key = os.path.basename(os.path.dirname(relative))
+            issue.slug = key  # the folder's name, the issue's date: numero/2023-11-20/
+            sections, missing, forgotten = order_sections(
+                issue.section_slugs, articles_by_issue.pop(key, [])
+            )
+            for slug in missing:
+                logger.warning("%s: Sections names %r, but no article of this issue has that slug", relative, slug)
+            for article in forgotten:
+                logger.warning(
+                    "%s: the article %s belongs to this issue but is not in its Sections list",
+                    relative,
+                    article.relative_source_path,
+                )
+            issue.articles = sections
+            for position, article in enumerate(sections, 1):
+                article.issue = issue
+                article.position = position
+            self.issues.append(issue)
+
+        for key, orphans in articles_by_issue.items():
+            for article in orphans:
+                logger.warning(
+                    "%s: Issue: %s names no issue folder with an %s",
+                    article.relative_source_path,
+                    key,
+                    self.config.filename,
+                )
+        self.issues.sort(key=lambda issue: issue.date, reverse=True)
+        link_neighbours(self.issues)
+        self.context["issues"] = self.issues
+        self.context["ISSUES_ARCHIVE_URL"] = self.config.archive_url
+
+    def generate_output(self, writer):
+        write = partial(writer.write_file, relative_urls=self.settings["RELATIVE_URLS"])
+        for issue in self.issues:
+            write(
+                issue.save_as,
+                self.get_template(issue.template),
+                self.context,
+                issue=issue,
+                articles=issue.articles,
+                url=issue.url,
+            )
+        if self.config.archive_save_as:
+            write(
+                self.config.archive_save_as,
+                self.get_template("issues"),
+                self.context,
+                issues=self.issues,
+                url=self.config.archive_url,
+            )
+        if self.config.home_save_as:
+            write(
+                self.config.home_save_as,
+                self.get_template("index"),
+                self.context,
+                latest_issue=self.issues[0] if self.issues else None,
+                recent_issues=self.issues[1 : 1 + self.config.home_recent],
+                url="",
+            )
+
+
+def add_default_settings(pelican):
+    """Issue URLs are read by Pelican's Content from the settings: make the defaults visible there."""
+    for key, default in DEFAULTS.items():
+        pelican.settings.setdefault(key, default)
+    config(pelican.settings)
+
+
+def get_generators(pelican):
+    return IssuesGenerator
+
+
+def order_articles(generator):
+    """Newest issue first, then each issue's sections in order, before tags are built."""
+    for articles in (generator.articles, generator.translations):
+        articles.sort(key=newest_issue_first)
+
+
+def register():
+    signals.initialized.connect(add_default_settings)
+    signals.get_generators.connect(get_generators)
+    signals.article_generator_pretaxonomy.connect(order_articles)

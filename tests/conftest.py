@@ -1,0 +1,59 @@
+"""Shared helpers: build a site with the project's settings and a few overrides, in-process."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from pelican import Pelican
+from pelican.settings import read_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SEED = ROOT / "content" / "issues" / "2023-11-20" / "issue.txt"
+
+
+def project_settings(content: Path, output: Path, **overrides) -> dict:
+    """pelicanconf.py with the paths made absolute and the overrides laid over it."""
+    settings = read_settings(
+        str(ROOT / "pelicanconf.py"),
+        override={
+            "PATH": str(content),
+            "OUTPUT_PATH": str(output),
+            "THEME": str(ROOT / "theme"),
+            "PLUGIN_PATHS": [str(ROOT / "plugins")],
+            "CACHE_PATH": str(output.parent / "cache"),
+            "FEED_DOMAIN": "https://cafetech.test",
+            **overrides,
+        },
+    )
+    return settings
+
+
+def build_site(content: Path, output: Path, **overrides) -> Path:
+    """Run a whole Pelican build of ``content`` into ``output``; errors fail the test."""
+    Pelican(project_settings(content, output, **overrides)).run()
+    return output
+
+
+class ErrorCollector(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+    def messages(self, level=logging.WARNING) -> list[str]:
+        return [r.getMessage() for r in self.records if r.levelno >= level]
+
+
+@pytest.fixture
+def log_records():
+    """Warnings and errors logged during the test (by Pelican and the plugins)."""
+    collector = ErrorCollector()
+    root = logging.getLogger()
+    root.addHandler(collector)
+    yield collector
+    root.removeHandler(collector)

@@ -1,0 +1,234 @@
+"""Full builds: a tiny site made by the importer from two issues, and the real content/."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import feedparser
+import pytest
+from bs4 import BeautifulSoup
+
+from cafetech.importer import import_issue
+from conftest import FIXTURES, ROOT, build_site
+
+SEED_SOURCE = ROOT / "content" / "issues" / "2023-11-20" / "issue.txt"
+FIRST = "2023/11/malgre-les-pressions-openai-refuse-de-reinstaller-sam-altman-a-sa-tete"
+SECOND = "2023/11/xavier-niel-lance-kyutai-un-laboratoire-d-ia-a-but-non-lucratif"
+NASTY_TITLE = 'Un "titre" <b>gras</b> & </script><script>alert(1)</script>'
+
+NASTY_ARTICLE = f"""Title: {NASTY_TITLE}
+Date: 2023-11-27
+Slug: titre-piege
+Lang: fr
+Issue: 2023-11-27
+Position: 9
+Summary: Un résumé "piégé" &amp; &lt;/script&gt; pour voir.
+Tags: Mistral AI, Sécurité
+
+Un texte qui cite Mistral une fois.
+"""
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text("utf-8"), "html.parser")
+
+
+def html_pages(output: Path) -> list[Path]:
+    return sorted(output.rglob("*.html"))
+
+
+@pytest.fixture(scope="module")
+def tiny_site(tmp_path_factory):
+    """Two issues imported with the importer, plus an article with hostile metadata."""
+    root = tmp_path_factory.mktemp("tiny")
+    content = root / "content"
+    (content / "pages").mkdir(parents=True)
+    shutil.copy(ROOT / "content" / "tags.toml", content / "tags.toml")
+    import_issue(SEED_SOURCE, "2023-11-20", content)
+    import_issue(FIXTURES / "issues" / "2023-11-27.txt", "2023-11-27", content)
+    (content / "issues" / "2023-11-27" / "09-titre-piege.md").write_text(NASTY_ARTICLE, "utf-8")
+    return build_site(content, root / "output")
+
+
+@pytest.fixture(scope="module")
+def real_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("real")
+    return build_site(ROOT / "content", root / "output")
+
+
+# --- the tiny site ------------------------------------------------------------
+
+
+def test_every_section_has_a_clean_url(tiny_site):
+    for slug in (
+        FIRST,
+        SECOND,
+        "2023/11/mistral-ai-leve-385-millions-d-euros",
+        "2023/11/google-accuse-de-verrouiller-la-recherche-sur-mobile",
+        "2023/11/apple-l-arbitre-discret",
+        "2023/11/le-decret-ia-et-les-balises-du-journal-officiel",
+    ):
+        assert (tiny_site / slug / "index.html").is_file(), slug
+
+
+def test_every_page_is_french_with_one_h1_and_no_third_party_request(tiny_site):
+    pages = html_pages(tiny_site)
+    assert len(pages) > 15
+    for page in pages:
+        doc = soup(page)
+        assert doc.html["lang"] == "fr", page
+        assert len(doc.find_all("h1")) == 1, page
+        assert doc.title.string.strip(), page
+        for tag in doc.find_all(["link", "script", "img", "iframe"]):
+            url = tag.get("href") or tag.get("src") or ""
+            assert not re.match(r"(https?:)?//", url), (page, url)
+        assert not doc.find_all("script"), page
+
+
+def test_home_shows_the_latest_issue_first(tiny_site):
+    home = soup(tiny_site / "index.html")
+    latest = home.find(id="dernier-numero")
+    assert "La semaine où l'IA européenne a pris son envol" in latest.get_text()
+    summaries = [h.get_text(strip=True) for h in home.select(".issue .summary h3")]
+    assert summaries[0] == "Mistral AI lève 385 millions d'euros"
+    assert home.find("a", href="/numero/2023-11-20/")
+    assert "27 novembre 2023" in home.get_text()
+
+
+def test_issue_page(tiny_site):
+    page = soup(tiny_site / "numero" / "2023-11-20" / "index.html")
+    assert page.h1.get_text() == "Putsch, menaces, exode... le week-end mouvementé d'OpenAI"
+    text = page.get_text(" ")
+    assert "Un laboratoire d'IA à 300 millions d'euros en France" in text
+    assert "Merci par avance !" in text
+    assert "20 novembre 2023" in text
+    assert "Crédit photos : OpenAI - Iliad" in text
+    links = [a["href"] for a in page.select("ol.sections h3 a")]
+    assert links == [f"/{FIRST}/", f"/{SECOND}/"]
+    assert page.find("a", rel="next")["href"] == "/numero/2023-11-27/"
+    assert page.find("a", rel="prev") is None
+    newer = soup(tiny_site / "numero" / "2023-11-27" / "index.html")
+    assert newer.find("a", rel="prev")["href"] == "/numero/2023-11-20/"
+
+
+def test_archive_lists_every_issue_newest_first(tiny_site):
+    archive = soup(tiny_site / "numeros" / "index.html")
+    assert [a["href"] for a in archive.select(".issue-list a")] == ["/numero/2023-11-27/", "/numero/2023-11-20/"]
+
+
+def test_article_page_shows_issue_tags_and_further_reading(tiny_site):
+    page = soup(tiny_site / FIRST / "index.html")
+    assert [h.get_text() for h in page.select(".content h2")] == [
+        "Fronde des investisseurs",
+        "Microsoft à la baguette",
+        "Vers un exode des employés ?",
+    ]
+    assert [h["id"] for h in page.select(".content h2")] == [
+        "fronde-des-investisseurs",
+        "microsoft-a-la-baguette",
+        "vers-un-exode-des-employes",
+    ]
+    tags = [a.get_text() for a in page.select(".tags a")]
+    assert {"OpenAI", "Microsoft"} <= set(tags)
+    items = page.select(".further-reading li")
+    assert [li.get_text() for li in items] == [
+        "OpenAI abandonne le développement de son dernier modèle de langage",
+        "Le double discours d’OpenAI sur la régulation de l’IA",
+    ]
+    assert not page.select(".further-reading a")  # unresolved: plain text, never a dead link
+    assert page.find("time")["datetime"].startswith("2023-11-20")
+    assert page.find("a", href="/numero/2023-11-20/")
+
+
+def test_tag_page_lists_its_articles_newest_first(tiny_site):
+    page = soup(tiny_site / "tag" / "mistral" / "index.html")
+    assert page.h1.get_text() == "Mistral"
+    titles = [h.get_text(strip=True) for h in page.select(".summary h2")]
+    assert titles[0] == "Mistral AI lève 385 millions d'euros"
+    assert titles[-1] == "Xavier Niel lance Kyutai, un laboratoire d’IA à but non lucratif"
+    # An explicit alias is spelled canonically: no second "Mistral AI" tag.
+    assert not (tiny_site / "tag" / "mistral-ai").exists()
+
+
+def test_hostile_metadata_is_escaped(tiny_site):
+    raw = (tiny_site / "2023" / "11" / "titre-piege" / "index.html").read_text("utf-8")
+    assert "<script>alert(1)" not in raw
+    page = BeautifulSoup(raw, "html.parser")
+    assert page.title.get_text() == f"{NASTY_TITLE} – Cafétech"
+    assert page.h1.get_text() == NASTY_TITLE
+    assert '"piégé"' in page.find("meta", attrs={"name": "description"})["content"]
+    home = (tiny_site / "tag" / "securite" / "index.html").read_text("utf-8")
+    assert "<script>alert(1)" not in home
+
+
+def test_not_found_page(tiny_site):
+    page = soup(tiny_site / "404.html")
+    assert page.h1.get_text() == "Page introuvable"
+    assert page.find("a", href="/")
+
+
+def parse_feed(path: Path):
+    feed = feedparser.parse(path.read_bytes())
+    assert not feed.bozo, (path, feed.get("bozo_exception"))
+    return feed
+
+
+def test_feeds_are_valid_with_absolute_ids_authors_and_language(tiny_site):
+    feeds = sorted((tiny_site / "feeds").rglob("*.xml"))
+    assert tiny_site / "feeds" / "atom.xml" in feeds and tiny_site / "feeds" / "rss.xml" in feeds
+    assert tiny_site / "feeds" / "tag" / "mistral.atom.xml" in feeds
+    for path in feeds:
+        feed = parse_feed(path)
+        assert feed.feed.get("language", "").startswith("fr") or 'xml:lang="fr"' in path.read_text("utf-8"), path
+        assert feed.entries, path
+        for entry in feed.entries:
+            assert entry.id == entry.link, path
+            assert entry.link.startswith("https://cafetech.test/2023/11/"), entry.link
+            assert entry.get("author"), path
+    rss = (tiny_site / "feeds" / "rss.xml").read_text("utf-8")
+    assert "<language>fr</language>" in rss
+    assert 'isPermaLink="true"' in rss or "isPermaLink" not in rss
+    atom = parse_feed(tiny_site / "feeds" / "atom.xml")
+    first = next(e for e in atom.entries if e.link.endswith(f"/{FIRST}/"))
+    assert "Vers un exode des employés ?" in first.content[0].value  # full content
+
+
+# --- the real content/ --------------------------------------------------------
+
+
+def test_real_site_pages_and_urls(real_site):
+    for path in (
+        "index.html",
+        "404.html",
+        "numeros/index.html",
+        "numero/2023-11-20/index.html",
+        f"{FIRST}/index.html",
+        f"{SECOND}/index.html",
+        "tag/index.html",
+        "a-propos/index.html",
+        "theme/css/main.css",
+    ):
+        assert (real_site / path).is_file(), path
+
+
+def test_real_site_tags(real_site):
+    first = {a.get_text() for a in soup(real_site / FIRST / "index.html").select(".tags a")}
+    second = {a.get_text() for a in soup(real_site / SECOND / "index.html").select(".tags a")}
+    assert {"OpenAI", "Microsoft"} <= first
+    assert {"Kyutai", "Mistral"} <= second
+    for tag in ("openai", "microsoft", "kyutai", "mistral"):
+        page = soup(real_site / "tag" / tag / "index.html")
+        assert page.select(".summary"), tag
+        parse_feed(real_site / "feeds" / "tag" / f"{tag}.atom.xml")
+
+
+def test_real_site_feeds(real_site):
+    for name in ("atom.xml", "rss.xml"):
+        feed = parse_feed(real_site / "feeds" / name)
+        assert len(feed.entries) == 2
+        assert {entry.link for entry in feed.entries} == {
+            f"https://cafetech.test/{FIRST}/",
+            f"https://cafetech.test/{SECOND}/",
+        }

@@ -1,0 +1,357 @@
+"""The issue importer: parsing the pasted text, writing the content files, refusing bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from pathlib import Path
+
+import markdown
+import pytest
+
+from cafetech.importer import (
+    IssueImportError,
+    article_markdown,
+    decode_issue_text,
+    escape_markdown,
+    import_issue,
+    issue_files,
+    looks_like_title,
+    parse_date,
+    parse_issue,
+    section_slug,
+    split_subheading,
+)
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "issues"
+SEED_TEXT = (Path(__file__).resolve().parents[2] / "content" / "issues" / "2023-11-20" / "issue.txt").read_text("utf-8")
+SECOND = (FIXTURES / "2023-11-27.txt").read_text("utf-8")
+SHORT = (FIXTURES / "no-credits.txt").read_text("utf-8")
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a text, spaces folded, split after . ! ? when a capital follows."""
+    text = " ".join(text.split())
+    return [part for part in re.split(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý“«\"0-9])", text) if part]
+
+
+def render(markdown_text: str) -> str:
+    """The text a reader sees for a Markdown article body (its metadata header removed)."""
+    body = markdown_text.split("\n\n", 1)[1]
+    rendered = markdown.markdown(body, extensions=["extra", "toc"])
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", rendered)).split())
+
+
+# --- the seed ---------------------------------------------------------------
+
+
+def test_seed_has_its_title_subtitle_introduction_and_credits():
+    issue = parse_issue(SEED_TEXT)
+    assert issue.title == "Putsch, menaces, exode... le week-end mouvementé d'OpenAI"
+    assert issue.subtitle == "Un laboratoire d'IA à 300 millions d'euros en France"
+    assert issue.introduction.startswith("Depuis trois ans, Cafétech vous accompagne")
+    assert issue.introduction.endswith("Merci par avance !")
+    assert issue.credits == "OpenAI - Iliad"
+
+
+def test_seed_has_exactly_its_two_sections():
+    first, second = parse_issue(SEED_TEXT).sections
+    assert first.title == "Malgré les pressions, OpenAI refuse de réinstaller Sam Altman à sa tête"
+    assert [p.subheading for p in first.paragraphs] == [
+        "Fronde des investisseurs",
+        "Microsoft à la baguette",
+        "Vers un exode des employés ?",
+    ]
+    assert first.further_reading == (
+        "OpenAI abandonne le développement de son dernier modèle de langage",
+        "Le double discours d’OpenAI sur la régulation de l’IA",
+    )
+    assert second.title == "Xavier Niel lance Kyutai, un laboratoire d’IA à but non lucratif"
+    assert [p.subheading for p in second.paragraphs] == [
+        "Open science",
+        "Articles scientifiques",
+        "Enveloppe limitée",
+    ]
+    assert second.further_reading == (
+        "Les coûts de l’IA menacent de freiner son adoption",
+        "La start-up française Mistral AI lance sa première IA générative",
+    )
+    assert first.lede.startswith("Tout au long de la journée de dimanche")
+    assert second.lede.endswith("Une initiative qui rappelle les débuts d’OpenAI.")
+
+
+@pytest.mark.parametrize("text", [SEED_TEXT, SECOND, SHORT], ids=["seed", "four-sections", "short"])
+def test_no_sentence_is_lost_or_altered(text):
+    issue = parse_issue(text)
+    files = issue_files(issue, dt.date(2023, 11, 20), text)
+    articles = [files[name] for name in sorted(files) if name[:2].isdigit()]
+    rendered = " ".join(render(article) for article in articles)
+    issue_md = files["issue.md"]
+    kept = rendered + " " + render(issue_md) + " " + issue_md
+    for section in issue.sections:
+        for paragraph in (section.lede, *(p.text for p in section.paragraphs)):
+            for sentence in sentences(paragraph):
+                assert sentence in rendered, sentence
+        for paragraph in section.paragraphs:
+            if paragraph.subheading:
+                assert paragraph.subheading in rendered
+    for sentence in sentences(issue.introduction):
+        assert sentence in kept
+    # Every non-empty line of the source is somewhere in what was written.
+    written = "\n".join(files.values())
+    for line in text.splitlines():
+        assert line.strip() in files["issue.txt"]
+    assert issue.title in written
+
+
+def test_seed_article_files_carry_their_metadata():
+    files = issue_files(parse_issue(SEED_TEXT), dt.date(2023, 11, 20), SEED_TEXT)
+    names = sorted(files)
+    assert names == [
+        "01-malgre-les-pressions-openai-refuse-de-reinstaller-sam-altman-a-sa-tete.md",
+        "02-xavier-niel-lance-kyutai-un-laboratoire-d-ia-a-but-non-lucratif.md",
+        "issue.md",
+        "issue.txt",
+    ]
+    first = files[names[0]]
+    assert "Lang: fr\n" in first
+    assert "Position: 1\n" in first
+    assert "Issue: 2023-11-20\n" in first
+    assert "Summary: Tout au long de la journée de dimanche" in first
+    assert "## Vers un exode des employés ?\n" in first
+    assert (
+        "Further_reading: OpenAI abandonne le développement de son dernier modèle de langage\n"
+        "    Le double discours d’OpenAI sur la régulation de l’IA\n"
+    ) in first
+    # The issue's own texts are kept once, in issue.md only.
+    assert "Depuis trois ans" not in first
+    assert "Subtitle:" not in first
+    assert files["issue.md"].count("Depuis trois ans") == 1
+    assert "Sections: malgre-les-pressions-openai-refuse-de-reinstaller-sam-altman-a-sa-tete\n" in files["issue.md"]
+
+
+# --- issues of our own ------------------------------------------------------
+
+
+def test_four_sections_with_and_without_further_reading():
+    issue = parse_issue(SECOND)
+    assert [s.title for s in issue.sections] == [
+        "Mistral AI lève 385 millions d'euros",
+        "Google accusé de verrouiller la recherche sur mobile",
+        "Apple, l'arbitre discret",
+        "Le décret *IA* et les <balises> du Journal officiel",
+    ]
+    mistral, google, apple, decree = issue.sections
+    assert [p.subheading for p in mistral.paragraphs] == [
+        "Une valorisation de 2 milliards !",
+        'Des modèles "ouverts"',
+        None,
+    ]
+    # A hyphen is accepted as an item marker, as editors type it.
+    assert mistral.further_reading == (
+        "Xavier Niel lance Kyutai, un laboratoire d'IA à but non lucratif",
+        "Le grand débat sur l'IA ouverte",
+    )
+    assert google.further_reading == () and apple.paragraphs == ()
+    assert decree.further_reading == ("Malgré les pressions, OpenAI refuse de réinstaller Sam Altman à sa tête",)
+    assert issue.credits == "Mistral AI - DR"
+    assert issue.subtitle == 'Apple, Google et le "navigateur par défaut"'
+
+
+def test_issue_without_subtitle_or_credits():
+    issue = parse_issue(SHORT)
+    assert issue.subtitle is None and issue.credits is None
+    assert [s.title for s in issue.sections] == ["Le seul sujet de la semaine"]
+    assert "Credits:" not in issue_files(issue, dt.date(2024, 1, 8), SHORT)["issue.md"]
+
+
+def test_markdown_special_characters_render_as_typed():
+    decree = parse_issue(SECOND).sections[3]
+    text = article_markdown(decree, dt.date(2023, 11, 27), 4, "decret")
+    shown = render(text)
+    assert "[texte intégral en annexe]" in shown
+    assert "attendu_depuis_longtemps & discuté" in shown
+    assert "2. Deuxième point : les recours." in shown
+    assert "# Un dièse en tête de ligne" in shown
+    body = markdown.markdown(text.split("\n\n", 1)[1], extensions=["extra"])
+    assert "<ol>" not in body and "<h1>" not in body and "<em>" not in body
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("a*b_c`d[e]f", r"a\*b\_c\`d\[e\]f"),
+        ("<script>", "&lt;script>"),
+        ("AT&T &amp; co", "AT&T &amp;amp; co"),
+        ("- pas une liste", r"\- pas une liste"),
+        ("3. pas une liste", r"3\. pas une liste"),
+        ("en 2019. Puis", "en 2019. Puis"),
+        ("back\\slash", "back\\\\slash"),
+    ],
+)
+def test_escape_markdown(raw, expected):
+    assert escape_markdown(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "line, subheading",
+    [
+        ("Fronde des investisseurs – Le retour avorté.", "Fronde des investisseurs"),
+        ("Vers un exode des employés ? – Un autre élément.", "Vers un exode des employés ?"),
+        ("Enfin ! — Une bonne nouvelle.", "Enfin !"),
+        ("Au-delà des salaires, entraîner des modèles coûte cher – même si.", None),
+        ("Un paragraphe sans intertitre.", None),
+        ("2024 – une année charnière", None),
+    ],
+)
+def test_split_subheading(line, subheading):
+    paragraph = split_subheading(line)
+    assert (paragraph.subheading if paragraph else None) == subheading
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("Xavier Niel lance Kyutai, un laboratoire d’IA à but non lucratif", True),
+        ("Faut-il avoir peur de l’IA ?", True),
+        ("Une phrase qui se termine par un point.", False),
+        ("Pour aller plus loin:", False),
+        ("– un élément", False),
+        ("x " * 40, False),
+    ],
+)
+def test_looks_like_title(line, expected):
+    assert looks_like_title(line.strip()) is expected
+
+
+def test_section_slug_splits_elisions():
+    assert section_slug("Xavier Niel lance Kyutai, un laboratoire d’IA à but non lucratif") == (
+        "xavier-niel-lance-kyutai-un-laboratoire-d-ia-a-but-non-lucratif"
+    )
+
+
+# --- what the importer refuses ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, message, line",
+    [
+        ("", "the issue is empty", None),
+        ("  \n\t\n   \n", "the issue is empty", None),
+        ("Un titre\nEt aussi: rien\n", "no section found", 2),
+        ("Un titre\nUne introduction.\n", "no section found", None),
+        ("Titre\nIntro.\nUn sujet\n", "has no text", 3),
+        ("Titre\nIntro.\nUn sujet\nLe lede.\nPour aller plus loin:\n", "is followed by no", 5),
+        ("Titre\nIntro.\nUn sujet\nLe lede.\nCrédit photos: X\nAutre sujet\nSon lede.\n", "must be the last line", 5),
+        ("Titre\nIntro.\nUn sujet\nLe lede.\nUn sujet\nUn autre lede.\n", "two sections have the title", 5),
+        ("Titre\nIntro.\nUne phrase.\nLe lede.\n", "expected a section title", 3),
+    ],
+    ids=[
+        "empty",
+        "whitespace",
+        "subtitle-only",
+        "no-section",
+        "title-without-body",
+        "further-reading-without-items",
+        "credits-in-the-middle",
+        "same-title-twice",
+        "sentence-where-a-title-goes",
+    ],
+)
+def test_refusals_name_the_file_and_line(text, message, line):
+    with pytest.raises(IssueImportError) as caught:
+        parse_issue(text, "issue.txt")
+    error = caught.value
+    assert message in str(error)
+    assert str(error).startswith(f"issue.txt:{line}:" if line else "issue.txt:")
+    assert "\n" not in str(error)
+
+
+def test_encodings_and_line_endings():
+    crlf = SHORT.replace("\n", "\r\n").encode("utf-8")
+    cr = SHORT.replace("\n", "\r").encode("utf-8")
+    bom = b"\xef\xbb\xbf" + SHORT.encode("utf-8")
+    utf16 = SHORT.encode("utf-16")
+    for raw in (crlf, cr, bom, utf16):
+        assert parse_issue(decode_issue_text(raw)) == parse_issue(SHORT)
+    latin1 = "Titre\nIntro.\nUn sujet réel\nLe lède.\n".encode("latin-1")
+    with pytest.raises(IssueImportError, match=r"^x.txt:3: not UTF-8 \(byte 0xe9\)"):
+        decode_issue_text(latin1, "x.txt")
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [(None, "is required"), ("2023-02-30", "not a real date"), ("20/11/2023", "YYYY-MM-DD"), ("2023-1-5", "YYYY-MM-DD")],
+)
+def test_bad_dates(value, message):
+    with pytest.raises(ValueError, match=message):
+        parse_date(value)
+
+
+# --- writing: idempotent, never losing an editor's work --------------------
+
+
+@pytest.fixture
+def seed_file(tmp_path):
+    path = tmp_path / "issue-source.txt"
+    path.write_text(SEED_TEXT, "utf-8")
+    return path
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_import_writes_the_files_and_twice_is_a_no_op(seed_file, tmp_path):
+    content = tmp_path / "content"
+    report = import_issue(seed_file, "2023-11-20", content)
+    folder = content / "issues" / "2023-11-20"
+    assert sorted(p.name for p in report.written) == sorted(
+        issue_files(parse_issue(SEED_TEXT), dt.date(2023, 11, 20), SEED_TEXT)
+    )
+    before = snapshot(content)
+    mtimes = {p: p.stat().st_mtime_ns for p in folder.iterdir()}
+    again = import_issue(seed_file, "2023-11-20", content)
+    assert again.written == [] and again.overwritten == [] and len(again.unchanged) == 4
+    assert snapshot(content) == before
+    assert {p: p.stat().st_mtime_ns for p in folder.iterdir()} == mtimes
+
+
+def test_edited_files_are_never_replaced_without_force(seed_file, tmp_path):
+    content = tmp_path / "content"
+    import_issue(seed_file, "2023-11-20", content)
+    article = next((content / "issues" / "2023-11-20").glob("01-*.md"))
+    article.write_text(article.read_text("utf-8") + "\nUne phrase ajoutée par la rédaction.\n", "utf-8")
+    before = snapshot(content)
+    with pytest.raises(IssueImportError, match=r"1 file\(s\) changed since the last import.*--force"):
+        import_issue(seed_file, "2023-11-20", content)
+    assert snapshot(content) == before
+    report = import_issue(seed_file, "2023-11-20", content, force=True)
+    assert report.overwritten == [article]
+    assert "ajoutée par la rédaction" not in article.read_text("utf-8")
+
+
+def test_a_changed_source_replaces_files_nobody_edited(seed_file, tmp_path):
+    content = tmp_path / "content"
+    import_issue(seed_file, "2023-11-20", content)
+    seed_file.write_text(SEED_TEXT.replace("Merci par avance !", "Merci d’avance !"), "utf-8")
+    report = import_issue(seed_file, "2023-11-20", content)
+    assert report.overwritten == []
+    assert "Merci d’avance !" in (content / "issues" / "2023-11-20" / "issue.md").read_text("utf-8")
+
+
+@pytest.mark.parametrize("date", [None, "2023-02-30", "2023/11/20"])
+def test_refusals_write_nothing(tmp_path, date):
+    bad = tmp_path / "bad.txt"
+    bad.write_text("Titre seul\n", "utf-8")
+    content = tmp_path / "content"
+    for source, day in ((bad, "2023-11-20"), (FIXTURES / "no-credits.txt", date)):
+        with pytest.raises(IssueImportError):
+            import_issue(source, day, content)
+    assert not content.exists()
+
+
+def test_missing_source_file(tmp_path):
+    with pytest.raises(IssueImportError, match=r"nope.txt: cannot read the issue"):
+        import_issue(tmp_path / "nope.txt", "2023-11-20", tmp_path / "content")
