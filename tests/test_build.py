@@ -189,7 +189,8 @@ def test_feeds_are_valid_with_absolute_ids_authors_and_language(tiny_site):
             assert entry.get("author"), path
     rss = (tiny_site / "feeds" / "rss.xml").read_text("utf-8")
     assert "<language>fr</language>" in rss
-    assert 'isPermaLink="true"' in rss or "isPermaLink" not in rss
+    guids = re.findall(r"<guid([^>]*)>([^<]*)</guid>", rss)
+    assert guids and all(attrs == ' isPermaLink="true"' and url.startswith("https://") for attrs, url in guids)
     atom = parse_feed(tiny_site / "feeds" / "atom.xml")
     first = next(e for e in atom.entries if e.link.endswith(f"/{FIRST}/"))
     assert "Vers un exode des employés ?" in first.content[0].value  # full content
