@@ -22,6 +22,7 @@ PLUGINS = [
     "further_reading",
     "feeds",
     "babel_dates",
+    "theme_i18n",
 ]
 
 ARTICLE_PATHS = ["issues"]
@@ -50,7 +51,6 @@ TAG_SAVE_AS = "tag/{slug}/index.html"
 TAGS_URL = "tag/"
 TAGS_SAVE_AS = "tag/index.html"
 DIRECT_TEMPLATES = ["tags"]
-TEMPLATE_PAGES = {"404.html": "404.html"}
 # Sections have no category, author or period pages.
 USE_FOLDER_AS_CATEGORY = False
 DEFAULT_CATEGORY = "Cafétech"
@@ -60,6 +60,12 @@ ARCHIVES_SAVE_AS = ""
 YEAR_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_SAVE_AS = DAY_ARCHIVE_SAVE_AS = ""
 DEFAULT_PAGINATION = False
 
+# The English edition: articles and pages under /en/ with the French slug.
+ARTICLE_LANG_URL = "{lang}/{date:%Y}/{date:%m}/{slug}/"
+ARTICLE_LANG_SAVE_AS = "{lang}/{date:%Y}/{date:%m}/{slug}/index.html"
+PAGE_LANG_URL = "{lang}/{slug}/"
+PAGE_LANG_SAVE_AS = "{lang}/{slug}/index.html"
+
 # Feeds: full content, one per tag.
 FEED_ALL_ATOM = "feeds/atom.xml"
 FEED_ALL_RSS = "feeds/rss.xml"
@@ -68,7 +74,8 @@ TAG_FEED_ATOM_URL = "feeds/tag/{slug}.atom.xml"
 FEED_ATOM = FEED_RSS = None
 CATEGORY_FEED_ATOM = CATEGORY_FEED_RSS = None
 AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
-TRANSLATION_FEED_ATOM = TRANSLATION_FEED_RSS = None
+TRANSLATION_FEED_ATOM = "{lang}/feeds/atom.xml"
+TRANSLATION_FEED_RSS = "{lang}/feeds/rss.xml"
 RSS_FEED_SUMMARY_ONLY = False
 FEED_MAX_ITEMS = 50
 
