@@ -20,16 +20,21 @@ PLUGINS = [
     "issues",
     "tag_registry",
     "further_reading",
+    "french_typography",
     "feeds",
     "babel_dates",
     "theme_i18n",
+    "translations",
 ]
+# The English edition is published for an article only when this share of its
+# blocks (percent) is translated; see plugins/translations.py for the policy.
+TRANSLATIONS_MIN_COVERAGE = 100
 
 ARTICLE_PATHS = ["issues"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["extra"]
 # issue.md is read by the issues plugin, issue.txt is the raw text the importer read.
-IGNORE_FILES = [".#*", "issue.md", "*.txt", ".*"]
+IGNORE_FILES = [".#*", "issue.md", "issue.*.po", "*.txt", ".*"]
 
 MARKDOWN = {
     "extension_configs": {
@@ -67,11 +72,12 @@ PAGE_LANG_URL = "{lang}/{slug}/"
 PAGE_LANG_SAVE_AS = "{lang}/{slug}/index.html"
 
 # Feeds: full content, one per tag.
-FEED_ALL_ATOM = "feeds/atom.xml"
-FEED_ALL_RSS = "feeds/rss.xml"
+# FEED_ATOM/FEED_RSS hold the default language only (FEED_ALL_* would mix in the translations).
+FEED_ATOM = "feeds/atom.xml"
+FEED_RSS = "feeds/rss.xml"
+FEED_ALL_ATOM = FEED_ALL_RSS = None
 TAG_FEED_ATOM = "feeds/tag/{slug}.atom.xml"
 TAG_FEED_ATOM_URL = "feeds/tag/{slug}.atom.xml"
-FEED_ATOM = FEED_RSS = None
 CATEGORY_FEED_ATOM = CATEGORY_FEED_RSS = None
 AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
 TRANSLATION_FEED_ATOM = "{lang}/feeds/atom.xml"

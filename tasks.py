@@ -91,3 +91,108 @@ def shown(path: Path) -> Path:
     """A path as the editor typed it: relative to the project when inside it."""
     path = path.resolve()
     return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+
+
+# --- translations -------------------------------------------------------------
+
+from invoke import Collection  # noqa: E402
+
+SOURCE_GLOBS = ("issues/*/*.md", "pages/*.md")
+THEME_CATALOG_LANGS = ("en",)
+
+
+def french_sources() -> list[Path]:
+    """Every French source that has (or gets) a sidecar: articles, issue files, pages."""
+    return sorted(path for pattern in SOURCE_GLOBS for path in CONTENT.glob(pattern))
+
+
+def sidecar_of(source: Path, lang: str = "en") -> Path:
+    return source.with_suffix(f".{lang}.po")
+
+
+def theme_catalog(lang: str) -> Path:
+    return ROOT / "theme" / "translations" / lang / "LC_MESSAGES" / "messages.po"
+
+
+@task(name="update")
+def translations_update(c):
+    """Extract every article's blocks into its .en.po sidecar (merging, never losing a translation); same for the theme."""
+    from cafetech.sidecars import SidecarError, merge_catalog, update_sidecar
+
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from theme_i18n import extract_theme_messages
+
+    failures = []
+    for source in french_sources():
+        try:
+            result = update_sidecar(source, sidecar_of(source))
+        except SidecarError as error:
+            failures.append(str(error))
+            continue
+        if result.changed:
+            state = "created" if result.created else f"updated (+{result.added} new, {result.fuzzy} fuzzy, {result.obsolete} obsolete)"
+            print(f"{shown(sidecar_of(source))}: {state}")
+    for lang in THEME_CATALOG_LANGS:
+        template = extract_theme_messages(str(ROOT / "theme" / "templates"), lang)
+        try:
+            result = merge_catalog(template, theme_catalog(lang))
+        except SidecarError as error:
+            failures.append(str(error))
+            continue
+        if result.changed:
+            print(f"{shown(theme_catalog(lang))}: {'created' if result.created else 'updated'}")
+    if failures:
+        raise Exit("\n".join(failures), code=1)
+
+
+@task(name="status")
+def translations_status(c):
+    """Show, per article and in total, how many blocks are translated, fuzzy and untranslated."""
+    from babel.messages.catalog import Catalog
+
+    from cafetech.sidecars import Coverage, SidecarError, coverage, parse_source, read_sidecar
+
+    rows, total = [], Coverage(0, 0, 0)
+    for source in french_sources():
+        sidecar = sidecar_of(source)
+        document = parse_source(source.read_text("utf-8"))
+        try:
+            catalog = read_sidecar(sidecar) if sidecar.exists() else Catalog(locale="en")
+            counts = coverage(document, catalog)
+        except SidecarError as error:
+            raise Exit(str(error), code=1) from None
+        rows.append((str(source.relative_to(CONTENT)), counts))
+        total = Coverage(
+            total.translated + counts.translated, total.fuzzy + counts.fuzzy, total.untranslated + counts.untranslated
+        )
+    width = max([len(name) for name, _ in rows] + [5])
+    print(f"{'article':<{width}}  translated  fuzzy  untranslated      %")
+    for name, counts in [*rows, ("total", total)]:
+        print(
+            f"{name:<{width}}  {counts.translated:>10}  {counts.fuzzy:>5}  {counts.untranslated:>12}  {counts.percent:>5.1f}"
+        )
+
+
+@task(name="check")
+def translations_check(c):
+    """Fail when a sidecar is out of date, broken, or changes the links or markup of its source."""
+    from cafetech.sidecars import check_sidecar
+
+    problems = []
+    for source in french_sources():
+        sidecar = sidecar_of(source)
+        if not sidecar.exists():
+            problems.append(f"{shown(sidecar)}: missing; run `invoke translations.update`")
+            continue
+        problems.extend(check_sidecar(source, sidecar))
+    orphans = sorted(
+        po for po in CONTENT.rglob("*.po") if not po.with_suffix("").with_suffix(".md").exists()
+    )
+    problems.extend(f"{shown(po)}: its source article does not exist; delete it or restore the article" for po in orphans)
+    if problems:
+        raise Exit("\n".join(problems), code=1)
+    print(f"{len(french_sources())} sidecars up to date")
+
+
+translations = Collection("translations", translations_update, translations_status, translations_check)
+namespace = Collection(build, clean, rebuild, serve, livereload, import_issue, translations)

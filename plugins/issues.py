@@ -30,6 +30,12 @@ DEFAULTS = {
     "ISSUES_ARCHIVE_SAVE_AS": "numeros/index.html",
     "ISSUES_HOME_SAVE_AS": "index.html",
     "ISSUES_HOME_RECENT": 10,
+    # Other languages (issue.<lang>.po sidecars):
+    "ISSUE_LANG_URL": "{lang}/issues/{slug}/",
+    "ISSUE_LANG_SAVE_AS": "{lang}/issues/{slug}/index.html",
+    "ISSUES_ARCHIVE_LANG_URL": "{lang}/issues/",
+    "ISSUES_ARCHIVE_LANG_SAVE_AS": "{lang}/issues/index.html",
+    "ISSUES_HOME_LANG_SAVE_AS": "{lang}/index.html",
 }
 
 
@@ -130,23 +136,38 @@ def link_neighbours(issues: list[Issue]) -> None:
 
 
 class IssuesGenerator(Generator):
-    """Reads the issue files and writes the issue pages, the archive and the home page."""
+    """Reads the issue files and writes the issue pages, the archive and the home page of each language."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.config = config(self.settings)
-        self.issues: list[Issue] = []
+        self.issues_by_lang: dict[str, list[Issue]] = {}
 
-    def _issue_files(self) -> list[str]:
+    def _issue_folders(self) -> list[str]:
         root = os.path.join(self.path, self.config.directory)
         if not os.path.isdir(root):
             return []
-        found = []
-        for folder in sorted(os.listdir(root)):
-            candidate = os.path.join(self.config.directory, folder, self.config.filename)
-            if os.path.isfile(os.path.join(self.path, candidate)):
-                found.append(candidate)
-        return found
+        return [
+            os.path.join(self.config.directory, folder)
+            for folder in sorted(os.listdir(root))
+            if os.path.isfile(os.path.join(root, folder, self.config.filename))
+        ]
+
+    def _read(self, relative: str, key: str):
+        issue = self.readers.read_file(base_path=self.path, path=relative, content_class=Issue, context=self.context)
+        if not isinstance(issue, Issue):  # a translation below the publication threshold
+            return None
+        issue.slug = key  # the folder's name, the issue's date: numero/2023-11-20/
+        return issue
+
+    def _translations_of(self, folder: str) -> list[str]:
+        stem = os.path.splitext(self.config.filename)[0]
+        directory = os.path.join(self.path, folder)
+        return sorted(
+            os.path.join(folder, name)
+            for name in os.listdir(directory)
+            if name.startswith(stem + ".") and name.endswith(".po")
+        )
 
     def generate_context(self):
         default_lang = self.settings["DEFAULT_LANG"]
@@ -155,17 +176,11 @@ class IssuesGenerator(Generator):
             if (key := issue_key(article)) is not None:
                 articles_by_issue.setdefault(key, []).append(article)
 
-        for relative in self._issue_files():
-            issue = self.readers.read_file(
-                base_path=self.path, path=relative, content_class=Issue, context=self.context
-            )
-            if issue.lang != default_lang:
-                continue
-            key = os.path.basename(os.path.dirname(relative))
-            issue.slug = key  # the folder's name, the issue's date: numero/2023-11-20/
-            sections, missing, forgotten = order_sections(
-                issue.section_slugs, articles_by_issue.pop(key, [])
-            )
+        for folder in self._issue_folders():
+            key = os.path.basename(folder)
+            relative = os.path.join(folder, self.config.filename)
+            issue = self._read(relative, key)
+            sections, missing, forgotten = order_sections(issue.section_slugs, articles_by_issue.pop(key, []))
             for slug in missing:
                 logger.warning("%s: Sections names %r, but no article of this issue has that slug", relative, slug)
             for article in forgotten:
@@ -178,7 +193,21 @@ class IssuesGenerator(Generator):
             for position, article in enumerate(sections, 1):
                 article.issue = issue
                 article.position = position
-            self.issues.append(issue)
+            issue.translations = []
+            self.issues_by_lang.setdefault(default_lang, []).append(issue)
+
+            for sidecar in self._translations_of(folder):
+                translated = self._read(sidecar, key)
+                if translated is None:
+                    continue
+                translated.articles = [section_in(article, translated.lang) for article in sections]
+                for article in translated.articles:
+                    if article.lang == translated.lang:
+                        article.issue = translated
+                        article.position = article_position(article, sections)
+                translated.translations = [issue]
+                issue.translations.append(translated)
+                self.issues_by_lang.setdefault(translated.lang, []).append(translated)
 
         for key, orphans in articles_by_issue.items():
             for article in orphans:
@@ -188,39 +217,65 @@ class IssuesGenerator(Generator):
                     key,
                     self.config.filename,
                 )
-        self.issues.sort(key=lambda issue: issue.date, reverse=True)
-        link_neighbours(self.issues)
-        self.context["issues"] = self.issues
-        self.context["ISSUES_ARCHIVE_URL"] = self.config.archive_url
+        for issues in self.issues_by_lang.values():
+            issues.sort(key=lambda issue: issue.date, reverse=True)
+            link_neighbours(issues)
+        self.context["issues"] = self.issues_by_lang.get(default_lang, [])
+        self.context["issues_by_lang"] = self.issues_by_lang
 
     def generate_output(self, writer):
         write = partial(writer.write_file, relative_urls=self.settings["RELATIVE_URLS"])
-        for issue in self.issues:
-            write(
-                issue.save_as,
-                self.get_template(issue.template),
-                self.context,
-                issue=issue,
-                articles=issue.articles,
-                url=issue.url,
+        default_lang = self.settings["DEFAULT_LANG"]
+        for lang, issues in self.issues_by_lang.items():
+            for issue in issues:
+                write(
+                    issue.save_as,
+                    self.get_template(issue.template),
+                    self.context,
+                    issue=issue,
+                    articles=issue.articles,
+                    url=issue.url,
+                )
+            localized = lang != default_lang
+            archive_url = self.settings["ISSUES_ARCHIVE_LANG_URL"].format(lang=lang) if localized else self.config.archive_url
+            archive_save_as = (
+                self.settings["ISSUES_ARCHIVE_LANG_SAVE_AS"].format(lang=lang) if localized else self.config.archive_save_as
             )
-        if self.config.archive_save_as:
-            write(
-                self.config.archive_save_as,
-                self.get_template("issues"),
-                self.context,
-                issues=self.issues,
-                url=self.config.archive_url,
+            if archive_save_as:
+                write(
+                    archive_save_as,
+                    self.get_template("issues"),
+                    self.context,
+                    issues=issues,
+                    lang=lang,
+                    url_key="issues",
+                    url=archive_url,
+                )
+            home_save_as = (
+                self.settings["ISSUES_HOME_LANG_SAVE_AS"].format(lang=lang) if localized else self.config.home_save_as
             )
-        if self.config.home_save_as:
-            write(
-                self.config.home_save_as,
-                self.get_template("index"),
-                self.context,
-                latest_issue=self.issues[0] if self.issues else None,
-                recent_issues=self.issues[1 : 1 + self.config.home_recent],
-                url="",
-            )
+            if home_save_as:
+                write(
+                    home_save_as,
+                    self.get_template("index"),
+                    self.context,
+                    latest_issue=issues[0] if issues else None,
+                    recent_issues=issues[1 : 1 + self.config.home_recent],
+                    lang=lang,
+                    url_key="home",
+                    url=home_save_as.replace("index.html", ""),
+                )
+
+
+def section_in(article, lang: str):
+    """The article's version in ``lang`` when it is published, else the article itself."""
+    if article.lang == lang:
+        return article
+    return next((other for other in getattr(article, "translations", []) if other.lang == lang), article)
+
+
+def article_position(article, sections: list) -> int:
+    return next((i for i, section in enumerate(sections, 1) if section.slug == article.slug), 0)
 
 
 def add_default_settings(pelican):

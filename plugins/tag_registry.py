@@ -178,8 +178,8 @@ def check_registry(pelican):
 
 
 def tag_article(content):
-    if not isinstance(content, Article):
-        return
+    if not isinstance(content, Article) or content.lang != content.settings["DEFAULT_LANG"]:
+        return  # translations take their original's tags (plugins/translations.py)
     cfg = config(content.settings)
     registry = load_registry(cfg.path)
     explicit = [str(tag) for tag in getattr(content, "tags", [])]

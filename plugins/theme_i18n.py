@@ -222,7 +222,7 @@ def page_versions(context, cfg: I18nConfig) -> list[tuple[str, str]]:
     if tag is not None:
         available = context.get("TAG_LANGUAGES", {}).get(tag.slug, {cfg.source_language})
         return [(lang, cfg.urls[lang]["tag"].format(slug=tag.slug)) for lang in cfg.languages if lang in available]
-    key = context.get("url_key")
+    key = context.get("url_key") or {"tags": "tags"}.get(context.get("page_name"))
     if key:
         return [(lang, cfg.urls[lang][key]) for lang in cfg.languages]
     return []
