@@ -242,3 +242,113 @@ def test_real_site_feeds(real_site):
             f"https://cafetech.test/{FIRST}/",
             f"https://cafetech.test/{SECOND}/",
         }
+
+
+# --- the English edition --------------------------------------------------------
+
+
+def test_english_site_pages_exist(real_site):
+    for path in (
+        "en/index.html",
+        "en/404.html",
+        "en/issues/index.html",
+        "en/issues/2023-11-20/index.html",
+        f"en/{FIRST}/index.html",
+        f"en/{SECOND}/index.html",
+        "en/tag/index.html",
+        "en/tag/openai/index.html",
+        "en/a-propos/index.html",
+        "en/feeds/atom.xml",
+        "en/feeds/rss.xml",
+        "en/feeds/tag/openai.atom.xml",
+    ):
+        assert (real_site / path).is_file(), path
+    for page in (real_site / "en").rglob("*.html"):
+        assert soup(page).html["lang"] == "en", page
+
+
+def alternates(page: BeautifulSoup) -> dict[str, str]:
+    return {link["hreflang"]: link["href"] for link in page.find_all("link", rel="alternate", hreflang=True)}
+
+
+def test_counterparts_link_both_ways_with_x_default(real_site):
+    french, english = soup(real_site / FIRST / "index.html"), soup(real_site / "en" / FIRST / "index.html")
+    expected = {"fr": f"/{FIRST}/", "en": f"/en/{FIRST}/", "x-default": f"/{FIRST}/"}
+    assert alternates(french) == expected and alternates(english) == expected
+    # The visible switcher goes to the counterpart page, not to the other home page.
+    assert french.find("a", attrs={"lang": "en"})["href"] == f"/en/{FIRST}/"
+    assert english.find("a", attrs={"lang": "fr"})["href"] == f"/{FIRST}/"
+    issue_fr, issue_en = soup(real_site / "numero/2023-11-20/index.html"), soup(real_site / "en/issues/2023-11-20/index.html")
+    assert alternates(issue_fr)["en"] == "/en/issues/2023-11-20/" and alternates(issue_en)["fr"] == "/numero/2023-11-20/"
+    assert alternates(soup(real_site / "en/index.html")) == {"fr": "/", "en": "/en/", "x-default": "/"}
+
+
+def test_english_article_is_english(real_site):
+    page = soup(real_site / "en" / FIRST / "index.html")
+    assert page.h1.get_text() == "Despite the pressure, OpenAI refuses to reinstate Sam Altman as its head"
+    assert "November 20, 2023" in page.get_text()
+    assert [h.get_text().replace("\xa0", " ") for h in page.select(".content h2")] == [
+        "Investor revolt",
+        "Microsoft conducting",
+        "Towards an employee exodus?",
+    ]
+    assert not page.select(".notice") and not page.select('.content [lang="fr"]')
+    assert {a.get_text() for a in page.select(".tags a")} >= {"OpenAI", "Microsoft"}
+    assert all(a["href"].startswith("/en/tag/") for a in page.select(".tags a"))
+    assert "Artificial intelligence" in {a.get_text() for a in page.select(".tags a")}
+    assert soup(real_site / "en/tag/intelligence-artificielle/index.html").h1.get_text() == "Artificial intelligence"
+    assert "Further reading" in page.get_text()
+    assert page.find("a", href="/en/issues/2023-11-20/")
+
+
+def test_each_language_lists_its_own_articles(real_site):
+    french_tag = soup(real_site / "tag" / "openai" / "index.html")
+    english_tag = soup(real_site / "en" / "tag" / "openai" / "index.html")
+    assert all(not a["href"].startswith("/en/") for a in french_tag.select(".summary h2 a"))
+    assert [a["href"] for a in english_tag.select(".summary h2 a")] == [f"/en/{FIRST}/"]
+    english_issue = soup(real_site / "en" / "issues" / "2023-11-20" / "index.html")
+    assert [a["href"] for a in english_issue.select("ol.sections h3 a")] == [f"/en/{FIRST}/", f"/en/{SECOND}/"]
+    feed = parse_feed(real_site / "en" / "feeds" / "atom.xml")
+    assert {e.link for e in feed.entries} == {f"https://cafetech.test/en/{FIRST}/", f"https://cafetech.test/en/{SECOND}/"}
+    assert 'xml:lang="en"' in (real_site / "en" / "feeds" / "atom.xml").read_text("utf-8")
+    assert parse_feed(real_site / "en" / "feeds" / "tag" / "openai.atom.xml").entries
+
+
+@pytest.fixture(scope="module")
+def partly_translated(tmp_path_factory):
+    """The seed with the second section's sidecar only half translated."""
+    from cafetech.sidecars import read_sidecar, render_sidecar
+
+    root = tmp_path_factory.mktemp("partial")
+    content = root / "content"
+    shutil.copytree(ROOT / "content", content)
+    sidecar = next((content / "issues" / "2023-11-20").glob("02-*.en.po"))
+    catalog = read_sidecar(sidecar)
+    for message in list(catalog)[1:]:
+        if message.id and message.context in ("heading", "further_reading"):
+            message.string = ""
+    sidecar.write_bytes(render_sidecar(catalog))
+    return content, root
+
+
+def test_below_the_threshold_an_article_is_not_published_in_english(partly_translated):
+    content, root = partly_translated
+    output = build_site(content, root / "strict")
+    assert not (output / "en" / SECOND).exists()
+    french = soup(output / SECOND / "index.html")
+    assert "en" not in alternates(french) and not french.find("a", attrs={"lang": "en"})
+    feed = parse_feed(output / "en" / "feeds" / "atom.xml")
+    assert [e.link for e in feed.entries] == [f"https://cafetech.test/en/{FIRST}/"]
+    english_issue = soup(output / "en" / "issues" / "2023-11-20" / "index.html")
+    fallback = english_issue.select("ol.sections article[lang=fr]")
+    assert len(fallback) == 1 and fallback[0].a["href"] == f"/{SECOND}/" and fallback[0].a["hreflang"] == "fr"
+
+
+def test_above_the_threshold_missing_blocks_are_french_and_announced(partly_translated):
+    content, root = partly_translated
+    output = build_site(content, root / "lenient", TRANSLATIONS_MIN_COVERAGE=50)
+    page = soup(output / "en" / SECOND / "index.html")
+    assert page.select_one(".notice").get_text().startswith("Part of this article is not translated yet")
+    french_headings = [h.get_text().replace("\xa0", " ") for h in page.select('.content h2[lang="fr"]')]
+    assert french_headings == ["Open science", "Articles scientifiques", "Enveloppe limitée"]
+    assert page.h1.get_text() == "Xavier Niel launches Kyutai, a non-profit AI lab"
