@@ -101,9 +101,9 @@ SOURCE_GLOBS = ("issues/*/*.md", "pages/*.md")
 THEME_CATALOG_LANGS = ("en",)
 
 
-def french_sources() -> list[Path]:
+def french_sources(content: Path = CONTENT) -> list[Path]:
     """Every French source that has (or gets) a sidecar: articles, issue files, pages."""
-    return sorted(path for pattern in SOURCE_GLOBS for path in CONTENT.glob(pattern))
+    return sorted(path for pattern in SOURCE_GLOBS for path in Path(content).glob(pattern))
 
 
 def sidecar_of(source: Path, lang: str = "en") -> Path:
@@ -114,8 +114,11 @@ def theme_catalog(lang: str) -> Path:
     return ROOT / "theme" / "translations" / lang / "LC_MESSAGES" / "messages.po"
 
 
-@task(name="update")
-def translations_update(c):
+CONTENT_HELP = {"content": "the content folder (default: content/)"}
+
+
+@task(name="update", help=CONTENT_HELP)
+def translations_update(c, content=str(CONTENT)):
     """Extract every article's blocks into its .en.po sidecar (merging, never losing a translation); same for the theme."""
     from cafetech.sidecars import SidecarError, merge_catalog, update_sidecar
 
@@ -123,7 +126,7 @@ def translations_update(c):
     from theme_i18n import extract_theme_messages
 
     failures = []
-    for source in french_sources():
+    for source in french_sources(content):
         try:
             result = update_sidecar(source, sidecar_of(source))
         except SidecarError as error:
@@ -145,15 +148,15 @@ def translations_update(c):
         raise Exit("\n".join(failures), code=1)
 
 
-@task(name="status")
-def translations_status(c):
+@task(name="status", help=CONTENT_HELP)
+def translations_status(c, content=str(CONTENT)):
     """Show, per article and in total, how many blocks are translated, fuzzy and untranslated."""
     from babel.messages.catalog import Catalog
 
     from cafetech.sidecars import Coverage, SidecarError, coverage, parse_source, read_sidecar
 
     rows, total = [], Coverage(0, 0, 0)
-    for source in french_sources():
+    for source in french_sources(content):
         sidecar = sidecar_of(source)
         document = parse_source(source.read_text("utf-8"))
         try:
@@ -161,7 +164,7 @@ def translations_status(c):
             counts = coverage(document, catalog)
         except SidecarError as error:
             raise Exit(str(error), code=1) from None
-        rows.append((str(source.relative_to(CONTENT)), counts))
+        rows.append((str(source.relative_to(content)), counts))
         total = Coverage(
             total.translated + counts.translated, total.fuzzy + counts.fuzzy, total.untranslated + counts.untranslated
         )
@@ -173,25 +176,38 @@ def translations_status(c):
         )
 
 
-@task(name="check")
-def translations_check(c):
-    """Fail when a sidecar is out of date, broken, or changes the links or markup of its source."""
-    from cafetech.sidecars import check_sidecar
+@task(name="check", help=CONTENT_HELP)
+def translations_check(c, content=str(CONTENT)):
+    """Fail when a sidecar or theme catalog is out of date, broken, or changes the links or markup of its source."""
+    from cafetech.sidecars import SidecarError, check_sidecar, read_sidecar
 
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from theme_i18n import extract_theme_messages
+
+    content = Path(content)
     problems = []
-    for source in french_sources():
+    for lang in THEME_CATALOG_LANGS:
+        path = theme_catalog(lang)
+        try:
+            catalog = read_sidecar(path)
+        except SidecarError as error:
+            problems.append(str(error))
+            continue
+        wanted = {(m.context, m.id) for m in extract_theme_messages(str(ROOT / "theme" / "templates"), lang) if m.id}
+        have = {(m.context, m.id) for m in catalog if m.id}
+        problems.extend(f"{shown(path)}: out of date: no entry for {msgid!r}; run `invoke translations.update`" for _, msgid in sorted(wanted - have))
+        problems.extend(f"{shown(path)}: out of date: {msgid!r} is not in the templates any more" for _, msgid in sorted(have - wanted))
+    for source in french_sources(content):
         sidecar = sidecar_of(source)
         if not sidecar.exists():
             problems.append(f"{shown(sidecar)}: missing; run `invoke translations.update`")
             continue
         problems.extend(check_sidecar(source, sidecar))
-    orphans = sorted(
-        po for po in CONTENT.rglob("*.po") if not po.with_suffix("").with_suffix(".md").exists()
-    )
+    orphans = sorted(po for po in content.rglob("*.po") if not po.with_suffix("").with_suffix(".md").exists())
     problems.extend(f"{shown(po)}: its source article does not exist; delete it or restore the article" for po in orphans)
     if problems:
         raise Exit("\n".join(problems), code=1)
-    print(f"{len(french_sources())} sidecars up to date")
+    print(f"{len(french_sources(content))} sidecars and {len(THEME_CATALOG_LANGS)} theme catalog(s) up to date")
 
 
 translations = Collection("translations", translations_update, translations_status, translations_check)

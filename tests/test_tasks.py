@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -49,3 +50,50 @@ def test_the_committed_seed_came_from_the_importer(tmp_path):
         p.name for p in committed.iterdir() if p.suffix != ".po"  # sidecars come from translators
     )
     assert (committed / ".import-manifest.json").is_file()
+
+
+def test_committed_translations_are_up_to_date():
+    """CI runs `invoke translations.check` on the real content."""
+    result = invoke("translations.check")
+    assert result.returncode == 0, result.stderr
+    assert "4 sidecars and 1 theme catalog(s) up to date" in result.stdout
+
+
+def test_translation_tasks_on_a_copy(tmp_path):
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    article = next((content / "issues" / "2023-11-20").glob("01-*.md"))
+    sidecar = article.with_suffix(".en.po")
+    before = sidecar.read_bytes()
+
+    status = invoke("translations.status", "--content", str(content))
+    assert status.returncode == 0
+    assert status.stdout.splitlines()[-1].split() == ["total", "29", "0", "0", "100.0"]
+
+    # An editor changes a paragraph: check fails, update marks the entry fuzzy and keeps the translation.
+    text = article.read_text("utf-8").replace("Vendredi, trois chercheurs en IA ont démissionné.", "Vendredi, trois chercheurs ont démissionné.")
+    article.write_text(text, "utf-8")
+    check = invoke("translations.check", "--content", str(content))
+    assert check.returncode == 1 and "out of date" in check.stderr
+    update = invoke("translations.update", "--content", str(content))
+    assert update.returncode == 0, update.stderr
+    assert f"{sidecar.name}: updated (+0 new, 1 fuzzy, 0 obsolete)" in update.stdout
+    after = sidecar.read_text("utf-8")
+    assert "#, fuzzy" in after and "#| msgid" in after
+    assert "On Friday, three AI researchers resigned." in after
+    assert invoke("translations.check", "--content", str(content)).returncode == 0
+    status = invoke("translations.status", "--content", str(content))
+    assert status.stdout.splitlines()[-1].split() == ["total", "28", "1", "0", "96.6"]
+    assert sidecar.read_bytes() != before
+
+    # A broken catalog and a sidecar without its article are refused, file and line named.
+    sidecar.write_text(after.replace('msgstr "Investor revolt"', 'msgstr "Investor revolt'), "utf-8")
+    orphan = content / "issues" / "2023-11-20" / "99-disparu.en.po"
+    orphan.write_text("", "utf-8")
+    check = invoke("translations.check", "--content", str(content))
+    assert check.returncode == 1
+    assert re.search(rf"{re.escape(sidecar.name)}:\d+: malformed line", check.stderr)
+    assert "99-disparu.en.po: its source article does not exist" in check.stderr
+    assert "Traceback" not in check.stderr
