@@ -99,7 +99,7 @@ def test_home_shows_the_latest_issue_first(tiny_site):
     home = soup(tiny_site / "index.html")
     latest = home.find(id="dernier-numero")
     assert "La semaine où l’IA européenne a pris son envol" in latest.get_text()
-    summaries = [untypeset(h.get_text(strip=True)) for h in home.select(".issue .summary h3")]
+    summaries = [untypeset(h.get_text(strip=True)) for h in home.select(".issue .summary h2")]
     assert summaries[0] == "Mistral AI lève 385 millions d'euros"
     assert home.find("a", href="/numero/2023-11-20/")
     assert "27 novembre 2023" in home.get_text()
