@@ -16,23 +16,27 @@ OUTPUT = ROOT / "output"
 SETTINGS = {"dev": ROOT / "pelicanconf.py", "publish": ROOT / "publishconf.py"}
 
 
-def pelican_run(*extra: str, publish: bool = False) -> None:
-    """Run Pelican in this process; a failed build ends the task with Pelican's exit code."""
-    import pelican
+def build_once(publish: bool = False, debug: bool = False) -> None:
+    """Build into output/ atomically; a failed build ends the task and leaves output/ as it was."""
+    from cafetech.site_build import BuildFailed, build as atomic_build
 
-    settings = SETTINGS["publish" if publish else "dev"]
-    argv = [str(CONTENT), "--settings", str(settings), "--output", str(OUTPUT), "--fatal", "errors", *extra]
     try:
-        pelican.main(argv)
-    except SystemExit as stop:
-        if stop.code not in (0, None):
-            raise Exit(f"build failed (pelican exit code {stop.code})", code=int(stop.code) if isinstance(stop.code, int) else 1)
+        report = atomic_build(SETTINGS["publish" if publish else "dev"], CONTENT, OUTPUT, debug=debug)
+    except BuildFailed as failure:
+        raise Exit(f"build failed ({failure}); output/ was left as it was", code=1) from None
+    print(f"built {shown(report.output)}" + (f" with {len(report.warnings)} warning(s)" if report.warnings else ""))
 
 
-@task(help={"publish": "use publishconf.py (absolute URLs from SITEURL) instead of pelicanconf.py"})
-def build(c, publish=False):
-    """Build the site into output/."""
-    pelican_run(publish=publish)
+BUILD_HELP = {
+    "publish": "use publishconf.py (absolute URLs from SITEURL) instead of pelicanconf.py",
+    "debug": "show Python tracebacks and Pelican's debug log",
+}
+
+
+@task(help=BUILD_HELP)
+def build(c, publish=False, debug=False):
+    """Build the site into output/ (atomically: a failed build keeps the previous site)."""
+    build_once(publish, debug)
 
 
 @task
@@ -43,22 +47,65 @@ def clean(c):
             shutil.rmtree(path)
 
 
-@task(pre=[clean])
-def rebuild(c, publish=False):
+@task(pre=[clean], help=BUILD_HELP)
+def rebuild(c, publish=False, debug=False):
     """Build the site from scratch (clean, then build)."""
-    pelican_run(publish=publish)
+    build_once(publish, debug)
 
 
-@task(help={"port": "port to listen on (default 8000)", "bind": "address to bind (default 127.0.0.1)"})
+def start_server(port: int, bind: str):
+    """Serve output/ (looked up at each request, so a swapped-in build is served at once)."""
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(OUTPUT))
+    server = http.server.ThreadingHTTPServer((bind, int(port)), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(f"serving {shown(OUTPUT)} at http://{bind}:{port}/ (Ctrl-C to stop)")
+    return server
+
+
+SERVE_HELP = {"port": "port to listen on (default 8000)", "bind": "address to bind (default 127.0.0.1)"}
+
+
+@task(help=SERVE_HELP)
 def serve(c, port=8000, bind="127.0.0.1"):
     """Serve output/ at http://localhost:8000 (build first)."""
-    pelican_run("--listen", "--port", str(port), "--bind", bind)
+    import time
+
+    if not OUTPUT.exists():
+        raise Exit("output/ does not exist yet: run `invoke build` first", code=1)
+    server = start_server(port, bind)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.shutdown()
 
 
-@task(help={"port": "port to listen on (default 8000)", "bind": "address to bind (default 127.0.0.1)"})
+@task(help=SERVE_HELP)
 def livereload(c, port=8000, bind="127.0.0.1"):
-    """Build, serve, and rebuild whenever content, theme or settings change."""
-    pelican_run("--autoreload", "--listen", "--port", str(port), "--bind", bind)
+    """Build, serve, and rebuild on every change to content, theme, plugins or settings; a failed rebuild keeps serving the last good site."""
+    from watchfiles import watch
+
+    from cafetech.site_build import BuildFailed, build as atomic_build
+
+    def rebuild_now():
+        try:
+            atomic_build(SETTINGS["dev"], CONTENT, OUTPUT)
+            print("rebuilt: reload the page")
+        except BuildFailed as failure:
+            print(f"build failed ({failure}); still serving the last good site")
+
+    rebuild_now()
+    server = start_server(port, bind)
+    watched = [CONTENT, ROOT / "theme", ROOT / "plugins", SETTINGS["dev"]]
+    try:
+        for _changes in watch(*watched, watch_filter=lambda change, path: not path.endswith((".mo", ".tmp"))):
+            rebuild_now()
+    except KeyboardInterrupt:
+        server.shutdown()
 
 
 @task(

@@ -1,0 +1,133 @@
+"""Atomic builds: Pelican writes the new site beside output/, which is swapped in only when the build succeeded.
+
+A build that logs an error, raises, or is interrupted (Ctrl-C) leaves the
+previous ``output/`` exactly as it was; a killed build leaves at most a
+``.output.build-*`` folder behind, which the next build removes. Problems are
+printed one line each (``error: <file>:<line>: …``); tracebacks only with ``debug``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BUILD_PREFIX = ".output.build-"
+OLD_PREFIX = ".output.old-"
+
+
+class BuildFailed(Exception):
+    """The build did not produce a site that can be trusted; output/ was left untouched."""
+
+
+@dataclass
+class BuildReport:
+    output: Path
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def one_line(message: str) -> str:
+    """Pelican's multi-line messages ("Could not process X\\n<reason>") as one line."""
+    return ": ".join(part.strip() for part in str(message).splitlines() if part.strip())
+
+
+class _Collector(logging.Handler):
+    """Prints warnings and errors as single lines and keeps them for the report."""
+
+    def __init__(self, report: BuildReport, stream=None):
+        super().__init__(logging.WARNING)
+        self.report = report
+        self.stream = stream or sys.stderr
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = one_line(record.getMessage())
+        # Pelican logs "Could not process <file>" from inside its except block, without the
+        # reason unless DEBUG: the exception being handled is still at hand here.
+        handled = sys.exc_info()[1]
+        if handled is not None and record.exc_info in (None, False) and str(handled) not in text:
+            text = f"{text}: {one_line(str(handled)) or handled.__class__.__name__}"
+        if record.levelno >= logging.ERROR:
+            self.report.errors.append(text)
+            print(f"error: {text}", file=self.stream)
+        else:
+            self.report.warnings.append(text)
+            print(f"warning: {text}", file=self.stream)
+
+
+def remove_leftovers(output: Path) -> None:
+    """Folders of builds that were killed before they could clean up."""
+    for stale in output.parent.glob(f"{BUILD_PREFIX}*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    for stale in output.parent.glob(f"{OLD_PREFIX}*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def swap_in(new: Path, output: Path) -> None:
+    """Replace output/ by new/ with two renames, so output/ is never half written."""
+    if output.exists():
+        old = Path(tempfile.mkdtemp(prefix=OLD_PREFIX, dir=output.parent))
+        os.rmdir(old)
+        os.rename(output, old)
+        os.rename(new, output)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.rename(new, output)
+
+
+def build(
+    settings_file: str | os.PathLike,
+    content: str | os.PathLike,
+    output: str | os.PathLike,
+    overrides: dict | None = None,
+    debug: bool = False,
+    stream=None,
+) -> BuildReport:
+    """Build the site with Pelican, in this process, and swap it into ``output`` if nothing went wrong."""
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    output = Path(output).resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(output)
+    staging = Path(tempfile.mkdtemp(prefix=BUILD_PREFIX, dir=output.parent))
+    report = BuildReport(output=output)
+    collector = _Collector(report, stream)
+    root = logging.getLogger()
+    previous_level = root.level
+    root.addHandler(collector)
+    root.setLevel(logging.WARNING if not debug else logging.DEBUG)
+    try:
+        settings = read_settings(
+            str(settings_file),
+            override={
+                "PATH": str(Path(content).resolve()),
+                "OUTPUT_PATH": str(staging),
+                "DEBUG": debug,
+                **(overrides or {}),
+            },
+        )
+        Pelican(settings).run()
+        if report.errors:
+            raise BuildFailed(f"{len(report.errors)} error(s)")
+    except BaseException as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(error, BuildFailed):
+            raise
+        if isinstance(error, KeyboardInterrupt):
+            raise BuildFailed("interrupted") from None
+        if debug:
+            raise
+        text = one_line(str(error)) or error.__class__.__name__
+        report.errors.append(text)
+        print(f"error: {text}", file=stream or sys.stderr)
+        raise BuildFailed(text) from None
+    finally:
+        root.removeHandler(collector)
+        root.setLevel(previous_level)
+    swap_in(staging, output)
+    return report

@@ -1,0 +1,92 @@
+"""Atomic builds: a failed or interrupted build leaves the previous output/ exactly as it was."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import shutil
+
+import pytest
+from pelican import signals
+
+from cafetech.site_build import BUILD_PREFIX, BuildFailed, build
+from conftest import ROOT
+
+SETTINGS = ROOT / "pelicanconf.py"
+OVERRIDES = {"CACHE_PATH": None}
+
+
+def fingerprint(folder) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def site(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    output = tmp_path / "output"
+    build(SETTINGS, content, output, {"CACHE_PATH": str(tmp_path / "cache")}, stream=io.StringIO())
+    return content, output, fingerprint(output)
+
+
+def failing_build(content, output, **kwargs) -> str:
+    stream = io.StringIO()
+    with pytest.raises(BuildFailed):
+        build(SETTINGS, content, output, {"CACHE_PATH": str(output.parent / "cache")}, stream=stream, **kwargs)
+    assert not list(output.parent.glob(f"{BUILD_PREFIX}*"))
+    return stream.getvalue()
+
+
+def test_a_good_build_replaces_the_site(site):
+    content, output, before = site
+    (content / "pages" / "contact.md").write_text("Title: Contact\nSlug: contact\nLang: fr\n\nÉcrivez-nous.\n", "utf-8")
+    build(SETTINGS, content, output, {"CACHE_PATH": str(output.parent / "cache")}, stream=io.StringIO())
+    after = fingerprint(output)
+    assert set(after) - set(before) == {"contact/index.html"}
+    assert after["2023/11/malgre-les-pressions-openai-refuse-de-reinstaller-sam-altman-a-sa-tete/index.html"]
+
+
+def test_a_broken_catalog_keeps_the_last_good_site(site):
+    content, output, before = site
+    sidecar = next((content / "issues" / "2023-11-20").glob("01-*.en.po"))
+    sidecar.write_text(sidecar.read_text("utf-8").replace('msgstr "Investor revolt"', 'msgstr "Investor revolt'), "utf-8")
+    messages = failing_build(content, output)
+    errors = [line for line in messages.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and f"{sidecar.name}:" in errors[0] and "malformed line" in errors[0]
+    assert "Traceback" not in messages
+    assert fingerprint(output) == before
+
+
+def test_a_broken_tag_registry_keeps_the_last_good_site(site):
+    content, output, before = site
+    (content / "tags.toml").write_text('["OpenAI"]\naliases = ["Mistral"]\n["Mistral"]\naliases = []\n', "utf-8")
+    messages = failing_build(content, output)
+    assert messages.strip().startswith("error: ") and "tags.toml: 'Mistral' names two tags" in messages
+    assert len(messages.strip().splitlines()) == 1
+    assert fingerprint(output) == before
+
+
+def interrupt(sender, **kwargs):
+    raise KeyboardInterrupt
+
+
+def test_an_interrupted_build_keeps_the_last_good_site(site):
+    content, output, before = site
+    signals.finalized.connect(interrupt)
+    try:
+        failing_build(content, output)
+    finally:
+        signals.finalized.disconnect(interrupt)
+    assert fingerprint(output) == before
+
+
+def test_leftovers_of_a_killed_build_are_removed(site):
+    content, output, before = site
+    leftover = output.parent / f"{BUILD_PREFIX}killed"
+    (leftover / "half").mkdir(parents=True)
+    build(SETTINGS, content, output, {"CACHE_PATH": str(output.parent / "cache")}, stream=io.StringIO())
+    assert not leftover.exists() and fingerprint(output) == before
