@@ -119,14 +119,20 @@ def build_registry(data: dict, path: str = "tags.toml") -> Registry:
 _LANG_KEY = re.compile(r"^[a-z]{2}$")
 
 
+def shown_path(path: str) -> str:
+    """A path as short as it can be read: relative to the working folder when inside it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
+
+
 @lru_cache(maxsize=4)
 def _load_registry(path: str, mtime_ns: int) -> Registry:
     try:
         with open(path, "rb") as handle:
             data = tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
-        raise TagRegistryError(f"{path}: {error}") from None
-    return build_registry(data, path)
+        raise TagRegistryError(f"{shown_path(path)}: {error}") from None
+    return build_registry(data, shown_path(path))
 
 
 def load_registry(path: str) -> Registry:
