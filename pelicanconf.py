@@ -21,6 +21,7 @@ PLUGINS = [
     "tag_registry",
     "further_reading",
     "french_typography",
+    "content_checks",
     "feeds",
     "babel_dates",
     "theme_i18n",
@@ -64,6 +65,10 @@ AUTHOR_SAVE_AS = AUTHORS_SAVE_AS = ""
 ARCHIVES_SAVE_AS = ""
 YEAR_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_SAVE_AS = DAY_ARCHIVE_SAVE_AS = ""
 DEFAULT_PAGINATION = False
+# An article dated in the future is a draft until that day, and drafts are not published.
+WITH_FUTURE_DATES = False
+DRAFT_SAVE_AS = DRAFT_LANG_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = DRAFT_PAGE_LANG_SAVE_AS = ""
 
 # The English edition: articles and pages under /en/ with the French slug.
 ARTICLE_LANG_URL = "{lang}/{date:%Y}/{date:%m}/{slug}/"

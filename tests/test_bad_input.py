@@ -1,0 +1,165 @@
+"""The bad-input catalogue (docs/errors.md): each input gets its message, and nothing is lost."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+
+import pytest
+
+from cafetech.importer import import_issue, parse_issue
+from cafetech.site_build import BuildFailed, build
+from conftest import ROOT
+from test_atomic_build import fingerprint
+
+SEED = ROOT / "content" / "issues" / "2023-11-20"
+
+
+@pytest.fixture
+def site(tmp_path):
+    """A copy of the real content, built once into output/."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    output = tmp_path / "output"
+    build(ROOT / "pelicanconf.py", content, output, {"CACHE_PATH": str(tmp_path / "cache")}, stream=io.StringIO())
+    return content, output
+
+
+def rebuild(content, output, settings="pelicanconf.py", **overrides) -> tuple[bool, str]:
+    stream = io.StringIO()
+    try:
+        build(ROOT / settings, content, output, {"CACHE_PATH": str(output.parent / "cache"), **overrides}, stream=stream)
+    except BuildFailed:
+        return False, stream.getvalue()
+    return True, stream.getvalue()
+
+
+def first_article(content):
+    return next((content / "issues" / "2023-11-20").glob("01-*.md"))
+
+
+def assert_refused_and_kept(site, expected: str) -> str:
+    content, output = site
+    before = fingerprint(output)
+    sources = fingerprint(content)
+    ok, messages = rebuild(content, output)
+    assert not ok, messages
+    assert re.search(expected, messages), messages
+    assert "Traceback" not in messages
+    assert fingerprint(output) == before and fingerprint(content) == sources
+    return messages
+
+
+def test_invalid_front_matter(site):
+    content, _ = site
+    article = first_article(content)
+    article.write_text(article.read_text("utf-8").replace("Date: 2023-11-20", "Date: le 20 novembre"), "utf-8")
+    assert_refused_and_kept(site, rf"error: Could not process issues/2023-11-20/{article.name}: 'le 20 novembre' is not a valid date")
+
+
+def test_unknown_language(site):
+    content, _ = site
+    article = first_article(content)
+    article.write_text(article.read_text("utf-8").replace("Lang: fr", "Lang: de"), "utf-8")
+    assert_refused_and_kept(site, rf"error: issues/2023-11-20/{article.name}: Lang 'de' is not one of the site's languages \(fr, en\)")
+
+
+def test_duplicate_slugs_across_issues(site):
+    content, _ = site
+    other = content / "issues" / "2023-11-27"
+    other.mkdir()
+    copy = other / "01-copie.md"
+    copy.write_text(first_article(content).read_text("utf-8").replace("2023-11-20", "2023-11-27"), "utf-8")
+    assert_refused_and_kept(site, r"error: issues/2023-11-2\d/01-\S+: the slug 'malgre-les-pressions-openai-refuse-de-reinstaller-sam-altman-a-sa-tete' \(fr\) is already used by issues/2023-11-2\d/01-")
+
+
+def test_future_date_is_not_published_and_said(site):
+    content, output = site
+    article = first_article(content)
+    article.write_text(article.read_text("utf-8").replace("Date: 2023-11-20", "Date: 2999-01-01"), "utf-8")
+    ok, messages = rebuild(content, output)
+    assert ok, messages
+    assert f"warning: issues/2023-11-20/{article.name}: dated 2999-01-01, in the future: not published before that day" in messages
+    assert not list(output.rglob("malgre-les-pressions*/index.html"))
+    assert not (output / "drafts").exists()
+
+
+def test_hostile_further_reading_link_and_external_links(site):
+    content, output = site
+    article = first_article(content)
+    article.write_text(article.read_text("utf-8") + "\nVoir [la source](https://example.org/a) et [ici](/numeros/).\n", "utf-8")
+    ok, messages = rebuild(content, output)
+    assert ok, messages
+    html = next(output.glob("2023/11/malgre*/index.html")).read_text("utf-8")
+    assert '<a href="https://example.org/a" rel="noopener noreferrer">la source</a>' in html
+    assert '<a href="/numeros/">ici</a>' in html
+    for page in output.rglob("*.html"):
+        text = page.read_text("utf-8")
+        assert "Content-Security-Policy" in text, page
+        for anchor in re.findall(r"<a\b[^>]*>", text):
+            assert "target=" not in anchor or "noopener" in anchor, (page, anchor)
+
+
+def test_wrong_charset_header(site):
+    content, _ = site
+    sidecar = next((content / "issues" / "2023-11-20").glob("01-*.en.po"))
+    sidecar.write_text(sidecar.read_text("utf-8").replace("charset=utf-8", "charset=ISO-8859-1"), "utf-8")
+    assert_refused_and_kept(site, rf"{re.escape(sidecar.name)}:\d+: the charset is 'iso-8859-1'; sidecars are UTF-8")
+
+
+def test_sidecar_whose_article_was_deleted(site):
+    content, _ = site
+    orphan = content / "issues" / "2023-11-20" / "03-supprime.en.po"
+    shutil.copy(next((content / "issues" / "2023-11-20").glob("01-*.en.po")), orphan)
+    assert_refused_and_kept(site, r"03-supprime.en.po: its source 03-supprime.md does not exist; delete the sidecar or restore the article")
+
+
+def test_hostile_translation_is_never_published(site):
+    content, output = site
+    sidecar = next((content / "issues" / "2023-11-20").glob("01-*.en.po"))
+    text = sidecar.read_text("utf-8").replace('msgstr "Investor revolt"', 'msgstr "<script>alert(1)</script>[Investor](javascript:alert(1))"')
+    sidecar.write_text(text, "utf-8")
+    ok, messages = rebuild(content, output, TRANSLATIONS_MIN_COVERAGE=50)
+    assert ok, messages
+    html = next(output.glob("en/2023/11/malgre*/index.html")).read_text("utf-8")
+    assert "javascript:" not in html and "<script>alert" not in html
+    assert '<h2 id="fronde-des-investisseurs" lang="fr">' in html  # the French block stands in
+
+
+def test_publish_mode_needs_an_absolute_siteurl(site, monkeypatch):
+    content, output = site
+    before = fingerprint(output)
+    for value in ("", "cafetech.example", "/site"):
+        monkeypatch.setenv("SITEURL", value)
+        ok, messages = rebuild(content, output, settings="publishconf.py")
+        assert not ok
+        assert "error: publishconf.py: SITEURL must be the site's absolute address" in messages
+    assert fingerprint(output) == before
+
+
+def test_missing_theme_catalog(site, tmp_path):
+    content, output = site
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    shutil.rmtree(theme / "translations" / "en")
+    before = fingerprint(output)
+    ok, messages = rebuild(content, output, THEME=str(theme))
+    assert not ok
+    assert re.search(r"error: \S*translations/en/LC_MESSAGES/messages.po: missing theme catalog; run `invoke translations.update`", messages)
+    assert fingerprint(output) == before
+
+
+def test_a_five_megabyte_issue_is_imported(tmp_path):
+    section = (
+        "Un sujet numéro {n} sans fin\n"
+        "Un lede qui ouvre le sujet {n}, avec d’autres mots encore, pour remplir la page.\n"
+        "Premier point – " + "Une phrase qui se répète pour faire du volume. " * 20 + "\n"
+    )
+    text = "Un gros numéro\nEt aussi: du volume\nUne introduction.\n" + "".join(section.format(n=n) for n in range(4500))
+    assert len(text.encode("utf-8")) > 5_000_000
+    source = tmp_path / "gros.txt"
+    source.write_text(text, "utf-8")
+    report = import_issue(source, "2024-01-01", tmp_path / "content")
+    assert len(report.written) == 4500 + 2
+    assert len(parse_issue(text).sections) == 4500
