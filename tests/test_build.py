@@ -352,3 +352,27 @@ def test_above_the_threshold_missing_blocks_are_french_and_announced(partly_tran
     french_headings = [h.get_text().replace("\xa0", " ") for h in page.select('.content h2[lang="fr"]')]
     assert french_headings == ["Open science", "Articles scientifiques", "Enveloppe limitée"]
     assert page.h1.get_text() == "Xavier Niel launches Kyutai, a non-profit AI lab"
+
+
+# --- further reading, backlinks, related ------------------------------------------
+
+
+def test_a_new_issue_links_to_the_seed_with_no_other_step(tiny_site):
+    """Import a second issue, build: its further reading names seed sections and links to them."""
+    mistral = soup(tiny_site / "2023/11/mistral-ai-leve-385-millions-d-euros/index.html")
+    links = mistral.select(".further-reading li a")
+    assert [a["href"] for a in links] == [f"/{SECOND}/"]  # by title, straight vs typographic apostrophe
+    assert "20 novembre 2023" in links[0].parent.get_text()
+    assert mistral.select(".further-reading li")[1].a is None  # unresolved: plain text
+    decree = soup(tiny_site / "2023/11/le-decret-ia-et-les-balises-du-journal-officiel/index.html")
+    assert [a["href"] for a in decree.select(".further-reading a")] == [f"/{FIRST}/"]
+
+
+def test_backlinks_and_related(tiny_site):
+    kyutai = soup(tiny_site / SECOND / "index.html")
+    assert [a["href"] for a in kyutai.select(".cited-in a")] == ["/2023/11/mistral-ai-leve-385-millions-d-euros/"]
+    first = soup(tiny_site / FIRST / "index.html")
+    assert "/2023/11/le-decret-ia-et-les-balises-du-journal-officiel/" in [a["href"] for a in first.select(".cited-in a")]
+    related = [a["href"] for a in first.select(".related a")]
+    assert related and f"/{FIRST}/" not in related
+    assert len(related) <= 3
