@@ -108,6 +108,42 @@ def livereload(c, port=8000, bind="127.0.0.1"):
         server.shutdown()
 
 
+@task(help={"publish": "check the production build (publishconf.py)"})
+def check(c, publish=False):
+    """Build into a temporary folder and check it: internal links, hreflang targets, feeds; lists unresolved further reading."""
+    import io
+    import tempfile
+
+    from cafetech.quality import broken_references, feed_problems
+    from cafetech.site_build import BuildFailed, build as atomic_build
+
+    settings = SETTINGS["publish" if publish else "dev"]
+    with tempfile.TemporaryDirectory(prefix="cafetech-check-") as tmp:
+        messages = io.StringIO()
+        try:
+            report = atomic_build(settings, CONTENT, Path(tmp) / "site", {"CACHE_PATH": str(Path(tmp) / "cache")}, stream=messages)
+        except BuildFailed:
+            raise Exit("check: the site does not build:\n" + messages.getvalue().rstrip(), code=1) from None
+        site_url = report_site_url(settings)
+        problems = broken_references(report.output, site_url) + feed_problems(report.output)
+        pages = len(list(report.output.rglob("*.html")))
+    unresolved = [w for w in report.warnings if "further reading" in w]
+    for line in unresolved:
+        print(f"warning: {line}")
+    for line in problems:
+        print(f"error: {line}", file=sys.stderr)
+    print(f"check: {pages} pages, {len(problems)} problem(s), {len(unresolved)} unresolved further-reading item(s)")
+    if problems:
+        raise Exit(code=1)
+
+
+def report_site_url(settings: Path) -> str:
+    """The absolute address links may carry in this build (empty in development)."""
+    from pelican.settings import read_settings
+
+    return read_settings(str(settings)).get("SITEURL", "")
+
+
 @task(
     name="import-issue",
     help={
@@ -258,4 +294,4 @@ def translations_check(c, content=str(CONTENT)):
 
 
 translations = Collection("translations", translations_update, translations_status, translations_check)
-namespace = Collection(build, clean, rebuild, serve, livereload, import_issue, translations)
+namespace = Collection(build, clean, rebuild, serve, livereload, import_issue, check, translations)

@@ -97,3 +97,10 @@ def test_translation_tasks_on_a_copy(tmp_path):
     assert re.search(rf"{re.escape(sidecar.name)}:\d+: malformed line", check.stderr)
     assert "99-disparu.en.po: its source article does not exist" in check.stderr
     assert "Traceback" not in check.stderr
+
+
+def test_check_passes_on_the_real_content_and_lists_unresolved_further_reading():
+    result = invoke("check")
+    assert result.returncode == 0, result.stderr
+    assert "0 problem(s), 4 unresolved further-reading item(s)" in result.stdout
+    assert "further reading 'Les coûts de l’IA menacent de freiner son adoption' names no article" in result.stdout

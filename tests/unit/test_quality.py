@@ -1,0 +1,44 @@
+"""The quality gate's checks on a hand-made output folder."""
+
+from __future__ import annotations
+
+from cafetech.quality import broken_references, feed_problems, page_url, target_file
+
+
+def write(root, relative, text):
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, "utf-8")
+    return path
+
+
+def test_target_file_resolves_clean_urls(tmp_path):
+    (tmp_path / "en" / "tag" / "x").mkdir(parents=True)
+    assert target_file(tmp_path, "/en/", "/en/tag/x/") == tmp_path / "en/tag/x/index.html"
+    assert target_file(tmp_path, "/en/tag/y/", "../x/") == tmp_path / "en/tag/x/index.html"
+    assert target_file(tmp_path, "/", "theme/css/main.css#top") == tmp_path / "theme/css/main.css"
+    assert target_file(tmp_path, "/", "https://example.org/") is None
+    assert target_file(tmp_path, "/", "https://cafetech.test/a/", "https://cafetech.test") == tmp_path / "a/index.html"
+    assert target_file(tmp_path, "/", "#contenu") is None
+    assert target_file(tmp_path, "/", "mailto:a@b.fr") is None
+    assert page_url(tmp_path, tmp_path / "en" / "index.html") == "/en/"
+
+
+def test_broken_references_are_listed_with_their_page(tmp_path):
+    write(tmp_path, "index.html", '<a href="/ok/">ok</a><a href="/missing/">x</a><link rel="stylesheet" href="/main.css">'
+          '<link rel="alternate" hreflang="en" href="/en/"><img src="a.png" alt=""><a href="https://example.org/">out</a>')
+    write(tmp_path, "ok/index.html", '<a href="../">home</a>')
+    assert broken_references(tmp_path) == [
+        "index.html: broken a /missing/",
+        "index.html: broken link /main.css",
+        "index.html: broken hreflang en /en/",
+        "index.html: broken img a.png",
+    ]
+
+
+def test_feed_problems(tmp_path):
+    write(tmp_path, "feeds/atom.xml", "<feed xmlns='http://www.w3.org/2005/Atom'><title>t</title>")
+    write(tmp_path, "feeds/empty.xml", "<?xml version='1.0'?><feed xmlns='http://www.w3.org/2005/Atom'><title>t</title></feed>")
+    problems = feed_problems(tmp_path)
+    assert len(problems) == 2
+    assert problems[0].startswith("feeds/atom.xml: ") and problems[1] == "feeds/empty.xml: no entry"
