@@ -26,6 +26,8 @@ PLUGINS = [
     "babel_dates",
     "theme_i18n",
     "translations",
+    "page_meta",
+    "site_files",
 ]
 # The English edition is published for an article only when this share of its
 # blocks (percent) is translated; see plugins/translations.py for the policy.
@@ -85,10 +87,24 @@ TAG_FEED_ATOM = "feeds/tag/{slug}.atom.xml"
 TAG_FEED_ATOM_URL = "feeds/tag/{slug}.atom.xml"
 CATEGORY_FEED_ATOM = CATEGORY_FEED_RSS = None
 AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
-TRANSLATION_FEED_ATOM = "{lang}/feeds/atom.xml"
-TRANSLATION_FEED_RSS = "{lang}/feeds/rss.xml"
+# The English feeds are written by plugins/translations.py (TRANSLATIONS_FEED_*).
+TRANSLATION_FEED_ATOM = TRANSLATION_FEED_RSS = None
 RSS_FEED_SUMMARY_ONLY = False
 FEED_MAX_ITEMS = 50
+
+# The support box on issue and article pages.
+SUPPORT = {
+    "fr": {
+        "text": "Cafétech est indépendant et vit grâce à ses lecteurs. Pour que l’aventure continue, soutenez-nous.",
+        "link": "https://cafetech.github.io/soutenir/",
+        "label": "Soutenir Cafétech",
+    },
+    "en": {
+        "text": "Cafétech is independent and lives on its readers’ support. Help us keep going.",
+        "link": "https://cafetech.github.io/soutenir/",
+        "label": "Support Cafétech",
+    },
+}
 
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 

@@ -193,6 +193,8 @@ def extract_theme_messages(templates_dir: str, lang: str, project: str = "Cafét
 
 def check_catalogs(pelican):
     """Compile the theme catalogs once at start; a missing or broken one stops the build."""
+    for key, default in DEFAULTS.items():  # other plugins (the sitemap) read I18N_URLS too
+        pelican.settings.setdefault(key, default)
     cfg = config(pelican.settings)
     load_translations(cfg)
 

@@ -35,6 +35,8 @@ DEFAULTS = {
     "TRANSLATIONS_TAG_SAVE_AS": "{lang}/tag/{slug}/index.html",
     "TRANSLATIONS_TAGS_SAVE_AS": "{lang}/tag/index.html",
     "TRANSLATIONS_TAG_FEED_ATOM": "{lang}/feeds/tag/{slug}.atom.xml",
+    "TRANSLATIONS_FEED_ATOM": "{lang}/feeds/atom.xml",
+    "TRANSLATIONS_FEED_RSS": "{lang}/feeds/rss.xml",
 }
 
 
@@ -45,6 +47,8 @@ class TranslationsConfig:
     tag_save_as: str
     tags_save_as: str
     tag_feed_atom: str
+    feed_atom: str
+    feed_rss: str
 
 
 def config(settings: dict) -> TranslationsConfig:
@@ -58,6 +62,8 @@ def config(settings: dict) -> TranslationsConfig:
         tag_save_as=merged["TRANSLATIONS_TAG_SAVE_AS"],
         tags_save_as=merged["TRANSLATIONS_TAGS_SAVE_AS"],
         tag_feed_atom=merged["TRANSLATIONS_TAG_FEED_ATOM"],
+        feed_atom=merged["TRANSLATIONS_FEED_ATOM"],
+        feed_rss=merged["TRANSLATIONS_FEED_RSS"],
     )
 
 
@@ -139,13 +145,16 @@ def keep_translations(generator):
 
 
 class LanguageTagsGenerator(Generator):
-    """Tag pages, the tag index and tag feeds of each language other than the default."""
+    """The feeds, tag pages, tag index and tag feeds of each language other than the default.
+
+    (Pelican's TRANSLATION_FEED_* would also write a second feed of the default language.)
+    """
 
     def generate_context(self):
-        self.by_lang: dict[str, dict] = {}
+        self.articles_by_lang: dict[str, list] = {}
         for article in self.context.get("article_translations", []):
-            self.by_lang.setdefault(article.lang, []).append(article)
-        self.by_lang = {lang: group_by_tag(articles) for lang, articles in self.by_lang.items()}
+            self.articles_by_lang.setdefault(article.lang, []).append(article)
+        self.by_lang = {lang: group_by_tag(articles) for lang, articles in self.articles_by_lang.items()}
         available = self.context.setdefault("TAG_LANGUAGES", {})
         for tag, _articles in self.context.get("tags", []):
             available.setdefault(tag.slug, set()).add(self.settings["DEFAULT_LANG"])
@@ -156,6 +165,11 @@ class LanguageTagsGenerator(Generator):
     def generate_output(self, writer):
         cfg = config(self.settings)
         write = partial(writer.write_file, relative_urls=self.settings["RELATIVE_URLS"])
+        limit = self.settings.get("FEED_MAX_ITEMS")
+        for lang, articles in self.articles_by_lang.items():
+            newest = articles[:limit] if limit else articles
+            writer.write_feed(newest, self.context, cfg.feed_atom.format(lang=lang), feed_type="atom")
+            writer.write_feed(newest, self.context, cfg.feed_rss.format(lang=lang), feed_type="rss")
         for lang, tags in self.by_lang.items():
             for tag, articles in tags.items():
                 write(

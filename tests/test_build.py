@@ -90,9 +90,12 @@ def test_every_page_declares_its_language_has_one_h1_and_no_third_party_request(
         assert len(doc.find_all("h1")) == 1, page
         assert doc.title.string.strip(), page
         for tag in doc.find_all(["link", "script", "img", "iframe"]):
+            if tag.name == "link" and set(tag.get("rel", [])) & {"canonical", "alternate"}:
+                continue  # names a page, loads nothing
             url = tag.get("href") or tag.get("src") or ""
             assert not re.match(r"(https?:)?//", url), (page, url)
-        assert not doc.find_all("script"), page
+        # No JavaScript: the only scripts are JSON-LD data blocks.
+        assert all(script.get("type") == "application/ld+json" and not script.get("src") for script in doc.find_all("script")), page
 
 
 def test_home_shows_the_latest_issue_first(tiny_site):
@@ -376,3 +379,45 @@ def test_backlinks_and_related(tiny_site):
     related = [a["href"] for a in first.select(".related a")]
     assert related and f"/{FIRST}/" not in related
     assert len(related) <= 3
+
+
+# --- publishing metadata -----------------------------------------------------------
+
+
+def test_social_metadata_and_json_ld(real_site):
+    import json
+
+    page = soup(real_site / FIRST / "index.html")
+    assert page.find("link", rel="canonical")["href"] == f"https://cafetech.test/{FIRST}/"
+    assert page.find("meta", property="og:title")["content"] == "Malgré les pressions, OpenAI refuse de réinstaller Sam Altman à sa tête"
+    assert page.find("meta", attrs={"name": "twitter:card"})["content"] == "summary"
+    data = json.loads(page.find("script", type="application/ld+json").string)
+    assert data["@type"] == "NewsArticle" and data["inLanguage"] == "fr"
+    assert data["headline"].startswith("Malgré les pressions") and data["datePublished"].startswith("2023-11-20")
+    assert data["author"]["name"] and data["publisher"]["name"] == "Cafétech"
+    issue = json.loads(soup(real_site / "en/issues/2023-11-20/index.html").find("script", type="application/ld+json").string)
+    assert issue["@type"] == "CollectionPage" and issue["inLanguage"] == "en" and len(issue["hasPart"]) == 2
+    assert re.search(r"\d+ min de lecture", page.select_one(".kicker").get_text())
+    assert re.search(r"\d+ min read", soup(real_site / "en" / FIRST / "index.html").select_one(".kicker").get_text())
+    assert page.select_one(".support a")["href"].startswith("https://")
+
+
+def test_sitemap_with_hreflang_alternates_and_robots(real_site):
+    from xml.etree import ElementTree
+
+    tree = ElementTree.parse(real_site / "sitemap.xml")
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    urls = {u.find("s:loc", ns).text: u for u in tree.getroot().findall("s:url", ns)}
+    article = urls[f"https://cafetech.test/{FIRST}/"]
+    links = {link.get("hreflang"): link.get("href") for link in article.findall("x:link", ns)}
+    assert links == {
+        "fr": f"https://cafetech.test/{FIRST}/",
+        "en": f"https://cafetech.test/en/{FIRST}/",
+        "x-default": f"https://cafetech.test/{FIRST}/",
+    }
+    assert "ref=" not in (real_site / "sitemap.xml").read_text("utf-8").replace("href=", "")
+    assert len(urls) > 20
+    for url in urls:
+        assert url.endswith("/") and (real_site / url.replace("https://cafetech.test/", "") / "index.html").is_file(), url
+    assert "Sitemap: https://cafetech.test/sitemap.xml" in (real_site / "robots.txt").read_text("utf-8")
+    assert (real_site / ".nojekyll").exists()

@@ -1,0 +1,123 @@
+"""What readers and search engines learn about a page: reading time, Open Graph data and JSON-LD.
+
+Sets ``reading_time`` (minutes) on every article, page and issue, and gives the
+theme the ``json_ld(item, lang)`` and ``absolute(url)`` globals; the templates
+write the tags (``partials/meta.html``).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from dataclasses import dataclass
+
+from pelican import signals
+from pelican.contents import Content
+
+DEFAULTS = {
+    "PAGE_META_WORDS_PER_MINUTE": {"fr": 200, "en": 230},
+    "PAGE_META_PUBLISHER": None,  # None: SITENAME
+    "PAGE_META_LOGO": None,  # a site-relative image path, e.g. "theme/img/logo.png"
+}
+
+_TAG = re.compile(r"<[^>]+>")
+_WORD = re.compile(r"\w+(?:[’'-]\w+)*")
+
+
+@dataclass(frozen=True)
+class PageMetaConfig:
+    words_per_minute: dict
+    publisher: str
+    logo: str | None
+
+
+def config(settings: dict) -> PageMetaConfig:
+    merged = {key: settings.get(key, default) for key, default in DEFAULTS.items()}
+    speeds = merged["PAGE_META_WORDS_PER_MINUTE"]
+    if not isinstance(speeds, dict) or not all(isinstance(v, int) and v > 0 for v in speeds.values()):
+        raise ValueError(f"page_meta: PAGE_META_WORDS_PER_MINUTE must map languages to words per minute, not {speeds!r}")
+    return PageMetaConfig(speeds, merged["PAGE_META_PUBLISHER"] or settings.get("SITENAME", ""), merged["PAGE_META_LOGO"])
+
+
+# --- pure functions ---------------------------------------------------------
+
+
+def word_count(fragment: str) -> int:
+    return len(_WORD.findall(html.unescape(_TAG.sub(" ", fragment or ""))))
+
+
+def reading_minutes(fragment: str, words_per_minute: int) -> int:
+    """Whole minutes, at least one."""
+    return max(1, math.ceil(word_count(fragment) / words_per_minute))
+
+
+def absolute_url(base: str, url: str) -> str:
+    return url if re.match(r"^[a-z]+://", url) else f"{base.rstrip('/')}/{url.lstrip('/')}"
+
+
+def json_ld_data(item, kind: str, base: str, cfg: PageMetaConfig, description: str) -> dict:
+    """schema.org data: NewsArticle for a section, CollectionPage for an issue."""
+    url = absolute_url(base, item.url)
+    title = getattr(item, "title_text", None) or item.title
+    publisher = {"@type": "Organization", "name": cfg.publisher}
+    if cfg.logo:
+        publisher["logo"] = {"@type": "ImageObject", "url": absolute_url(base, cfg.logo)}
+    data = {
+        "@context": "https://schema.org",
+        "@type": kind,
+        "headline" if kind == "NewsArticle" else "name": title,
+        "url": url,
+        "mainEntityOfPage": url,
+        "inLanguage": item.lang,
+        "datePublished": item.date.isoformat(),
+        "dateModified": getattr(item, "modified", item.date).isoformat(),
+        "publisher": publisher,
+        "description": description,
+    }
+    if kind == "NewsArticle":
+        author = getattr(item, "author", None)
+        data["author"] = {"@type": "Organization", "name": str(author) if author else cfg.publisher}
+        image = item.metadata.get("image")
+        if image:
+            data["image"] = absolute_url(base, image)
+    else:
+        data["hasPart"] = [
+            {"@type": "NewsArticle", "headline": getattr(a, "title_text", None) or a.title, "url": absolute_url(base, a.url)}
+            for a in getattr(item, "articles", [])
+        ]
+    return data
+
+
+# --- Pelican side -----------------------------------------------------------
+
+
+def add_reading_time(content):
+    if isinstance(content, Content):
+        cfg = config(content.settings)
+        speed = cfg.words_per_minute.get(content.lang, max(cfg.words_per_minute.values()))
+        content.reading_time = reading_minutes(content._content, speed)
+
+
+def base_url(settings: dict) -> str:
+    return (settings.get("SITEURL") or settings.get("FEED_DOMAIN") or "").rstrip("/")
+
+
+def add_globals(generator):
+    cfg = config(generator.settings)
+    base = base_url(generator.settings)
+
+    def json_ld(item, kind="NewsArticle", description=""):
+        return json_ld_data(item, kind, base, cfg, description)
+
+    generator.env.globals.update(json_ld=json_ld, absolute=lambda url: absolute_url(base, url))
+
+
+def check_settings(pelican):
+    config(pelican.settings)
+
+
+def register():
+    signals.initialized.connect(check_settings)
+    signals.content_object_init.connect(add_reading_time)
+    signals.generator_init.connect(add_globals)
