@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -108,13 +109,35 @@ def livereload(c, port=8000, bind="127.0.0.1"):
         server.shutdown()
 
 
+def quality_problems(output: Path, settings: Path) -> list[str]:
+    """What `invoke check` refuses in a built site."""
+    from cafetech.quality import broken_references, feed_problems
+
+    return broken_references(output, report_site_url(settings)) + feed_problems(output)
+
+
+def report_site_url(settings: Path) -> str:
+    """The absolute address links may carry in this build (empty in development)."""
+    from pelican.settings import read_settings
+
+    return read_settings(str(settings)).get("SITEURL", "")
+
+
+def print_check(pages: int, problems: list[str], warnings: list[str]) -> None:
+    unresolved = [w for w in warnings if "further reading" in w]
+    for line in unresolved:
+        print(f"warning: {line}")
+    for line in problems:
+        print(f"error: {line}", file=sys.stderr)
+    print(f"check: {pages} pages, {len(problems)} problem(s), {len(unresolved)} unresolved further-reading item(s)")
+
+
 @task(help={"publish": "check the production build (publishconf.py)"})
 def check(c, publish=False):
     """Build into a temporary folder and check it: internal links, hreflang targets, feeds; lists unresolved further reading."""
     import io
     import tempfile
 
-    from cafetech.quality import broken_references, feed_problems
     from cafetech.site_build import BuildFailed, build as atomic_build
 
     settings = SETTINGS["publish" if publish else "dev"]
@@ -124,24 +147,61 @@ def check(c, publish=False):
             report = atomic_build(settings, CONTENT, Path(tmp) / "site", {"CACHE_PATH": str(Path(tmp) / "cache")}, stream=messages)
         except BuildFailed:
             raise Exit("check: the site does not build:\n" + messages.getvalue().rstrip(), code=1) from None
-        site_url = report_site_url(settings)
-        problems = broken_references(report.output, site_url) + feed_problems(report.output)
-        pages = len(list(report.output.rglob("*.html")))
-    unresolved = [w for w in report.warnings if "further reading" in w]
-    for line in unresolved:
-        print(f"warning: {line}")
-    for line in problems:
-        print(f"error: {line}", file=sys.stderr)
-    print(f"check: {pages} pages, {len(problems)} problem(s), {len(unresolved)} unresolved further-reading item(s)")
+        problems = quality_problems(report.output, settings)
+        print_check(len(list(report.output.rglob("*.html"))), problems, report.warnings)
     if problems:
         raise Exit(code=1)
 
 
-def report_site_url(settings: Path) -> str:
-    """The absolute address links may carry in this build (empty in development)."""
-    from pelican.settings import read_settings
+def git(*args: str) -> str:
+    import subprocess
 
-    return read_settings(str(settings)).get("SITEURL", "")
+    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+
+
+def redact(text: str) -> str:
+    """Never print a credential that a remote URL may carry (https://user:token@host/...)."""
+    import re
+
+    return re.sub(r"(\w+://)[^/@\s]+@", r"\1***@", text)
+
+
+@task(
+    name="gh-pages",
+    help={"remote": "the git remote to push to (default: origin)", "branch": "the branch GitHub Pages serves (default: gh-pages)"},
+)
+def gh_pages(c, remote="origin", branch="gh-pages"):
+    """Build with publishconf.py, check, and only if the check passes commit output/ to gh-pages and push it."""
+    import io
+    import subprocess
+
+    from ghp_import import GhpError, ghp_import
+
+    from cafetech.site_build import BuildFailed, build as atomic_build
+
+    changed = git("status", "--porcelain", "--", "content", "theme", "plugins", "pelicanconf.py", "publishconf.py")
+    if changed.strip():
+        raise Exit(
+            "gh-pages: uncommitted changes in content, theme, plugins or settings; commit them first, "
+            "so that what is published is what is in git:\n" + changed.rstrip(),
+            code=1,
+        )
+    messages = io.StringIO()
+    try:
+        report = atomic_build(SETTINGS["publish"], CONTENT, OUTPUT, stream=messages)
+    except BuildFailed as failure:
+        raise Exit(f"gh-pages: the build failed ({failure}); nothing was pushed:\n{messages.getvalue().rstrip()}", code=1) from None
+    problems = quality_problems(OUTPUT, SETTINGS["publish"])
+    print_check(len(list(OUTPUT.rglob("*.html"))), problems, report.warnings)
+    if problems:
+        raise Exit("gh-pages: the check failed; nothing was pushed", code=1)
+    commit = git("rev-parse", "--short", "HEAD").strip()
+    os.chdir(ROOT)  # ghp-import works on the repository of the working folder
+    try:
+        ghp_import(str(OUTPUT), remote=remote, branch=branch, mesg=f"Publish {commit}", push=True, nojekyll=True)
+    except (GhpError, subprocess.CalledProcessError) as error:
+        raise Exit(redact(f"gh-pages: publishing failed: {getattr(error, 'message', error)}"), code=1) from None
+    print(f"published {commit} to {branch} on remote {redact(remote)}")
 
 
 @task(
@@ -294,4 +354,4 @@ def translations_check(c, content=str(CONTENT)):
 
 
 translations = Collection("translations", translations_update, translations_status, translations_check)
-namespace = Collection(build, clean, rebuild, serve, livereload, import_issue, check, translations)
+namespace = Collection(build, clean, rebuild, serve, livereload, import_issue, check, gh_pages, translations)
