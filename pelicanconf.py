@@ -28,6 +28,7 @@ PLUGINS = [
     "translations",
     "page_meta",
     "site_files",
+    "search",
 ]
 # The English edition is published for an article only when this share of its
 # blocks (percent) is translated; see plugins/translations.py for the policy.

@@ -36,6 +36,7 @@ DEFAULTS = {
             "rss": "feeds/rss.xml",
             "tag_atom": "feeds/tag/{slug}.atom.xml",
             "404": "404.html",
+            "search": "recherche/",
         },
         "en": {
             "home": "en/",
@@ -46,10 +47,11 @@ DEFAULTS = {
             "rss": "en/feeds/rss.xml",
             "tag_atom": "en/feeds/tag/{slug}.atom.xml",
             "404": "en/404.html",
+            "search": "en/search/",
         },
     },
     # Templates written once per language, with the URL key that names them.
-    "I18N_LANGUAGE_PAGES": {"404": "404"},
+    "I18N_LANGUAGE_PAGES": {"404": "404", "search": "search"},
 }
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
