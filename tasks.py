@@ -153,6 +153,24 @@ def check(c, publish=False):
         raise Exit(code=1)
 
 
+@task(
+    help={
+        "date": "the issue's date, YYYY-MM-DD",
+        "lang": "fr or en (default fr)",
+        "site_url": "the site's public address for the links (default: SITEURL of publishconf.py)",
+    }
+)
+def email(c, date, lang="fr", site_url=None):
+    """Write an issue as an email (HTML with inlined CSS, and plain text) to output/email/DATE.LANG.* (run after build)."""
+    from cafetech.email_edition import EmailError, write_email
+
+    try:
+        html_path, text_path = write_email(OUTPUT, date, lang, site_url or report_site_url(SETTINGS["publish"]))
+    except EmailError as error:
+        raise Exit(f"email: {error}", code=1) from None
+    print(f"wrote {shown(html_path)} and {shown(text_path)}")
+
+
 def git(*args: str) -> str:
     import subprocess
 
@@ -354,4 +372,4 @@ def translations_check(c, content=str(CONTENT)):
 
 
 translations = Collection("translations", translations_update, translations_status, translations_check)
-namespace = Collection(build, clean, rebuild, serve, livereload, import_issue, check, gh_pages, translations)
+namespace = Collection(build, clean, rebuild, serve, livereload, import_issue, check, gh_pages, email, translations)

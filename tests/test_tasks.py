@@ -104,3 +104,9 @@ def test_check_passes_on_the_real_content_and_lists_unresolved_further_reading()
     assert result.returncode == 0, result.stderr
     assert "0 problem(s), 4 unresolved further-reading item(s)" in result.stdout
     assert "further reading 'Les coûts de l’IA menacent de freiner son adoption' names no article" in result.stdout
+
+
+def test_email_task_refuses_a_bad_date_in_one_line():
+    result = invoke("email", "2023-02-30")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()] and "no such day" in result.stderr
