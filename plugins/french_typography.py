@@ -29,7 +29,7 @@ from __future__ import annotations
 import html as _html
 import re
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from dataclasses import dataclass
 from functools import lru_cache
 from collections.abc import Iterable, Mapping
@@ -787,7 +787,7 @@ def typesetters(lang: str, cfg: TypographyConfig):
 
 def typeset(value, lang: str = "fr") -> Markup:
     """Jinja filter: a plain metadata string (subtitle, credits, tag…) typeset as safe HTML."""
-    text = str(escape(value))
+    text = _html.escape(str(value), quote=False)  # quotes stay quotes, for the typesetter to curl
     functions = typesetters(lang, DEFAULT_CONFIG)
     return Markup(functions[0](text) if functions else text)
 
@@ -817,7 +817,7 @@ def typeset_content(content):
         content.metadata["summary"] = content._summary = html(content.metadata["summary"])
     title = getattr(content, "title", None)
     if title:
-        content.title_html = Markup(html(str(escape(title))))
+        content.title_html = Markup(html(_html.escape(title, quote=False)))
         content.title_text = text(title)
 
 
