@@ -10,7 +10,7 @@ build: $(STAMP)
 	$(VENV)/bin/invoke build
 
 test: $(STAMP)
-	tools/need_chromium.sh
+	tools/need_system_packages.sh
 	$(VENV)/bin/python -m pytest
 
 $(STAMP): requirements.lock pyproject.toml

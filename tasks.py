@@ -110,10 +110,52 @@ def livereload(c, port=8000, bind="127.0.0.1"):
 
 
 def quality_problems(output: Path, settings: Path) -> list[str]:
-    """What `invoke check` refuses in a built site."""
-    from cafetech.quality import broken_references, feed_problems
+    """What `invoke check` refuses in a built site: broken references, bad feeds, invalid HTML, accessibility violations."""
+    from cafetech.quality import ACCESSIBILITY_PAGES, accessibility_problems, broken_references, feed_problems, html_problems
 
-    return broken_references(output, report_site_url(settings)) + feed_problems(output)
+    problems = broken_references(output, report_site_url(settings)) + feed_problems(output) + html_problems(output)
+    problems += browser_check(output, lambda base, browser: accessibility_problems(base, list(ACCESSIBILITY_PAGES), browser))
+    return problems
+
+
+def browser_check(output: Path, check_pages) -> list[str]:
+    """Run check_pages(base_url, browser) with Debian's Chromium on output/ served on loopback."""
+    import functools
+    import http.server
+    import threading
+
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(output)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                return check_pages(f"http://127.0.0.1:{server.server_address[1]}", browser)
+            finally:
+                browser.close()
+    except PlaywrightError as error:
+        return [f"the accessibility check could not run Chromium ({CHROMIUM}): {str(error).splitlines()[0]}"]
+    finally:
+        server.shutdown()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def report_site_url(settings: Path) -> str:
@@ -134,7 +176,7 @@ def print_check(pages: int, problems: list[str], warnings: list[str]) -> None:
 
 @task(help={"publish": "check the production build (publishconf.py)"})
 def check(c, publish=False):
-    """Build into a temporary folder and check it: internal links, hreflang targets, feeds; lists unresolved further reading."""
+    """Build into a temporary folder and check it: links, hreflang targets, feeds, HTML validity (Nu), accessibility (axe); lists unresolved further reading."""
     import io
     import tempfile
 
