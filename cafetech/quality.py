@@ -58,19 +58,29 @@ def broken_references(output: str | Path, site_url: str = "") -> list[str]:
     return problems
 
 
-def feed_problems(output: str | Path) -> list[str]:
-    """'feed: reason' for every feed that a feed reader would not accept."""
-    import feedparser
+ATOM_SCHEMA = Path(__file__).with_name("schemas") / "atom.rng"
 
+
+def feed_problems(output: str | Path) -> list[str]:
+    """'feed: reason' for every feed a feed reader would not accept, or (Atom) not valid against RFC 4287."""
+    import feedparser
+    from lxml import etree
+
+    atom = etree.RelaxNG(etree.parse(str(ATOM_SCHEMA)))
     problems = []
     for feed in sorted(Path(output).rglob("*.xml")):
         if feed.name == "sitemap.xml":
             continue
+        name = feed.relative_to(output)
         parsed = feedparser.parse(feed.read_bytes())
         if parsed.bozo:
-            problems.append(f"{feed.relative_to(output)}: {parsed.bozo_exception}")
-        elif not parsed.entries:
-            problems.append(f"{feed.relative_to(output)}: no entry")
+            problems.append(f"{name}: {parsed.bozo_exception}")
+            continue
+        if not parsed.entries:
+            problems.append(f"{name}: no entry")
+        if parsed.get("version", "").startswith("atom") and not atom.validate(etree.parse(str(feed))):
+            error = atom.error_log.last_error
+            problems.append(f"{name}:{error.line}: not valid Atom (RFC 4287): {error.message}")
     return problems
 
 

@@ -42,3 +42,14 @@ def test_feed_problems(tmp_path):
     problems = feed_problems(tmp_path)
     assert len(problems) == 2
     assert problems[0].startswith("feeds/atom.xml: ") and problems[1] == "feeds/empty.xml: no entry"
+
+
+def test_atom_feeds_are_checked_against_rfc_4287(tmp_path):
+    entry = "<entry><id>https://a.test/x/</id><title>x</title><updated>2023-11-20T00:00:00Z</updated></entry>"
+    head = '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><id>https://a.test/</id><title>t</title>'
+    write(tmp_path, "good.atom.xml", head + "<updated>2023-11-20T00:00:00Z</updated>" + entry + "</feed>")
+    write(tmp_path, "no-updated.atom.xml", head + entry + "</feed>")
+    write(tmp_path, "bad-date.atom.xml", head + "<updated>hier</updated>" + entry + "</feed>")
+    problems = feed_problems(tmp_path)
+    assert [p.split(":")[0] for p in problems] == ["bad-date.atom.xml", "no-updated.atom.xml"]
+    assert all("not valid Atom (RFC 4287)" in p for p in problems)
