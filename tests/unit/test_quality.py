@@ -40,8 +40,9 @@ def test_feed_problems(tmp_path):
     write(tmp_path, "feeds/atom.xml", "<feed xmlns='http://www.w3.org/2005/Atom'><title>t</title>")
     write(tmp_path, "feeds/empty.xml", "<?xml version='1.0'?><feed xmlns='http://www.w3.org/2005/Atom'><title>t</title></feed>")
     problems = feed_problems(tmp_path)
-    assert len(problems) == 2
+    assert len(problems) == 3
     assert problems[0].startswith("feeds/atom.xml: ") and problems[1] == "feeds/empty.xml: no entry"
+    assert problems[2].startswith("feeds/empty.xml:1: not valid Atom (RFC 4287)")  # no id, no updated
 
 
 def test_atom_feeds_are_checked_against_rfc_4287(tmp_path):
