@@ -213,6 +213,21 @@ def email(c, date, lang="fr", site_url=None):
     print(f"wrote {shown(html_path)} and {shown(text_path)}")
 
 
+@task(
+    help={
+        "sections": "French sections in the synthetic corpus (default 2000)",
+        "repeat": "runs of each measurement; medians are reported (default 3)",
+        "json": "also write the results to this JSON file",
+    }
+)
+def bench(c, sections=2000, repeat=3, json=None):
+    """Measure build speed and memory on a synthetic bilingual corpus against plain Pelican (cold, warm, related articles)."""
+    from cafetech.bench import format_table, run_bench
+
+    results = run_bench(int(sections), int(repeat), json, workdir=str(ROOT / ".bench"))
+    print(format_table(results))
+
+
 def git(*args: str) -> str:
     import subprocess
 
@@ -414,4 +429,4 @@ def translations_check(c, content=str(CONTENT)):
 
 
 translations = Collection("translations", translations_update, translations_status, translations_check)
-namespace = Collection(build, clean, rebuild, serve, livereload, import_issue, check, gh_pages, email, translations)
+namespace = Collection(build, clean, rebuild, serve, livereload, import_issue, check, gh_pages, email, bench, translations)

@@ -126,8 +126,30 @@ class SidecarReader(MarkdownReader):
         return content, metadata
 
 
+def stale_sidecars(cache: dict) -> list[str]:
+    """Cached sidecar readings older than their French source (Pelican stamps only the .po itself)."""
+    stale = []
+    for path, entry in cache.items():
+        if not path.endswith(".po"):
+            continue
+        source = sidecar_parts(path)[0]
+        stamp = entry[0] if isinstance(entry, tuple) and entry else None
+        if not isinstance(stamp, float) or not os.path.exists(source) or os.path.getmtime(source) > stamp:
+            stale.append(path)
+    return stale
+
+
 def add_reader(readers):
     readers.reader_classes["po"] = SidecarReader
+
+
+def forget_stale_sidecars(generator):
+    """An English page is made of its .po AND its French .md: forget a cached reading whose
+    source changed since (or that no mtime stamp vouches for), so a warm build is never stale."""
+    cache = getattr(generator.readers, "_cache", None)
+    if isinstance(cache, dict):
+        for path in stale_sidecars(cache):
+            del cache[path]
 
 
 def share_tags(generator):
@@ -209,6 +231,8 @@ def check_settings(pelican):
 def register():
     signals.initialized.connect(check_settings)
     signals.readers_init.connect(add_reader)
+    signals.article_generator_init.connect(forget_stale_sidecars)
+    signals.page_generator_init.connect(forget_stale_sidecars)
     signals.article_generator_pretaxonomy.connect(share_tags)
     signals.article_generator_finalized.connect(keep_translations)
     signals.get_generators.connect(get_generators)

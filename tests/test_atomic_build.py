@@ -96,3 +96,24 @@ def test_leftovers_of_a_killed_build_are_removed(site):
 
 def without_search_index(files: dict[str, str]) -> dict[str, str]:
     return {name: digest for name, digest in files.items() if not name.startswith("pagefind/")}
+
+
+def test_a_warm_build_never_shows_a_stale_english_page(tmp_path):
+    """With Pelican's cache on, an English page follows its French source, not only its .po."""
+    import os
+    import time
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    output = tmp_path / "output"
+    cached = {"CACHE_PATH": str(tmp_path / "cache"), "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
+    build(SETTINGS, content, output, cached, stream=io.StringIO())
+    english = next(output.glob("en/2023/11/malgre*/index.html"))
+    assert english.is_file()
+    article = next((content / "issues" / "2023-11-20").glob("01-*.md"))
+    time.sleep(0.01)
+    article.write_text(article.read_text("utf-8").replace("Vendredi, trois chercheurs en IA ont démissionné.", "Vendredi, trois chercheurs ont démissionné."), "utf-8")
+    os.utime(article)  # newer than its .po
+    build(SETTINGS, content, output, cached, stream=io.StringIO())
+    # One block changed and is not translated: below 100 %, the English page is withdrawn.
+    assert not list(output.glob("en/2023/11/malgre*/index.html"))

@@ -1,0 +1,802 @@
+"""The build benchmark behind ``invoke bench``: a synthetic bilingual corpus, and timed builds of it.
+
+``run_bench(sections)`` generates a corpus with the shape of the real content
+(``generate_corpus``): ``sections`` French sections in weekly issues of three,
+going back from 2023-11-20, each written as the plain text an editor pastes and
+imported with ``cafetech.importer.import_issue`` (so the Markdown is exactly what
+the importer makes), with a complete English sidecar (``.en.po``) for every
+article and ``issue.md``, the registry ``tags.toml`` and the pages of
+``content/pages``. It also writes the same corpus as plain Markdown for a plain
+Pelican (``generate_baseline_corpus``): ``sections`` French and ``sections``
+English files, paired by slug.
+
+Then it measures, each build in its own Python process (``sys.executable``),
+the wall time of the process and its peak RSS (``ru_maxrss``; processes a plugin starts,
+such as a search indexer, are reported apart as ``children_peak_mb``):
+
+* ``baseline``: Pelican alone, ``PLUGINS = []``, its built-in ``simple`` theme,
+  no typogrify, no cache, on the plain Markdown corpus. Only the settings that
+  would make the comparison unfair are set like ours: the same Markdown
+  extensions, the same clean URLs, and no folder-as-category (each issue folder
+  would otherwise be a category with its own page and feed);
+* ``cold``: our build (``pelicanconf.py``, every plugin, our theme) with the
+  content cache on and the cache folder deleted before the run;
+* ``warm``: the same build again, cache kept, after one sentence was appended
+  to one paragraph of one article (the file is restored afterwards).
+
+Medians over ``repeat`` rounds (each round: baseline, cold, warm). When the
+``further_reading`` plugin has ``synthetic_records`` and ``related_articles``,
+the ranking of related articles is also timed on 10,000 records, in-process.
+
+Targets (``TARGETS``): cold <= 1.25 x baseline, warm <= 0.35 x cold, peak <= 600 MB.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from pathlib import Path
+
+from cafetech.importer import ISSUES_DIR, import_issue, section_slug
+from cafetech.sidecars import parse_source, read_sidecar, render_sidecar, sidecar_path, template_catalog, translate
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT_SETTINGS = ROOT / "pelicanconf.py"
+PROJECT_CONTENT = ROOT / "content"
+PLUGINS_DIR = ROOT / "plugins"
+FIRST_ISSUE = dt.date(2023, 11, 20)
+SECTIONS_PER_ISSUE = 3
+PARAGRAPHS_PER_SECTION = 3
+FURTHER_READING_ITEMS = 2
+RELATED_RECORDS = 10_000
+TARGETS = {"cold_over_baseline": 1.25, "warm_over_cold": 0.35, "peak_mb": 600.0}
+WARM_SENTENCE = "Une phrase ajoutée pour mesurer une reconstruction incrémentale."
+RESULT_MARKER = "BENCH-RESULT "
+
+# --- the words of the corpus ------------------------------------------------------
+
+NBSP, NNBSP = "\u00a0", "\u202f"
+
+# Names that are not in the tag registry: mentioned, never tagged.
+OTHER_NAMES = [
+    "Apple", "Nvidia", "Samsung", "Orange", "Thales", "Ubisoft", "Doctolib", "Free", "Criteo", "OVHcloud",
+    "Capgemini", "Atos", "BlaBlaCar", "Qonto", "Back Market", "Anthropic", "Hugging Face", "Pasqal", "Nabla",
+    "Dassault Systèmes", "Bercy", "Bruxelles", "TikTok", "Netflix", "Spotify", "Intel", "Arm", "Alibaba",
+]  # fmt: skip
+
+TITLE_TEMPLATES = [
+    "{E} lance {O}",
+    "{E} dévoile {O}",
+    "{E} mise sur {O}",
+    "{E} renonce à {O}",
+    "Pourquoi {E} parie sur {O}",
+    "Comment {E} veut imposer {O}",
+    "{E} accélère sur {O}",
+    "Le pari risqué {deE} sur {O}",
+    "{E} lève {money} pour développer {O}",
+    "{E} supprime {small} postes en {place}",
+    "{E} condamné à une amende de {money}",
+    "{E} rachète {F} pour {money}",
+    "Faut-il avoir peur {deE} ?",
+    "{E} prépare {O} pour {future}",
+    "Bruxelles enquête sur {O} {deE}",
+    "« {quote} » : {E} répond à ses critiques",
+    "{E} et {F} s’allient autour {deO}",
+    "Chez {E}, l’heure des comptes a sonné",
+    "{E} face à la fronde de ses salariés",
+    "{E} n’a plus le droit à l’erreur !",
+]
+
+OBJECTS = [
+    "un nouveau modèle de langage", "une puce dédiée à l’IA", "son propre moteur de recherche",
+    "un assistant vocal", "une offre de cloud souverain", "ses lunettes connectées", "un abonnement payant",
+    "un laboratoire à Paris", "une messagerie chiffrée", "un supercalculateur", "ses centres de données en Europe",
+    "un service de traduction automatique", "une IA générative open source", "un casque de réalité mixte",
+    "un outil de détection des deepfakes", "une voiture autonome", "un ordinateur quantique",
+    "son réseau de fibre optique", "une plateforme de paiement", "un robot conversationnel",
+    "sa boutique d'applications", "un forfait 5G à 10 €", "son premier smartphone pliable",
+    "une application de covoiturage", "un moteur de recommandation", "ses serveurs à Marseille",
+    "un jeu vidéo en streaming", "une banque en ligne", "un service de télémédecine", "un satellite de télécoms",
+    "une usine de batteries", "son modèle d’IA multimodal", "une carte graphique pour les data centers",
+    "un partenariat avec l’État", "une version gratuite de son chatbot", "un fonds d’amorçage",
+]  # fmt: skip
+
+QUOTES = [
+    "Nous ne sommes pas des pirates", "L’IA n’est pas un gadget", "On ne joue pas avec les données",
+    "Personne ne nous arrêtera", "Le cloud souverain est un mythe", "Tout le monde triche",
+    "La régulation tue l’innovation", "Nous avons sous-estimé le problème",
+]  # fmt: skip
+
+PLACES = ["France", "Europe", "Irlande", "Allemagne", "Inde", "Californie", "Espagne", "Italie"]
+CITIES = ["Paris", "Lyon", "Marseille", "Toulouse", "Bordeaux", "Lille", "Nantes", "Grenoble", "Montpellier"]
+MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "septembre", "octobre", "novembre"]
+TITLE_QUALIFIERS = [
+    " en Europe", " aux États-Unis", " en France", " en Asie", " dès l’an prochain", " d’ici 2030",
+    " malgré les critiques", " sous pression", " à marche forcée", " contre toute attente",
+]  # fmt: skip
+
+SUBHEADINGS = [
+    "Fronde des investisseurs", "Un marché sous tension", "Vers un exode des employés ?", "Pari risqué",
+    "La riposte s’organise", "Bruxelles veille", "Des chiffres en trompe-l’œil", "Un modèle économique fragile",
+    "Course aux talents", "Et maintenant ?", "Concurrence acharnée", "Le nerf de la guerre",
+    "Une régulation à la traîne", "Cap sur l’Europe", "Des clients méfiants", "Pression des actionnaires",
+    "Une facture salée", "Souveraineté numérique", "Open science", "Le défi de l’énergie",
+    "Des usages encore flous", "Un calendrier serré", "Sortir de la dépendance", "La bataille des puces",
+    "Enveloppe limitée", "Quel avenir pour {E} ?", "{E} en embuscade", "La réponse {deE}", "Le XXIe siècle",
+    "Une « révolution » annoncée", "Coup d'accélérateur", "Les syndicats inquiets", "Trop tard !",
+]  # fmt: skip
+
+SENTENCES = [
+    "Selon nos informations, {E} prévoit d’investir {money} dans ce projet d’ici {future}.",
+    "{E} n’a pas souhaité commenter ces informations.",
+    "Le chiffre d’affaires {deE} a progressé de {pct} sur un an, à {money}.",
+    "« C’est un tournant pour toute l’industrie », estime un analyste interrogé par Cafétech.",
+    "“Nous n’avons jamais été aussi proches du but”, affirme un porte-parole {deE}.",
+    "Depuis {past}, la société a multiplié les annonces, sans toujours convaincre.",
+    "Mais la concurrence s’intensifie, notamment face à {E}.",
+    "Faut-il s’en inquiéter ?",
+    "Rien n’est moins sûr !",
+    "L’abonnement coûtera {price} par mois, soit deux fois plus qu’aujourd’hui.",
+    "Au total, plus de {count} entreprises utilisent déjà ses services en Europe.",
+    "Les investisseurs restent prudents: l’action {deE} a reculé de {pct} depuis janvier.",
+    "En coulisses, les équipes {deE} travaillent sur le sujet depuis près de {small} mois.",
+    "Le projet avait pourtant été présenté comme « prioritaire » lors de la dernière conférence annuelle.",
+    "Bruxelles pourrait infliger une amende allant jusqu’à {pct} du chiffre d’affaires mondial {deE}.",
+    "L’enjeu est considérable pour l’IA générative, un marché estimé à {money} en {future}.",
+    "Ce n'est pas la première fois que {E} se retrouve dans le viseur des régulateurs.",
+    "Un ancien cadre résume: “ils veulent aller vite, quitte à casser des choses”.",
+    "Difficile, dans ces conditions, de prévoir la suite.",
+    "Les syndicats dénoncent un plan « brutal » qui pourrait toucher {count} salariés.",
+    "{E} revendique {count} utilisateurs actifs chaque semaine, un record pour un service lancé en {past}.",
+    "Pour l'heure, aucun calendrier précis n'a été communiqué.",
+    "Le gouvernement a promis une enveloppe de {money} pour soutenir l’intelligence artificielle.",
+    "Qui paiera la facture ?",
+    "Le coût d’entraînement d’un tel modèle dépasserait {money}, d’après plusieurs estimations.",
+    "{E} assure de son côté respecter « scrupuleusement » le RGPD.",
+    "Les premiers tests, menés auprès de {count} volontaires, se sont révélés encourageants.",
+    "Une mauvaise nouvelle pour {E}, qui comptait sur ce contrat pour rebondir.",
+    "À {city}, l’annonce a été accueillie avec enthousiasme !",
+    "Le marché européen reste très fragmenté, avec {small} opérateurs dans {small} pays.",
+    "Les précommandes ouvriront le {day} {month}, au prix de {price}.",
+    "La consommation électrique des centres de données a bondi de {pct} en {past}.",
+    "{E} promet une version « plus sûre et plus transparente » avant la fin de l’année.",
+    "Ses dirigeants évoquent désormais un lancement au {ordinal} trimestre {future}.",
+    "Le XXIe siècle sera celui de l’IA, répète à l’envi le patron {deE}.",
+    "La décision est attendue d’ici à {month} {future}.",
+    "Entre {past} et {future}, le nombre d’utilisateurs devrait être multiplié par {small}.",
+    "Le groupe emploie {count} personnes dans le monde, dont {small} 000 en France.",
+    "Un pari audacieux, mais risqué.",
+    "Reste à savoir si les clients suivront.",
+    "« On ne va pas s’arrêter là », prévient le fondateur {deE}, interrogé jeudi par l’AFP.",
+    "L’accès à l’API sera facturé {cents} pour mille requêtes.",
+    "Le modèle compte {small} milliards de paramètres, contre {small} pour la version précédente.",
+    "De son côté, {E} n’a pas caché son agacement face à ces choix.",
+    "La question divise jusque dans les rangs {deE}: faut-il ralentir ?",
+    "Pour les concurrents de {E}, l’occasion est trop belle !",
+]  # fmt: skip
+
+ISSUE_TITLES = [
+    "Putsch, menaces, exode... la semaine agitée {deE}",
+    "{E} contre-attaque",
+    "La semaine où {E} a tout changé",
+    "Coup de tonnerre chez {E}",
+    "{E}, le grand chambardement",
+    "Le coup de poker {deE}",
+    "Rien ne va plus pour {E}",
+]
+INTRODUCTIONS = [
+    "Depuis trois ans, Cafétech vous accompagne pour décrypter l’actualité tech.",
+    "Merci par avance pour votre soutien !",
+    "Cette semaine, trois sujets qui en disent long sur l’état du secteur.",
+    "Une actualité chargée, comme souvent à l'approche des fêtes.",
+    "Vous êtes désormais plus de 40 000 à nous lire chaque lundi: merci !",
+    "Bonne lecture, et n’hésitez pas à nous écrire.",
+]
+
+
+def _elide(word: str, particle: str) -> str:
+    """'de' + 'OpenAI' -> 'd’OpenAI', 'de' + 'Microsoft' -> 'de Microsoft'."""
+    return f"{particle[0]}’{word}" if word[:1] in "AEIOUYÉÈÀaeiouyéèà" else f"{particle} {word}"
+
+
+def _registry_names(tags_toml: Path) -> list[str]:
+    """The registry's canonical names and aliases that read as a company, a product or a person."""
+    try:
+        data = tomllib.loads(tags_toml.read_text("utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return []
+    names = []
+    for name, entry in data.items():
+        aliases = entry.get("aliases", []) if isinstance(entry, dict) else []
+        names.extend(n for n in [name, *aliases] if n[:1].isupper() and n != "IA")
+    # "Intelligence artificielle" is named by the sentences themselves ("l’IA", "l’intelligence artificielle").
+    return [n for n in dict.fromkeys(names) if n.casefold() != "intelligence artificielle"]
+
+
+class _Writer:
+    """Deterministic French text from ``random.Random(seed)``."""
+
+    def __init__(self, seed: int, registry: list[str]):
+        self.rng = random.Random(seed)
+        self.registry = registry or ["OpenAI", "Microsoft", "Mistral AI", "Google"]
+        self.names = self.registry + OTHER_NAMES
+
+    # numbers as the newsletter writes them: 1 000 €, 300 millions d’euros, 12 %, 2019
+    def money(self) -> str:
+        rng = self.rng
+        kind = rng.randrange(4)
+        if kind == 0:
+            return f"{rng.randint(2, 900)} millions d’euros"
+        if kind == 1:
+            return f"{rng.randint(1, 99)},{rng.randint(1, 9)} milliards de dollars"
+        if kind == 2:
+            return f"{rng.randint(1, 99)}{rng.choice([' ', NBSP, NNBSP])}000 €"
+        return f"{rng.randint(10, 950)}{NBSP}000 dollars"
+
+    def count(self) -> str:
+        rng = self.rng
+        return rng.choice([f"{rng.randint(2, 999)}{rng.choice([' ', NNBSP])}000", f"{rng.randint(120, 990)}"])
+
+    def fill(self, template: str, main: str, second: str) -> str:
+        rng = self.rng
+
+        def name() -> str:
+            roll = rng.random()
+            return main if roll < 0.5 else second if roll < 0.8 else rng.choice(self.names)
+
+        values = {
+            "money": self.money,
+            "count": self.count,
+            "pct": lambda: f"{rng.randint(2, 60)}{rng.choice([' ', NBSP])}%",
+            "price": lambda: f"{rng.randint(5, 49)},99 €",
+            "cents": lambda: f"0,{rng.randint(10, 90)} €",
+            "small": lambda: str(rng.randint(2, 40)),
+            "past": lambda: str(rng.randint(2015, 2022)),
+            "future": lambda: str(rng.randint(2024, 2030)),
+            "day": lambda: rng.choice(["1er", "2", "15", "21", "30"]),
+            "month": lambda: rng.choice(MONTHS),
+            "ordinal": lambda: rng.choice(["1er", "2e", "3e", "4e"]),
+            "city": lambda: rng.choice(CITIES),
+            "place": lambda: rng.choice(PLACES),
+            "quote": lambda: rng.choice(QUOTES),
+        }
+
+        def replace(match: re.Match) -> str:
+            key = match[1]
+            if key == "E":
+                return name()
+            if key == "deE":
+                return _elide(name(), "de")
+            return values[key]()
+
+        return re.sub(r"\{(\w+)\}", replace, template)
+
+    def sentences(self, count: int, main: str, second: str) -> str:
+        picked = self.rng.sample(SENTENCES, count)
+        return " ".join(self.fill(sentence, main, second) for sentence in picked)
+
+    def title(self, main: str) -> str:
+        rng = self.rng
+        template = rng.choice(TITLE_TEMPLATES)
+        other = rng.choice([n for n in self.names if n != main])
+        obj = rng.choice(OBJECTS)
+        de_obj = "d’" + obj[3:] if obj.startswith("un ") else "de l’" + obj[4:] if obj.startswith("une ") else "de " + obj
+        text = template.replace("{E}", main).replace("{deE}", _elide(main, "de")).replace("{F}", other)
+        text = text.replace("{O}", obj).replace("{deO}", de_obj)
+        return self.fill(text, main, main)
+
+
+MENTIONS = [
+    "{E} n’a pas souhaité commenter ces informations.",
+    "Mais la concurrence s’intensifie, notamment face à {E}.",
+    "{E} assure de son côté respecter « scrupuleusement » le RGPD.",
+    "Pour les concurrents de {E}, l’occasion est trop belle !",
+]
+
+
+def _name_enough(rng: random.Random, name: str, paragraphs: list, times: int = 3) -> None:
+    """Append sentences naming ``name`` to the paragraphs until it is named ``times`` times."""
+    pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+    found = sum(len(pattern.findall(text)) for _, text in paragraphs)
+    for _ in range(max(0, times - found)):
+        at = rng.randrange(len(paragraphs))
+        head, text = paragraphs[at]
+        paragraphs[at] = (head, text + " " + rng.choice(MENTIONS).replace("{E}", name))
+
+
+def _corpus_plan(sections: int, seed: int, registry: list[str]) -> list[dict]:
+    """Every issue of the corpus as data: date, texts, sections (title, lede, paragraphs, further reading)."""
+    writer = _Writer(seed, registry)
+    rng = writer.rng
+    titles, slugs, mains = [], set(), []
+    for number in range(sections):
+        main = rng.choice(writer.registry) if rng.random() < 0.7 else rng.choice(OTHER_NAMES)
+        for attempt in range(40):
+            title = writer.title(main)
+            if attempt >= 20:
+                title += TITLE_QUALIFIERS[(attempt - 20) % len(TITLE_QUALIFIERS)]
+            if attempt >= 30:
+                title += f" (épisode {number})"
+            slug = section_slug(title)
+            if slug not in slugs and len(title.split()) <= 30 and not title.endswith((".", ":", ";", ",")):
+                break
+        slugs.add(slug)
+        titles.append(title)
+        mains.append(main)
+
+    plan = []
+    for start in range(0, sections, SECTIONS_PER_ISSUE):
+        numbers = range(start, min(start + SECTIONS_PER_ISSUE, sections))
+        date = FIRST_ISSUE - dt.timedelta(days=7 * (start // SECTIONS_PER_ISSUE))
+        items = []
+        for number in numbers:
+            main = mains[number]
+            second = rng.choice([n for n in writer.registry if n != main])  # named about three times: tagged
+            paragraphs = []
+            for head in rng.sample(SUBHEADINGS, PARAGRAPHS_PER_SECTION):
+                head = writer.fill(head, main, second)
+                paragraphs.append((head, writer.sentences(rng.randint(6, 8), main, second)))
+            _name_enough(rng, second, paragraphs)  # so that it tags the section
+            reading, picked = [], {number}  # other sections, often of the weeks around, else any
+            while len(reading) < FURTHER_READING_ITEMS and len(picked) < sections:
+                if rng.random() < 0.6:
+                    choice = min(max(number + rng.randint(-30, 30), 0), sections - 1)
+                else:
+                    choice = rng.randrange(sections)
+                if choice not in picked:
+                    picked.add(choice)
+                    reading.append(titles[choice])
+            items.append(
+                {
+                    "title": titles[number],
+                    "lede": writer.sentences(rng.randint(5, 7), main, second),
+                    "paragraphs": paragraphs,
+                    "further_reading": reading,
+                }
+            )
+        lead = mains[numbers[0]]
+        plan.append(
+            {
+                "date": date,
+                "title": writer.fill(rng.choice(ISSUE_TITLES), lead, lead),
+                "subtitle": items[1]["title"] if len(items) > 1 else items[0]["title"],
+                "introduction": " ".join(rng.sample(INTRODUCTIONS, 2)),
+                "credits": f"{lead} - {rng.choice(OTHER_NAMES)}",
+                "sections": items,
+            }
+        )
+    return plan
+
+
+def issue_text(issue: dict) -> str:
+    """The plain text of an issue, as the email tool gives it (see the README)."""
+    lines = [issue["title"], f"Et aussi: {issue['subtitle']}", issue["introduction"]]
+    for section in issue["sections"]:
+        lines += [section["title"], section["lede"]]
+        lines += [f"{head} – {text}" for head, text in section["paragraphs"]]
+        if section["further_reading"]:
+            lines.append("Pour aller plus loin:")
+            lines += [f"– {title}" for title in section["further_reading"]]
+    lines.append(f"Crédit photos: {issue['credits']}")
+    return "\n".join(lines) + "\n"
+
+
+def english_sidecar(source: Path, created: dt.datetime | None = None) -> Path:
+    """Write ``source``'s complete English sidecar: every msgstr is ``"EN " + msgid`` (markup kept).
+
+    The catalog is the one ``update_sidecar(source)`` creates for a new sidecar
+    (``template_catalog`` of the parsed source), filled, then written with
+    ``render_sidecar``: ``update_sidecar`` finds it up to date.
+    """
+    catalog = template_catalog(parse_source(source.read_text("utf-8")), source.name)
+    if created is not None:
+        catalog.creation_date = created  # reproducible files
+    for message in catalog:
+        if message.id:
+            message.string = "EN " + message.id
+    path = sidecar_path(source)
+    path.write_bytes(render_sidecar(catalog))
+    return path
+
+
+def generate_corpus(content_dir: str | os.PathLike, sections: int, seed: int = 0) -> dict:
+    """Write a synthetic bilingual corpus of ``sections`` sections into ``content_dir`` (created).
+
+    Issues of three sections, one a week back from 2023-11-20, each imported with
+    ``import_issue`` from its plain text (kept beside, in ``<content_dir>-issue-texts/``),
+    ``tags.toml`` and ``pages/`` copied from the project, a complete ``.en.po``
+    beside every article, ``issue.md`` and page. ``content_dir`` must not hold
+    issues already. Returns a summary:
+    ``{"sections", "issues", "articles": [paths], "titles": [...], "seconds"}``.
+    """
+    started = time.perf_counter()
+    content = Path(content_dir)
+    if sections < 1:
+        raise ValueError(f"sections must be >= 1, not {sections}")
+    if content.resolve() == PROJECT_CONTENT.resolve() or any((content / ISSUES_DIR).glob("*")):
+        raise ValueError(f"{content}: the synthetic corpus goes into a new folder, not one holding issues")
+    content.mkdir(parents=True, exist_ok=True)
+    registry = PROJECT_CONTENT / "tags.toml"
+    if registry.exists():
+        shutil.copy2(registry, content / "tags.toml")
+    if (PROJECT_CONTENT / "pages").is_dir():
+        shutil.copytree(PROJECT_CONTENT / "pages", content / "pages", dirs_exist_ok=True)
+    texts = content.parent / f"{content.name}-issue-texts"
+    texts.mkdir(parents=True, exist_ok=True)
+
+    plan = _corpus_plan(sections, seed, _registry_names(registry))
+    articles: list[Path] = []
+    for issue in plan:
+        day = issue["date"].isoformat()
+        text_path = texts / f"{day}.txt"
+        text_path.write_text(issue_text(issue), encoding="utf-8")
+        report = import_issue(text_path, day, content, force=True)
+        created = dt.datetime.combine(issue["date"], dt.time(9, 0), dt.timezone.utc)
+        folder = report.directory
+        for source in sorted(folder.glob("*.md")):
+            english_sidecar(source, created)
+            if source.name != "issue.md":
+                articles.append(source)
+    return {
+        "sections": sections,
+        "issues": len(plan),
+        "articles": articles,
+        "titles": [section["title"] for issue in plan for section in issue["sections"]],
+        "seconds": time.perf_counter() - started,
+    }
+
+
+# --- the plain Pelican corpus -----------------------------------------------------
+
+
+def _header(metadata: dict) -> str:
+    lines = []
+    for key, value in metadata.items():
+        values = value if isinstance(value, list) else [value]
+        values = [str(v) for v in values if str(v).strip()]
+        if values:
+            lines.append(f"{key.capitalize()}: {values[0]}")
+            lines += [f"    {v}" for v in values[1:]]
+    return "\n".join(lines) + "\n"
+
+
+def _english_of(source: Path) -> tuple[dict, str]:
+    """The English metadata and body of a French source: its sidecar's, else "EN " before each block."""
+    document = parse_source(source.read_text("utf-8"))
+    po = sidecar_path(source)
+    if po.exists():
+        translated = translate(document, read_sidecar(po))
+        return dict(translated.metadata), translated.body
+    catalog = template_catalog(document, source.name)
+    for message in catalog:
+        if message.id:
+            message.string = "EN " + message.id
+    translated = translate(document, catalog)
+    return dict(translated.metadata), translated.body
+
+
+def generate_baseline_corpus(ours_content: str | os.PathLike, baseline_dir: str | os.PathLike) -> dict:
+    """Write ``ours_content`` as plain Pelican Markdown into ``baseline_dir``: each French article as it
+    is, plus ``<name>.en.md`` (``Lang: en``, the same Slug, the English text of its sidecar), no ``.po``,
+    no ``issue.md``; the pages likewise. Returns ``{"french": n, "english": n}``."""
+    ours, baseline = Path(ours_content), Path(baseline_dir)
+    baseline.mkdir(parents=True, exist_ok=True)
+    counts = {"french": 0, "english": 0}
+    sources = sorted((ours / ISSUES_DIR).glob("*/*.md")) + sorted((ours / "pages").glob("*.md"))
+    for source in sources:
+        if source.name == "issue.md":
+            continue
+        target = baseline / source.relative_to(ours)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = source.read_text("utf-8")
+        target.write_text(text, encoding="utf-8")
+        metadata, body = _english_of(source)
+        metadata = {"lang": "en", **{k: v for k, v in metadata.items() if k != "lang"}}
+        target.with_suffix(".en.md").write_text(_header(metadata) + "\n" + body.lstrip("\n") + "\n", encoding="utf-8")
+        if source.parent.name != "pages":
+            counts["french"] += 1
+            counts["english"] += 1
+    return counts
+
+
+def baseline_settings(content: Path, output: Path) -> str:
+    """The settings file of the plain Pelican build."""
+    import pelican
+
+    simple = Path(pelican.__file__).resolve().parent / "themes" / "simple"
+    settings = {
+        "AUTHOR": "Cafétech",
+        "SITENAME": "Cafétech",
+        "SITEURL": "",
+        "FEED_DOMAIN": "http://localhost:8000",  # as pelicanconf.py's default: feeds need an absolute base
+        "PATH": str(content),
+        "OUTPUT_PATH": str(output),
+        "THEME": str(simple),
+        "PLUGINS": [],
+        "TYPOGRIFY": False,
+        "CACHE_CONTENT": False,
+        "LOAD_CONTENT_CACHE": False,
+        "TIMEZONE": "Europe/Paris",
+        "DEFAULT_LANG": "fr",
+        "ARTICLE_PATHS": ["issues"],
+        "PAGE_PATHS": ["pages"],
+        "USE_FOLDER_AS_CATEGORY": False,
+        "DEFAULT_PAGINATION": False,
+        "ARTICLE_URL": "{date:%Y}/{date:%m}/{slug}/",
+        "ARTICLE_SAVE_AS": "{date:%Y}/{date:%m}/{slug}/index.html",
+        "ARTICLE_LANG_URL": "{lang}/{date:%Y}/{date:%m}/{slug}/",
+        "ARTICLE_LANG_SAVE_AS": "{lang}/{date:%Y}/{date:%m}/{slug}/index.html",
+        "PAGE_URL": "{slug}/",
+        "PAGE_SAVE_AS": "{slug}/index.html",
+        "PAGE_LANG_URL": "{lang}/{slug}/",
+        "PAGE_LANG_SAVE_AS": "{lang}/{slug}/index.html",
+        "MARKDOWN": {
+            "extension_configs": {
+                "markdown.extensions.extra": {},
+                "markdown.extensions.toc": {},
+                "markdown.extensions.meta": {},
+            },
+            "output_format": "html5",
+        },
+    }
+    return "".join(f"{key} = {value!r}\n" for key, value in settings.items())
+
+
+# --- measuring ----------------------------------------------------------------------
+
+CHILD = """\
+import json, os, resource, sys, time
+spec = json.loads(sys.argv[1])
+os.chdir(spec["cwd"])
+sys.path.insert(0, spec["root"])
+started = time.perf_counter()
+import pelican
+code = 0
+try:
+    pelican.main(spec["argv"])
+except SystemExit as stop:
+    code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+elapsed = time.perf_counter() - started
+usage = resource.getrusage(resource.RUSAGE_SELF)
+children = resource.getrusage(resource.RUSAGE_CHILDREN)  # e.g. an indexer a plugin runs
+sys.stdout.flush()
+print(%r + json.dumps({"build_seconds": elapsed, "maxrss_kib": usage.ru_maxrss,
+                       "children_maxrss_kib": children.ru_maxrss, "code": code}), flush=True)
+sys.exit(code)
+""" % RESULT_MARKER
+
+
+class BenchError(RuntimeError):
+    """A build of the benchmark failed; the message holds the end of its output."""
+
+
+def _run_child(argv: list[str], log_path: Path) -> dict:
+    """Run ``pelican.main(argv)`` in a new Python process at the repository root; its measures."""
+    spec = {"cwd": str(ROOT), "root": str(ROOT), "argv": argv}
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, json.dumps(spec)], capture_output=True, text=True, cwd=str(ROOT)
+    )
+    wall = time.perf_counter() - started
+    log_path.write_text(done.stdout + "\n--- stderr ---\n" + done.stderr, encoding="utf-8")
+    lines = [line for line in done.stdout.splitlines() if line.startswith(RESULT_MARKER)]
+    if done.returncode != 0 or not lines:
+        tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-15:])
+        raise BenchError(f"build failed (exit code {done.returncode}), see {log_path}:\n{tail}")
+    measured = json.loads(lines[-1][len(RESULT_MARKER) :])
+    # At Pelican's default verbosity only warnings and errors are logged, one a line, on stderr.
+    warnings = [line for line in done.stderr.splitlines() if line.strip() and not line.startswith(" ")]
+    return {
+        "seconds": wall,
+        "build_seconds": measured["build_seconds"],
+        "peak_mb": measured["maxrss_kib"] / 1024,
+        "children_peak_mb": measured.get("children_maxrss_kib", 0) / 1024,
+        "warnings": len(warnings),
+        "first_warning": warnings[0] if warnings else None,
+    }
+
+
+def _ours_argv(content: Path, output: Path, cache: Path) -> list[str]:
+    overrides = {
+        "THEME": str(ROOT / "theme"),
+        "PLUGIN_PATHS": [str(PLUGINS_DIR)],
+        "CACHE_CONTENT": True,
+        "LOAD_CONTENT_CACHE": True,
+    }
+    return [
+        str(content),
+        "--settings", str(PROJECT_SETTINGS),
+        "--output", str(output),
+        "--cache-path", str(cache),
+        "--fatal", "errors",
+        "--log-handler", "plain",
+        "--extra-settings", *(f"{key}={json.dumps(value)}" for key, value in overrides.items()),
+    ]  # fmt: skip
+
+
+def _baseline_argv(content: Path, output: Path, settings: Path) -> list[str]:
+    return [str(content), "--settings", str(settings), "--output", str(output), "--fatal", "errors", "--log-handler", "plain"]
+
+
+def count_html(output: str | os.PathLike) -> int:
+    return sum(1 for _ in Path(output).rglob("*.html"))
+
+
+def _median(runs: list[dict], key: str) -> float:
+    return statistics.median(run[key] for run in runs)
+
+
+def _summary(runs: list[dict]) -> dict:
+    return {
+        "seconds": round(_median(runs, "seconds"), 3),
+        "build_seconds": round(_median(runs, "build_seconds"), 3),
+        "peak_mb": round(_median(runs, "peak_mb"), 1),
+        "children_peak_mb": round(max(run["children_peak_mb"] for run in runs), 1),
+        "warnings": max(run["warnings"] for run in runs),
+        "first_warning": next((run["first_warning"] for run in runs if run["first_warning"]), None),
+        "runs": [{key: round(run[key], 3) for key in ("seconds", "build_seconds", "peak_mb")} for run in runs],
+    }
+
+
+def _touch_one_article(articles: list[Path]) -> tuple[Path, str]:
+    """Append a sentence to the last paragraph of the middle article; (path, its text before)."""
+    path = articles[len(articles) // 2]
+    before = path.read_text("utf-8")
+    path.write_text(before.rstrip("\n") + " " + WARM_SENTENCE + "\n", encoding="utf-8")
+    return path, before
+
+
+def time_related(repeat: int, records: int = RELATED_RECORDS) -> tuple[float | None, str | None]:
+    """Median seconds of ``further_reading.related_articles`` on ``records`` synthetic records, or (None, why)."""
+    if str(PLUGINS_DIR) not in sys.path:
+        sys.path.insert(0, str(PLUGINS_DIR))
+    try:
+        import further_reading
+    except ImportError as error:
+        return None, f"further_reading cannot be imported ({error})"
+    needed = ("synthetic_records", "related_articles", "config")
+    if missing := [name for name in needed if not hasattr(further_reading, name)]:
+        return None, f"further_reading has no {', '.join(missing)}: related articles not timed"
+    data = further_reading.synthetic_records(records)
+    cfg = further_reading.config({})
+    times = []
+    for _ in range(max(1, repeat)):
+        started = time.perf_counter()
+        further_reading.related_articles(data, cfg)
+        times.append(time.perf_counter() - started)
+    return round(statistics.median(times), 4), None
+
+
+def run_bench(
+    sections: int = 2000, repeat: int = 3, json_path: str | None = None, workdir: str | None = None, log=print
+) -> dict:
+    """Generate the corpus, time baseline / cold / warm builds ``repeat`` times each; the medians.
+
+    With ``workdir`` everything (corpora, outputs, logs) is kept there; else in a
+    temporary folder, removed at the end. With ``json_path`` the result is also
+    written there as JSON.
+    """
+    if repeat < 1:
+        raise ValueError(f"repeat must be >= 1, not {repeat}")
+    temporary = workdir is None
+    base = Path(tempfile.mkdtemp(prefix="cafetech-bench-") if temporary else workdir).resolve()
+    if base == ROOT or base in ROOT.parents:
+        raise ValueError(f"workdir {base} would hold the project; give a folder of its own (e.g. .bench/)")
+    base.mkdir(parents=True, exist_ok=True)
+    try:
+        ours, plain = base / "content", base / "baseline-content"
+        for stale in (ours, plain, base / "content-issue-texts"):
+            shutil.rmtree(stale, ignore_errors=True)
+        log(f"bench: generating {sections} sections in {ours} ...")
+        corpus = generate_corpus(ours, sections)
+        generate_baseline_corpus(ours, plain)
+        log(f"bench: corpus ready in {corpus['seconds']:.1f} s ({corpus['issues']} issues)")
+
+        out_plain, out_ours, cache = base / "output-baseline", base / "output-ours", base / "cache"
+        settings = base / "baseline_settings.py"
+        settings.write_text(baseline_settings(plain, out_plain), encoding="utf-8")
+        logs = base / "logs"
+        logs.mkdir(exist_ok=True)
+        runs: dict[str, list[dict]] = {"baseline": [], "cold": [], "warm": []}
+        pages = {}
+        for round_ in range(1, repeat + 1):
+            shutil.rmtree(out_plain, ignore_errors=True)
+            runs["baseline"].append(_run_child(_baseline_argv(plain, out_plain, settings), logs / f"baseline-{round_}.log"))
+            pages["baseline"] = count_html(out_plain)
+            log(f"bench: round {round_}/{repeat} baseline {runs['baseline'][-1]['seconds']:.2f} s")
+
+            shutil.rmtree(out_ours, ignore_errors=True)
+            shutil.rmtree(cache, ignore_errors=True)
+            runs["cold"].append(_run_child(_ours_argv(ours, out_ours, cache), logs / f"cold-{round_}.log"))
+            pages["ours"] = count_html(out_ours)
+            log(f"bench: round {round_}/{repeat} cold {runs['cold'][-1]['seconds']:.2f} s")
+
+            touched, before = _touch_one_article(corpus["articles"])
+            try:
+                runs["warm"].append(_run_child(_ours_argv(ours, out_ours, cache), logs / f"warm-{round_}.log"))
+            finally:
+                touched.write_text(before, encoding="utf-8")
+            log(f"bench: round {round_}/{repeat} warm {runs['warm'][-1]['seconds']:.2f} s")
+
+        related, note = time_related(repeat)
+        if note:
+            log(f"bench: {note}")
+        result = {
+            "sections": sections,
+            "repeat": repeat,
+            "baseline": _summary(runs["baseline"]),
+            "cold": _summary(runs["cold"]),
+            "warm": _summary(runs["warm"]),
+        }
+        result["ratios"] = {
+            "cold_over_baseline": round(result["cold"]["seconds"] / result["baseline"]["seconds"], 3),
+            "warm_over_cold": round(result["warm"]["seconds"] / result["cold"]["seconds"], 3),
+        }
+        result["related_10000_seconds"] = related
+        result["pages"] = pages
+        result["generation_seconds"] = round(corpus["seconds"], 2)
+        result["python"] = sys.version.split()[0]
+        result["notes"] = [note] if note else []
+        if not temporary:
+            result["workdir"] = str(base)
+        if json_path:
+            Path(json_path).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        return result
+    finally:
+        if temporary:
+            shutil.rmtree(base, ignore_errors=True)
+
+
+def _verdict(value: float, limit: float) -> str:
+    return "met" if value <= limit else "MISSED"
+
+
+def format_table(results: dict) -> str:
+    """The results as a table, the two ratios and whether each target is met."""
+    rows = [("baseline (plain Pelican)", "baseline"), ("ours, cold", "cold"), ("ours, warm", "warm")]
+    pages = results.get("pages", {})
+    page_of = {"baseline": pages.get("baseline"), "cold": pages.get("ours"), "warm": pages.get("ours")}
+    lines = [
+        f"Build benchmark: {results['sections']} sections, median of {results['repeat']} run(s)",
+        "",
+        f"{'build':<26}{'wall s':>9}{'build s':>9}{'peak MB':>9}{'html':>8}",
+    ]
+    for label, key in rows:
+        row = results[key]
+        html = page_of[key] if page_of[key] is not None else "-"
+        build = row.get("build_seconds")
+        build = f"{build:>9.2f}" if isinstance(build, (int, float)) else f"{'-':>9}"
+        lines.append(f"{label:<26}{row['seconds']:>9.2f}{build}{row['peak_mb']:>9.1f}{html:>8}")
+    ratios = results["ratios"]
+    peak = max(results["cold"]["peak_mb"], results["warm"]["peak_mb"])
+    cold_limit, warm_limit, peak_limit = (TARGETS[k] for k in ("cold_over_baseline", "warm_over_cold", "peak_mb"))
+    lines += [
+        "",
+        f"cold / baseline = {ratios['cold_over_baseline']:.2f}   target <= {cold_limit:.2f}: "
+        f"{_verdict(ratios['cold_over_baseline'], cold_limit)}",
+        f"warm / cold     = {ratios['warm_over_cold']:.2f}   target <= {warm_limit:.2f}: "
+        f"{_verdict(ratios['warm_over_cold'], warm_limit)}",
+        f"peak (ours)     = {peak:.0f} MB   target <= {peak_limit:.0f} MB: {_verdict(peak, peak_limit)}",
+    ]
+    related = results.get("related_10000_seconds")
+    lines.append(
+        f"related_articles, 10 000 records: {related:.3f} s" if related is not None else "related_articles: not timed"
+    )
+    for label, key in rows:
+        if results[key].get("children_peak_mb"):
+            lines.append(f"{label}: processes it started peaked at {results[key]['children_peak_mb']:.0f} MB (not in peak MB)")
+    for label, key in rows:
+        if results[key].get("warnings"):
+            lines.append(f"{label}: {results[key]['warnings']} warning(s), first: {results[key].get('first_warning')}")
+    lines += [f"note: {note}" for note in results.get("notes", [])]
+    return "\n".join(lines)

@@ -1,0 +1,221 @@
+"""The build benchmark (cafetech/bench.py): the synthetic corpus, the plain Pelican corpus, one tiny run.
+
+No timing is asserted: only the shape of what is generated and measured.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from cafetech.bench import (
+    TARGETS,
+    WARM_SENTENCE,
+    format_table,
+    generate_baseline_corpus,
+    generate_corpus,
+    run_bench,
+)
+from cafetech.importer import parse_issue
+from cafetech.sidecars import check_sidecar, coverage, parse_source, read_sidecar, update_sidecar
+
+SECTIONS = 7
+
+
+def header(path: Path) -> dict[str, list[str]]:
+    """The metadata of a Markdown file, as parse_source reads it."""
+    return parse_source(path.read_text("utf-8")).metadata
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    content = tmp_path_factory.mktemp("bench") / "content"
+    summary = generate_corpus(content, SECTIONS, seed=0)
+    return content, summary
+
+
+def articles_of(content: Path) -> list[Path]:
+    return sorted(path for path in content.glob("issues/*/*.md") if path.name != "issue.md")
+
+
+def test_sections_in_issues_of_three_one_a_week_back_from_2023_11_20(corpus):
+    content, summary = corpus
+    folders = sorted((content / "issues").iterdir())
+    assert [folder.name for folder in folders] == ["2023-11-06", "2023-11-13", "2023-11-20"]
+    per_issue = {folder.name: sorted(p.name for p in folder.glob("*.md") if p.name != "issue.md") for folder in folders}
+    assert [len(per_issue[name]) for name in ("2023-11-20", "2023-11-13", "2023-11-06")] == [3, 3, 1]
+    for names in per_issue.values():
+        assert [name[:3] for name in names] == [f"{n:02d}-" for n in range(1, len(names) + 1)]
+    for folder in folders:
+        assert (folder / "issue.md").exists() and (folder / "issue.txt").exists()
+    assert len(articles_of(content)) == SECTIONS == len(summary["articles"]) == len(set(summary["titles"]))
+    assert summary["issues"] == 3
+
+
+def test_articles_are_what_the_importer_makes_of_the_issue_text(corpus):
+    content, _ = corpus
+    for folder in (content / "issues").iterdir():
+        issue = parse_issue((folder / "issue.txt").read_text("utf-8"))
+        sources = sorted(p for p in folder.glob("*.md") if p.name != "issue.md")
+        assert [header(p)["title"][0] for p in sources] == [section.title for section in issue.sections]
+        for section, source in zip(issue.sections, sources):
+            meta = header(source)
+            assert meta["lang"] == ["fr"] and meta["issue"] == [folder.name]
+            assert len(section.paragraphs) == 3
+            assert all(paragraph.subheading for paragraph in section.paragraphs)
+            assert source.read_text("utf-8").count("\n## ") == 3
+            assert section.lede and meta["summary"]
+
+
+def test_every_source_has_a_complete_english_sidecar(corpus):
+    content, _ = corpus
+    sources = [*articles_of(content), *content.glob("issues/*/issue.md"), *content.glob("pages/*.md")]
+    assert len(sources) == SECTIONS + 3 + 1
+    for source in sources:
+        po = source.with_suffix(".en.po")
+        assert po.exists(), po
+        counts = coverage(parse_source(source.read_text("utf-8")), read_sidecar(po))
+        assert counts.total > 0 and counts.translated == counts.total, (po, counts)
+        assert counts.percent == 100.0
+        assert check_sidecar(source, po) == []  # markup kept, nothing out of date
+
+
+def test_sidecars_are_what_translations_update_keeps(corpus, tmp_path):
+    content, _ = corpus
+    for source in articles_of(content)[:3]:
+        copy_dir = tmp_path / source.parent.name
+        copy_dir.mkdir(exist_ok=True)
+        copy = copy_dir / source.name
+        copy.write_bytes(source.read_bytes())
+        po = copy.with_suffix(".en.po")
+        po.write_bytes(source.with_suffix(".en.po").read_bytes())
+        assert update_sidecar(copy).changed is False
+        assert all(m.string == "EN " + m.id for m in read_sidecar(po) if m.id)
+
+
+def test_two_further_reading_items_name_other_generated_sections(corpus):
+    content, summary = corpus
+    titles = {header(p)["title"][0]: p for p in articles_of(content)}
+    assert set(titles) == set(summary["titles"])
+    for title, path in titles.items():
+        items = header(path)["further_reading"]
+        assert len(items) == 2 and len(set(items)) == 2, path
+        for item in items:
+            assert item in titles and item != title, (path, item)
+
+
+def test_text_is_french_with_its_typography_and_names_registry_entities(corpus):
+    content, _ = corpus
+    text = "\n".join(p.read_text("utf-8") for p in articles_of(content))
+    for mark in ("’", "'", "“", "”", "«", "»", "?", "!", "€"):
+        assert mark in text, mark
+    assert re.search(r"\b20[12]\d\b", text) and re.search(r"\d[ \u00a0\u202f]000\b", text)
+    assert (content / "tags.toml").read_bytes() == (Path(__file__).resolve().parents[2] / "content" / "tags.toml").read_bytes()
+    assert (content / "pages" / "a-propos.md").exists() and (content / "pages" / "a-propos.en.po").exists()
+
+    import tag_registry  # plugins/ is on the test path
+
+    registry = tag_registry.load_registry(str(content / "tags.toml"))
+    tagged = 0
+    for path in articles_of(content):
+        meta = header(path)
+        body = parse_source(path.read_text("utf-8")).body
+        headings = re.findall(r"^## (.*)$", body, re.M)
+        focus = "\n".join([meta["title"][0], *headings, *meta["further_reading"]])
+        tagged += bool(tag_registry.automatic_tags(registry, focus, body, 3))
+    assert tagged == SECTIONS
+
+
+def test_generation_is_deterministic(tmp_path, corpus):
+    content, _ = corpus
+    again = tmp_path / "again"
+    generate_corpus(again, SECTIONS, seed=0)
+    files = sorted(p.relative_to(content) for p in content.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
+    assert all((content / f).read_bytes() == (again / f).read_bytes() for f in files)
+    other = tmp_path / "other"
+    generate_corpus(other, SECTIONS, seed=1)
+    assert sorted(p.name for p in other.glob("issues/*/0*.md")) != sorted(p.name for p in content.glob("issues/*/0*.md"))
+
+
+def test_baseline_corpus_pairs_french_and_english_by_slug(corpus, tmp_path):
+    content, _ = corpus
+    baseline = tmp_path / "baseline"
+    counts = generate_baseline_corpus(content, baseline)
+    assert counts == {"french": SECTIONS, "english": SECTIONS}
+    french = sorted(p for p in baseline.glob("issues/*/*.md") if not p.name.endswith(".en.md"))
+    english = sorted(baseline.glob("issues/*/*.en.md"))
+    assert len(french) == len(english) == SECTIONS
+    assert not list(baseline.rglob("*.po")) and not list(baseline.rglob("issue.md"))
+    for path in french:
+        twin = path.with_suffix(".en.md")
+        fr, en = header(path), header(twin)
+        assert fr["lang"] == ["fr"] and en["lang"] == ["en"]
+        assert fr["slug"] == en["slug"] and fr["date"] == en["date"]
+        assert en["title"] == ["EN " + fr["title"][0]]
+        assert path.read_bytes() == (content / path.relative_to(baseline)).read_bytes()
+        paragraphs = [line for line in twin.read_text("utf-8").split("\n\n")[1:] if line and not line.startswith("## ")]
+        assert len(paragraphs) == 4 and all(p.startswith("EN ") for p in paragraphs)
+
+
+def test_format_table_says_which_target_is_met():
+    row = {"seconds": 10.0, "build_seconds": 9.5, "peak_mb": 100.0}
+    results = {
+        "sections": 10,
+        "repeat": 1,
+        "baseline": row,
+        "cold": {**row, "seconds": 12.0},
+        "warm": {**row, "seconds": 6.0, "peak_mb": 700.0},
+        "ratios": {"cold_over_baseline": 1.2, "warm_over_cold": 0.5},
+        "related_10000_seconds": None,
+        "pages": {"baseline": 21, "ours": 42},
+    }
+    table = format_table(results)
+    assert re.search(r"cold / baseline = 1\.20 .*: met", table)
+    assert re.search(r"warm / cold\s+= 0\.50 .*: MISSED", table)
+    assert re.search(r"peak .*700 MB .*: MISSED", table)
+    assert "not timed" in table
+    assert TARGETS == {"cold_over_baseline": 1.25, "warm_over_cold": 0.35, "peak_mb": 600.0}
+
+
+def test_a_tiny_run_builds_both_sites(tmp_path):
+    workdir, report = tmp_path / "work", tmp_path / "bench.json"
+    results = run_bench(sections=6, repeat=1, json_path=str(report), workdir=str(workdir), log=lambda *args: None)
+
+    assert json.loads(report.read_text("utf-8")) == results
+    assert (results["sections"], results["repeat"]) == (6, 1)
+    for build in ("baseline", "cold", "warm"):
+        assert results[build]["seconds"] > 0 and results[build]["build_seconds"] > 0
+        assert results[build]["peak_mb"] > 0
+        assert results[build]["warnings"] == 0
+    assert set(results["ratios"]) == {"cold_over_baseline", "warm_over_cold"}
+    assert all(value > 0 for value in results["ratios"].values())
+    related = results["related_10000_seconds"]
+    assert related is None and results["notes"] or related > 0
+    assert results["pages"]["baseline"] > 0 and results["pages"]["ours"] > 0
+
+    section = sorted((workdir / "content" / "issues" / "2023-11-20").glob("01-*.md"))[0]
+    slug = header(section)["slug"][0]
+    for output in ("output-baseline", "output-ours"):
+        french = workdir / output / "2023" / "11" / slug / "index.html"
+        english = workdir / output / "en" / "2023" / "11" / slug / "index.html"
+        assert french.exists() and english.exists(), output
+        assert "EN " in english.read_text("utf-8")
+    # the article changed for the warm build is restored
+    assert not any(WARM_SENTENCE in p.read_text("utf-8") for p in (workdir / "content").rglob("*.md"))
+    assert "cold / baseline" in format_table(results)
+
+
+def test_refuses_to_write_over_real_content(corpus):
+    content, _ = corpus
+    root = Path(__file__).resolve().parents[2]
+    with pytest.raises(ValueError):
+        generate_corpus(root / "content", 3)
+    with pytest.raises(ValueError):
+        generate_corpus(content, 3)  # holds issues already
+    with pytest.raises(ValueError):
+        run_bench(sections=3, repeat=1, workdir=str(root), log=lambda *args: None)
+    assert (root / "content" / "issues" / "2023-11-20" / "issue.md").exists()
