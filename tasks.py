@@ -120,42 +120,23 @@ def quality_problems(output: Path, settings: Path) -> list[str]:
 
 def browser_check(output: Path, check_pages) -> list[str]:
     """Run check_pages(base_url, browser) with Debian's Chromium on output/ served on loopback."""
-    import functools
-    import http.server
-    import threading
-
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
+    from cafetech.quality import CHROMIUM, CHROMIUM_ARGS, serve_folder
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(output)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server, base = serve_folder(output)
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
-                return check_pages(f"http://127.0.0.1:{server.server_address[1]}", browser)
+                return check_pages(base, browser)
             finally:
                 browser.close()
     except PlaywrightError as error:
         return [f"the accessibility check could not run Chromium ({CHROMIUM}): {str(error).splitlines()[0]}"]
     finally:
         server.shutdown()
-
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def report_site_url(settings: Path) -> str:

@@ -7,6 +7,17 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+CHROMIUM = "/usr/bin/chromium"  # Debian's; Playwright drives it, never a downloaded browser
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
 LINK_ATTRIBUTES = {"a": "href", "link": "href", "img": "src", "script": "src", "source": "src", "iframe": "src"}
 
 
@@ -146,3 +157,18 @@ ACCESSIBILITY_PAGES = (
     "/en/2023/11/malgre-les-pressions-openai-refuse-de-reinstaller-sam-altman-a-sa-tete/",
     "/en/tag/openai/",
 )
+
+
+def serve_folder(folder: str | Path):
+    """Serve a built site on a free loopback port, quietly; returns (server, base URL). Call server.shutdown()."""
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
