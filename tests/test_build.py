@@ -425,3 +425,11 @@ def test_sitemap_with_hreflang_alternates_and_robots(real_site):
         assert url.endswith("/") and (real_site / url.replace("https://cafetech.test/", "") / "index.html").is_file(), url
     assert "Sitemap: https://cafetech.test/sitemap.xml" in (real_site / "robots.txt").read_text("utf-8")
     assert (real_site / ".nojekyll").exists()
+
+
+def test_no_stylesheet_loads_anything_from_another_host(real_site):
+    stylesheets = list(real_site.rglob("*.css"))
+    assert stylesheets
+    for css in stylesheets:
+        text = css.read_text("utf-8")
+        assert not re.search(r"@import|url\(\s*['\"]?(https?:)?//", text), css
