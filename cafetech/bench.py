@@ -705,15 +705,25 @@ def run_bench(
         out_plain, out_ours, cache = base / "output-baseline", base / "output-ours", base / "cache"
         settings = base / "baseline_settings.py"
         settings.write_text(baseline_settings(plain, out_plain), encoding="utf-8")
+        # The same plain build with our typography plugin alone: what the filter costs.
+        out_typo, typo_settings = base / "output-typography", base / "typography_settings.py"
+        typo_settings.write_text(
+            baseline_settings(plain, out_typo).replace("PLUGINS = []", f"PLUGINS = ['french_typography']\nPLUGIN_PATHS = [{str(PLUGINS_DIR)!r}]"),
+            encoding="utf-8",
+        )
         logs = base / "logs"
         logs.mkdir(exist_ok=True)
-        runs: dict[str, list[dict]] = {"baseline": [], "cold": [], "warm": []}
+        runs: dict[str, list[dict]] = {"baseline": [], "typography": [], "cold": [], "warm": []}
         pages = {}
         for round_ in range(1, repeat + 1):
             shutil.rmtree(out_plain, ignore_errors=True)
             runs["baseline"].append(_run_child(_baseline_argv(plain, out_plain, settings), logs / f"baseline-{round_}.log"))
             pages["baseline"] = count_html(out_plain)
             log(f"bench: round {round_}/{repeat} baseline {runs['baseline'][-1]['seconds']:.2f} s")
+
+            shutil.rmtree(out_typo, ignore_errors=True)
+            runs["typography"].append(_run_child(_baseline_argv(plain, out_typo, typo_settings), logs / f"typography-{round_}.log"))
+            log(f"bench: round {round_}/{repeat} baseline + typography {runs['typography'][-1]['seconds']:.2f} s")
 
             shutil.rmtree(out_ours, ignore_errors=True)
             shutil.rmtree(cache, ignore_errors=True)
@@ -735,12 +745,14 @@ def run_bench(
             "sections": sections,
             "repeat": repeat,
             "baseline": _summary(runs["baseline"]),
+            "typography": _summary(runs["typography"]),
             "cold": _summary(runs["cold"]),
             "warm": _summary(runs["warm"]),
         }
         result["ratios"] = {
             "cold_over_baseline": round(result["cold"]["seconds"] / result["baseline"]["seconds"], 3),
             "warm_over_cold": round(result["warm"]["seconds"] / result["cold"]["seconds"], 3),
+            "typography_over_baseline": round(result["typography"]["seconds"] / result["baseline"]["seconds"], 3),
         }
         result["related_10000_seconds"] = related
         result["pages"] = pages
@@ -763,9 +775,10 @@ def _verdict(value: float, limit: float) -> str:
 
 def format_table(results: dict) -> str:
     """The results as a table, the two ratios and whether each target is met."""
-    rows = [("baseline (plain Pelican)", "baseline"), ("ours, cold", "cold"), ("ours, warm", "warm")]
+    rows = [("baseline (plain Pelican)", "baseline"), ("baseline + typography", "typography"), ("ours, cold", "cold"), ("ours, warm", "warm")]
+    rows = [(label, key) for label, key in rows if key in results]
     pages = results.get("pages", {})
-    page_of = {"baseline": pages.get("baseline"), "cold": pages.get("ours"), "warm": pages.get("ours")}
+    page_of = {"baseline": pages.get("baseline"), "typography": pages.get("baseline"), "cold": pages.get("ours"), "warm": pages.get("ours")}
     lines = [
         f"Build benchmark: {results['sections']} sections, median of {results['repeat']} run(s)",
         "",
@@ -788,6 +801,11 @@ def format_table(results: dict) -> str:
         f"{_verdict(ratios['warm_over_cold'], warm_limit)}",
         f"peak (ours)     = {peak:.0f} MB   target <= {peak_limit:.0f} MB: {_verdict(peak, peak_limit)}",
     ]
+    if "typography_over_baseline" in ratios:
+        lines.append(
+            f"typography / baseline = {ratios['typography_over_baseline']:.2f}   target <= 1.15: "
+            f"{_verdict(ratios['typography_over_baseline'], 1.15)}"
+        )
     related = results.get("related_10000_seconds")
     lines.append(
         f"related_articles, 10 000 records: {related:.3f} s" if related is not None else "related_articles: not timed"

@@ -187,11 +187,11 @@ def test_a_tiny_run_builds_both_sites(tmp_path):
 
     assert json.loads(report.read_text("utf-8")) == results
     assert (results["sections"], results["repeat"]) == (6, 1)
-    for build in ("baseline", "cold", "warm"):
+    for build in ("baseline", "typography", "cold", "warm"):
         assert results[build]["seconds"] > 0 and results[build]["build_seconds"] > 0
         assert results[build]["peak_mb"] > 0
         assert results[build]["warnings"] == 0
-    assert set(results["ratios"]) == {"cold_over_baseline", "warm_over_cold"}
+    assert set(results["ratios"]) == {"cold_over_baseline", "warm_over_cold", "typography_over_baseline"}
     assert all(value > 0 for value in results["ratios"].values())
     related = results["related_10000_seconds"]
     assert related is None and results["notes"] or related > 0
@@ -206,7 +206,9 @@ def test_a_tiny_run_builds_both_sites(tmp_path):
         assert "EN " in english.read_text("utf-8")
     # the article changed for the warm build is restored
     assert not any(WARM_SENTENCE in p.read_text("utf-8") for p in (workdir / "content").rglob("*.md"))
-    assert "cold / baseline" in format_table(results)
+    assert "cold / baseline" in format_table(results) and "typography / baseline" in format_table(results)
+    typeset = workdir / "output-typography" / "2023" / "11" / slug / "index.html"
+    assert "\u202f" in typeset.read_text("utf-8")  # the typography build did typeset
 
 
 def test_refuses_to_write_over_real_content(corpus):
