@@ -309,6 +309,14 @@ def sidecar_of(source: Path, lang: str = "en") -> Path:
     return source.with_suffix(f".{lang}.po")
 
 
+def tag_names(content: Path = CONTENT) -> list[str]:
+    """The tag registry's canonical names: the theme catalog translates them."""
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from tag_registry import load_registry
+
+    return load_registry(str(Path(content) / "tags.toml")).names
+
+
 def theme_catalog(lang: str) -> Path:
     return ROOT / "theme" / "translations" / lang / "LC_MESSAGES" / "messages.po"
 
@@ -335,7 +343,7 @@ def translations_update(c, content=str(CONTENT)):
             state = "created" if result.created else f"updated (+{result.added} new, {result.fuzzy} fuzzy, {result.obsolete} obsolete)"
             print(f"{shown(sidecar_of(source))}: {state}")
     for lang in THEME_CATALOG_LANGS:
-        template = extract_theme_messages(str(ROOT / "theme" / "templates"), lang)
+        template = extract_theme_messages(str(ROOT / "theme" / "templates"), lang, tags=tag_names(content))
         try:
             result = merge_catalog(template, theme_catalog(lang))
         except SidecarError as error:
@@ -392,7 +400,8 @@ def translations_check(c, content=str(CONTENT)):
         except SidecarError as error:
             problems.append(str(error))
             continue
-        wanted = {(m.context, m.id) for m in extract_theme_messages(str(ROOT / "theme" / "templates"), lang) if m.id}
+        template = extract_theme_messages(str(ROOT / "theme" / "templates"), lang, tags=tag_names(content))
+        wanted = {(m.context, m.id) for m in template if m.id}
         have = {(m.context, m.id) for m in catalog if m.id}
         problems.extend(f"{shown(path)}: out of date: no entry for {msgid!r}; run `invoke translations.update`" for _, msgid in sorted(wanted - have))
         problems.extend(f"{shown(path)}: out of date: {msgid!r} is not in the templates any more" for _, msgid in sorted(have - wanted))

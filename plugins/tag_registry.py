@@ -4,10 +4,11 @@ The registry is a TOML file in the content folder (``content/tags.toml``)::
 
     [Mistral]
     aliases = ["Mistral AI"]
-    en = "Mistral"          # optional: the tag's name on English pages (same slug)
 
 Every tag of an article, explicit (``Tags:``) or automatic, is spelled as its
-canonical name, so ``Mistral AI`` and ``Mistral`` are one tag, Mistral.
+canonical name, so ``Mistral AI`` and ``Mistral`` are one tag, Mistral. Other
+languages show a tag under its name in the theme catalog (msgctxt "tag"), with
+the same slug.
 
 Automatic tags: a section is tagged with an entity of the registry when the
 entity is named in its title, in one of its subheadings or in a further-reading
@@ -22,7 +23,7 @@ import html
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from pelican import signals
@@ -57,13 +58,14 @@ class Entity:
 class Registry:
     entities: tuple[Entity, ...]
     canonical: dict  # casefolded name or alias -> canonical name
-    labels: dict = field(default_factory=dict)  # (canonical name, lang) -> name shown in that language
 
     def canonical_name(self, name: str) -> str:
         return self.canonical.get(name.strip().casefold(), name.strip())
 
-    def label(self, name: str, lang: str) -> str:
-        return self.labels.get((name, lang), name)
+    @property
+    def names(self) -> list[str]:
+        """The canonical names, in the registry's order (translated in the theme catalog, context "tag")."""
+        return [entity.name for entity in self.entities]
 
 
 def config(settings: dict) -> TagRegistryConfig:
@@ -89,7 +91,6 @@ def mention_pattern(names: list[str]) -> re.Pattern:
 def build_registry(data: dict, path: str = "tags.toml") -> Registry:
     """The registry from its parsed TOML: {canonical name: {aliases: [...]}}."""
     canonical: dict[str, str] = {}
-    labels: dict[tuple[str, str], str] = {}
     entities = []
     for name, entry in data.items():
         if not isinstance(entry, dict):
@@ -97,12 +98,7 @@ def build_registry(data: dict, path: str = "tags.toml") -> Registry:
         aliases = entry.get("aliases", [])
         if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
             raise TagRegistryError(f"{path}: [{name}] aliases must be a list of non-empty strings")
-        for lang, label in entry.items():
-            if _LANG_KEY.match(lang):
-                if not isinstance(label, str) or not label.strip():
-                    raise TagRegistryError(f"{path}: [{name}] {lang} must be the tag's name in that language")
-                labels[(name, lang)] = label.strip()
-        unknown = {key for key in entry if key != "aliases" and not _LANG_KEY.match(key)}
+        unknown = set(entry) - {"aliases"}
         if unknown:
             raise TagRegistryError(f"{path}: [{name}] has unknown key(s): {', '.join(sorted(unknown))}")
         for spelling in [name, *aliases]:
@@ -113,10 +109,7 @@ def build_registry(data: dict, path: str = "tags.toml") -> Registry:
                 )
             canonical[key] = name
         entities.append(Entity(name=name, pattern=mention_pattern([name, *aliases])))
-    return Registry(entities=tuple(entities), canonical=canonical, labels=labels)
-
-
-_LANG_KEY = re.compile(r"^[a-z]{2}$")
+    return Registry(entities=tuple(entities), canonical=canonical)
 
 
 def shown_path(path: str) -> str:
@@ -192,15 +185,8 @@ def _names(value) -> list[str]:
 
 
 def check_registry(pelican):
-    """Fail the build at start, with one line, when the registry cannot be read; add the tag_label filter."""
-    cfg = config(pelican.settings)
-    registry = load_registry(cfg.path)
-
-    def tag_label(tag, lang):
-        """Jinja filter: a tag's name in the page's language (the registry's ``en = "…"``)."""
-        return registry.label(str(tag), lang)
-
-    pelican.settings["JINJA_FILTERS"] = {**pelican.settings.get("JINJA_FILTERS", {}), "tag_label": tag_label}
+    """Fail the build at start, with one line, when the registry cannot be read."""
+    load_registry(config(pelican.settings).path)
 
 
 def tag_article(content):

@@ -156,6 +156,18 @@ def make_callables(translations: dict, default: str):
     return gettext, ngettext
 
 
+TAG_CONTEXT = "tag"
+
+
+def make_tag_label(translations: dict, default: str):
+    """tag_label(tag, lang): a tag's name in that language, from the theme catalog (msgctxt "tag")."""
+
+    def tag_label(tag, lang):
+        return translations.get(lang, translations[default]).pgettext(TAG_CONTEXT, str(tag))
+
+    return tag_label
+
+
 def make_url_for(urls: dict, default: str):
     """url_for(name, lang=None, **fields): a site URL in the page's language (or in ``lang``)."""
 
@@ -174,8 +186,9 @@ def language_alternates(item, languages) -> list:
     return [found[lang] for lang in languages if lang in found]
 
 
-def extract_theme_messages(templates_dir: str, lang: str, project: str = "Cafétech"):
-    """A catalog template of every string the templates mark for translation (pybabel extract)."""
+def extract_theme_messages(templates_dir: str, lang: str, project: str = "Cafétech", tags: list[str] = ()):
+    """A catalog template of every string the templates mark for translation (pybabel extract),
+    and of the tag names (msgctxt "tag")."""
     from babel.messages.catalog import Catalog
     from babel.messages.extract import extract_from_dir
 
@@ -187,6 +200,8 @@ def extract_theme_messages(templates_dir: str, lang: str, project: str = "Cafét
     )
     for filename, lineno, message, comments, context in found:
         catalog.add(message, locations=[(os.path.join("templates", filename), lineno)], auto_comments=comments, context=context)
+    for name in tags:
+        catalog.add(name, locations=[("../content/tags.toml", 0)], context=TAG_CONTEXT)
     return catalog
 
 
@@ -203,7 +218,9 @@ def check_catalogs(pelican):
 
 def install_translations(generator):
     cfg = config(generator.settings)
-    gettext, ngettext = make_callables(load_translations(cfg), cfg.source_language)
+    translations = load_translations(cfg)
+    gettext, ngettext = make_callables(translations, cfg.source_language)
+    generator.env.filters["tag_label"] = make_tag_label(translations, cfg.source_language)
     generator.env.add_extension("jinja2.ext.i18n")
     generator.env.install_gettext_callables(gettext, ngettext, newstyle=True)
     generator.env.globals.update(

@@ -98,12 +98,3 @@ def test_config_validates_and_resolves_the_path():
     assert cfg.path == "/site/content/tags.toml" and cfg.min_mentions == 3
     with pytest.raises(ValueError, match="^tag_registry: TAG_REGISTRY_MIN_MENTIONS"):
         config({"TAG_REGISTRY_MIN_MENTIONS": 0})
-
-
-def test_tag_names_per_language():
-    registry = build_registry({"Intelligence artificielle": {"aliases": ["IA"], "en": "Artificial intelligence"}})
-    assert registry.label("Intelligence artificielle", "en") == "Artificial intelligence"
-    assert registry.label("Intelligence artificielle", "fr") == "Intelligence artificielle"
-    assert registry.label("Inconnu", "en") == "Inconnu"
-    with pytest.raises(TagRegistryError, match="en must be the tag's name"):
-        build_registry({"IA": {"en": ""}})
