@@ -317,6 +317,11 @@ def tag_names(content: Path = CONTENT) -> list[str]:
     return load_registry(str(Path(content) / "tags.toml")).names
 
 
+def orphan_sidecars(content: Path) -> list[Path]:
+    """Sidecars whose French source is gone (kept, never silently dropped: the translation is work)."""
+    return sorted(po for po in content.rglob("*.po") if not po.with_suffix("").with_suffix(".md").exists())
+
+
 def theme_catalog(lang: str) -> Path:
     return ROOT / "theme" / "translations" / lang / "LC_MESSAGES" / "messages.po"
 
@@ -362,25 +367,31 @@ def translations_status(c, content=str(CONTENT)):
 
     from cafetech.sidecars import Coverage, SidecarError, coverage, parse_source, read_sidecar
 
-    rows, total = [], Coverage(0, 0, 0)
+    rows, total, broken = [], Coverage(0, 0, 0), []
     for source in french_sources(content):
         sidecar = sidecar_of(source)
         document = parse_source(source.read_text("utf-8"))
         try:
             catalog = read_sidecar(sidecar) if sidecar.exists() else Catalog(locale="en")
-            counts = coverage(document, catalog)
         except SidecarError as error:
-            raise Exit(str(error), code=1) from None
+            broken.append(str(error))
+            continue
+        counts = coverage(document, catalog)
         rows.append((str(source.relative_to(content)), counts))
         total = Coverage(
             total.translated + counts.translated, total.fuzzy + counts.fuzzy, total.untranslated + counts.untranslated
         )
+    orphans = orphan_sidecars(Path(content))
     width = max([len(name) for name, _ in rows] + [5])
     print(f"{'article':<{width}}  translated  fuzzy  untranslated      %")
     for name, counts in [*rows, ("total", total)]:
         print(
             f"{name:<{width}}  {counts.translated:>10}  {counts.fuzzy:>5}  {counts.untranslated:>12}  {counts.percent:>5.1f}"
         )
+    for po in orphans:
+        print(f"warning: {shown(po)}: its source article does not exist; delete it or restore the article", file=sys.stderr)
+    if broken:
+        raise Exit("\n".join(broken), code=1)
 
 
 @task(name="check", help=CONTENT_HELP)
@@ -411,8 +422,9 @@ def translations_check(c, content=str(CONTENT)):
             problems.append(f"{shown(sidecar)}: missing; run `invoke translations.update`")
             continue
         problems.extend(check_sidecar(source, sidecar))
-    orphans = sorted(po for po in content.rglob("*.po") if not po.with_suffix("").with_suffix(".md").exists())
-    problems.extend(f"{shown(po)}: its source article does not exist; delete it or restore the article" for po in orphans)
+    problems.extend(
+        f"{shown(po)}: its source article does not exist; delete it or restore the article" for po in orphan_sidecars(content)
+    )
     if problems:
         raise Exit("\n".join(problems), code=1)
     print(f"{len(french_sources(content))} sidecars and {len(THEME_CATALOG_LANGS)} theme catalog(s) up to date")

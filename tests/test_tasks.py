@@ -97,6 +97,8 @@ def test_translation_tasks_on_a_copy(tmp_path):
     assert re.search(rf"{re.escape(sidecar.name)}:\d+: malformed line", check.stderr)
     assert "99-disparu.en.po: its source article does not exist" in check.stderr
     assert "Traceback" not in check.stderr
+    status = invoke("translations.status", "--content", str(content))
+    assert "99-disparu.en.po: its source article does not exist" in status.stderr
 
 
 def test_check_passes_on_the_real_content_and_lists_unresolved_further_reading():
