@@ -105,10 +105,13 @@ class SidecarReader(MarkdownReader):
     def read(self, source_path):
         source, lang = sidecar_parts(source_path)
         if not os.path.exists(source):
-            raise SidecarError(
-                f"{source_path}: its source {os.path.basename(source)} does not exist; "
-                "delete the sidecar or restore the article"
+            # The translation is kept (it is work) but there is nothing to publish it with.
+            logger.warning(
+                "%s: its source %s does not exist; not published (delete the sidecar or restore the article)",
+                os.path.relpath(source_path, self.settings.get("PATH", ".")),
+                os.path.basename(source),
             )
+            return "", {"status": "skip"}
         with open(source, encoding="utf-8") as handle:
             document = parse_source(handle.read())
         translated = translate(document, read_sidecar(source_path))
