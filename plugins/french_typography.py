@@ -683,12 +683,18 @@ _LAST_GAP_RE = re.compile(r"(?<=\S)(?:\s|&nbsp;|&#160;)+(?=(?:(?!&nbsp;|&#160;)\
 
 def _smartypants_segment(t: str, prev: str, plain: bool) -> str:
     """SmartyPants on one text segment; ``prev`` is the last character of the text before it ("" at a block start)."""
-    if not plain:
+    # Each SmartyPants step runs a dozen regexes: skip the steps a segment gives no work to.
+    if not plain and "\\" in t:
         t = _sp.process_escapes(t)
-    t = _sp.convert_dashes(t)
-    t = _sp.convert_ellipses(t)
-    t = _sp.convert_backticks(t)
-    if t == "'":
+    if "-" in t:
+        t = _sp.convert_dashes(t)
+    if "." in t:
+        t = _sp.convert_ellipses(t)
+    if "`" in t:
+        t = _sp.convert_backticks(t)
+    if "'" not in t and '"' not in t:
+        pass
+    elif t == "'":
         t = "&#8217;" if prev and not prev.isspace() else "&#8216;"
     elif t == '"':
         t = "&#8221;" if prev and not prev.isspace() else "&#8220;"
@@ -804,9 +810,19 @@ def plain(html: str) -> str:
     return _ASCII_SPACES.sub(" ", _html.unescape(_ANY_TAG.sub("", str(html)))).strip()
 
 
+_settings_seen: list = [None, DEFAULT_CONFIG]  # [the settings object last read, its config]
+
+
+def settings_config(settings) -> TypographyConfig:
+    """config(settings), validated once per settings object (every page of a build shares one)."""
+    if _settings_seen[0] is not settings:
+        _settings_seen[:] = [settings, config(settings)]
+    return _settings_seen[1]
+
+
 def typeset_content(content):
     """Typeset an article, page or issue: its body, summary and title (HTML and plain-text versions)."""
-    functions = typesetters(getattr(content, "lang", None), config(content.settings))
+    functions = typesetters(getattr(content, "lang", None), settings_config(content.settings))
     if functions is None:
         return
     html, text = functions
