@@ -826,11 +826,17 @@ def typeset_content(content):
     if functions is None:
         return
     html, text = functions
-    if content._content:
-        content._content = html(content._content)
-    if content.metadata.get("summary"):
+    raw_summary, body = content.metadata.get("summary") or "", content._content or ""
+    summary = html(raw_summary) if raw_summary else ""
+    if summary:
         # Pelican keeps the summary twice and writes _summary back over the metadata later.
-        content.metadata["summary"] = content._summary = html(content.metadata["summary"])
+        content.metadata["summary"] = content._summary = summary
+    if body:
+        if summary and raw_summary.endswith("</p>") and body.startswith(raw_summary):
+            # The summary is the lede, the body's first paragraph: typeset it once (no rule crosses a </p>).
+            content._content = summary + html(body[len(raw_summary) :])
+        else:
+            content._content = html(body)
     title = getattr(content, "title", None)
     if title:
         content.title_html = Markup(html(_html.escape(title, quote=False)))
