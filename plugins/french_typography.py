@@ -681,6 +681,23 @@ _END_TAG_NAME_RE = re.compile(r"</([A-Za-z][^\s/>]*)")
 _LAST_GAP_RE = re.compile(r"(?<=\S)(?:\s|&nbsp;|&#160;)+(?=(?:(?!&nbsp;|&#160;)\S)+\s*\Z)")
 
 
+def _last_gap(text: str, tail: int = 256):
+    """_LAST_GAP_RE.search(text), looked for in the end of the text first.
+
+    The pattern's lookahead scans to the end from every space: on a whole paragraph that
+    is quadratic. The gap before the last word lies in the tail; a match that could reach
+    further back is looked for in the whole text instead.
+    """
+    start = max(0, len(text) - tail)
+    if start:
+        match = _LAST_GAP_RE.search(text, start)
+        # The same match as a whole search unless the gap may begin earlier: at the tail's start,
+        # or right after an entity space (which the pattern also counts as part of a gap).
+        if match and match.start() > start and not text.endswith(("&nbsp;", "&#160;"), 0, match.start()):
+            return match
+    return _LAST_GAP_RE.search(text)
+
+
 def _smartypants_segment(t: str, prev: str, plain: bool) -> str:
     """SmartyPants on one text segment; ``prev`` is the last character of the text before it ("" at a block start)."""
     # Each SmartyPants step runs a dozen regexes: skip the steps a segment gives no work to.
@@ -734,7 +751,7 @@ def _widont(texts: list, kinds: list, chunks: list) -> None:
                     pieces.append(ATOM)
                     pos += 1
             joined = "".join(pieces)
-            g = _LAST_GAP_RE.search(joined)
+            g = _last_gap(joined)
             if g and "&nbsp;" not in g.group(0) and "&#160;" not in g.group(0) and NBSP not in g.group(0):
                 a, b = g.span()
                 first = True

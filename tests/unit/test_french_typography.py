@@ -455,3 +455,11 @@ def test_english_text_is_plain(text):
     assume("<" not in text and "&" not in text)
     out = english_text(text)
     assert "<" not in out and "&" not in out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "bb", "c&nbsp;d", "&#160;", "&nbsp;", " ", "  ", "\u00a0", "mot", "é"]), max_size=120), st.integers(4, 64))
+def test_last_gap_finds_what_the_whole_pattern_finds(pieces, tail):
+    text = "".join(pieces)
+    whole, fast = ft._LAST_GAP_RE.search(text), ft._last_gap(text, tail=tail)
+    assert (whole.span() if whole else None) == (fast.span() if fast else None)
