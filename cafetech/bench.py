@@ -571,6 +571,7 @@ usage = resource.getrusage(resource.RUSAGE_SELF)
 children = resource.getrusage(resource.RUSAGE_CHILDREN)  # e.g. an indexer a plugin runs
 sys.stdout.flush()
 print(%r + json.dumps({"build_seconds": elapsed, "maxrss_kib": usage.ru_maxrss,
+                       "cpu_seconds": usage.ru_utime + usage.ru_stime + children.ru_utime + children.ru_stime,
                        "children_maxrss_kib": children.ru_maxrss, "code": code}), flush=True)
 sys.exit(code)
 """ % RESULT_MARKER
@@ -600,6 +601,7 @@ def _run_child(argv: list[str], log_path: Path) -> dict:
         "seconds": wall,
         "build_seconds": measured["build_seconds"],
         "peak_mb": measured["maxrss_kib"] / 1024,
+        "cpu_seconds": measured["cpu_seconds"],  # steadier than wall time on a shared machine
         "children_peak_mb": measured.get("children_maxrss_kib", 0) / 1024,
         "warnings": len(warnings),
         "first_warning": warnings[0] if warnings else None,
@@ -640,6 +642,7 @@ def _summary(runs: list[dict]) -> dict:
     return {
         "seconds": round(_median(runs, "seconds"), 3),
         "build_seconds": round(_median(runs, "build_seconds"), 3),
+        "cpu_seconds": round(_median(runs, "cpu_seconds"), 3),
         "peak_mb": round(_median(runs, "peak_mb"), 1),
         "children_peak_mb": round(max(run["children_peak_mb"] for run in runs), 1),
         "warnings": max(run["warnings"] for run in runs),
@@ -753,6 +756,8 @@ def run_bench(
             "cold_over_baseline": round(result["cold"]["seconds"] / result["baseline"]["seconds"], 3),
             "warm_over_cold": round(result["warm"]["seconds"] / result["cold"]["seconds"], 3),
             "typography_over_baseline": round(result["typography"]["seconds"] / result["baseline"]["seconds"], 3),
+            "cpu_cold_over_baseline": round(result["cold"]["cpu_seconds"] / result["baseline"]["cpu_seconds"], 3),
+            "cpu_typography_over_baseline": round(result["typography"]["cpu_seconds"] / result["baseline"]["cpu_seconds"], 3),
         }
         result["related_10000_seconds"] = related
         result["pages"] = pages
@@ -782,14 +787,16 @@ def format_table(results: dict) -> str:
     lines = [
         f"Build benchmark: {results['sections']} sections, median of {results['repeat']} run(s)",
         "",
-        f"{'build':<26}{'wall s':>9}{'build s':>9}{'peak MB':>9}{'html':>8}",
+        f"{'build':<26}{'wall s':>9}{'build s':>9}{'cpu s':>9}{'peak MB':>9}{'html':>8}",
     ]
     for label, key in rows:
         row = results[key]
         html = page_of[key] if page_of[key] is not None else "-"
         build = row.get("build_seconds")
         build = f"{build:>9.2f}" if isinstance(build, (int, float)) else f"{'-':>9}"
-        lines.append(f"{label:<26}{row['seconds']:>9.2f}{build}{row['peak_mb']:>9.1f}{html:>8}")
+        cpu = row.get("cpu_seconds")
+        cpu = f"{cpu:>9.2f}" if isinstance(cpu, (int, float)) else f"{'-':>9}"
+        lines.append(f"{label:<26}{row['seconds']:>9.2f}{build}{cpu}{row['peak_mb']:>9.1f}{html:>8}")
     ratios = results["ratios"]
     peak = max(results["cold"]["peak_mb"], results["warm"]["peak_mb"])
     cold_limit, warm_limit, peak_limit = (TARGETS[k] for k in ("cold_over_baseline", "warm_over_cold", "peak_mb"))
@@ -805,6 +812,11 @@ def format_table(results: dict) -> str:
         lines.append(
             f"typography / baseline = {ratios['typography_over_baseline']:.2f}   target <= 1.15: "
             f"{_verdict(ratios['typography_over_baseline'], 1.15)}"
+        )
+    if "cpu_cold_over_baseline" in ratios:
+        lines.append(
+            f"in CPU time: cold / baseline = {ratios['cpu_cold_over_baseline']:.2f}, "
+            f"typography / baseline = {ratios['cpu_typography_over_baseline']:.2f}"
         )
     related = results.get("related_10000_seconds")
     lines.append(

@@ -191,7 +191,11 @@ def test_a_tiny_run_builds_both_sites(tmp_path):
         assert results[build]["seconds"] > 0 and results[build]["build_seconds"] > 0
         assert results[build]["peak_mb"] > 0
         assert results[build]["warnings"] == 0
-    assert set(results["ratios"]) == {"cold_over_baseline", "warm_over_cold", "typography_over_baseline"}
+    assert set(results["ratios"]) == {
+        "cold_over_baseline", "warm_over_cold", "typography_over_baseline",
+        "cpu_cold_over_baseline", "cpu_typography_over_baseline",
+    }  # fmt: skip
+    assert all(results[build]["cpu_seconds"] > 0 for build in ("baseline", "typography", "cold", "warm"))
     assert all(value > 0 for value in results["ratios"].values())
     related = results["related_10000_seconds"]
     assert related is None and results["notes"] or related > 0
