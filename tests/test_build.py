@@ -433,3 +433,8 @@ def test_no_stylesheet_loads_anything_from_another_host(real_site):
     for css in stylesheets:
         text = css.read_text("utf-8")
         assert not re.search(r"@import|url\(\s*['\"]?(https?:)?//", text), css
+
+
+def test_pages_are_linked_from_the_footer_in_each_language(real_site):
+    assert soup(real_site / "index.html").select_one('footer a[href="/a-propos/"]').get_text() == "À propos"
+    assert soup(real_site / "en" / "index.html").select_one('footer a[href="/en/a-propos/"]').get_text() == "About"
