@@ -31,6 +31,20 @@ def project_settings(content: Path, output: Path, **overrides) -> dict:
     return settings
 
 
+def two_issue_content(root: Path) -> Path:
+    """A content folder with the seed and the 2023-11-27 fixture, both imported by the importer."""
+    import shutil
+
+    from cafetech.importer import import_issue
+
+    content = root / "content"
+    (content / "pages").mkdir(parents=True)
+    shutil.copy(ROOT / "content" / "tags.toml", content / "tags.toml")
+    import_issue(SEED, "2023-11-20", content)
+    import_issue(FIXTURES / "issues" / "2023-11-27.txt", "2023-11-27", content)
+    return content
+
+
 def build_site(content: Path, output: Path, **overrides) -> Path:
     """Run a whole Pelican build of ``content`` into ``output``; errors fail the test."""
     Pelican(project_settings(content, output, **overrides)).run()
@@ -48,15 +62,6 @@ class ErrorCollector(logging.Handler):
     def messages(self, level=logging.WARNING) -> list[str]:
         return [r.getMessage() for r in self.records if r.levelno >= level]
 
-
-@pytest.fixture
-def log_records():
-    """Warnings and errors logged during the test (by Pelican and the plugins)."""
-    collector = ErrorCollector()
-    root = logging.getLogger()
-    root.addHandler(collector)
-    yield collector
-    root.removeHandler(collector)
 
 
 from cafetech.quality import CHROMIUM, CHROMIUM_ARGS, serve_folder as serve  # noqa: E402,F401

@@ -10,10 +10,8 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
-from cafetech.importer import import_issue
-from conftest import FIXTURES, ROOT, build_site
+from conftest import ROOT, build_site, two_issue_content
 
-SEED_SOURCE = ROOT / "content" / "issues" / "2023-11-20" / "issue.txt"
 FIRST = "2023/11/malgre-les-pressions-openai-refuse-de-reinstaller-sam-altman-a-sa-tete"
 SECOND = "2023/11/xavier-niel-lance-kyutai-un-laboratoire-d-ia-a-but-non-lucratif"
 NASTY_TITLE = 'Un "titre" <b>gras</b> & </script><script>alert(1)</script>'
@@ -50,11 +48,7 @@ def html_pages(output: Path) -> list[Path]:
 def tiny_site(tmp_path_factory):
     """Two issues imported with the importer, plus an article with hostile metadata."""
     root = tmp_path_factory.mktemp("tiny")
-    content = root / "content"
-    (content / "pages").mkdir(parents=True)
-    shutil.copy(ROOT / "content" / "tags.toml", content / "tags.toml")
-    import_issue(SEED_SOURCE, "2023-11-20", content)
-    import_issue(FIXTURES / "issues" / "2023-11-27.txt", "2023-11-27", content)
+    content = two_issue_content(root)
     (content / "issues" / "2023-11-27" / "09-titre-piege.md").write_text(NASTY_ARTICLE, "utf-8")
     return build_site(content, root / "output")
 

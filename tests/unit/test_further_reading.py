@@ -6,7 +6,6 @@ import datetime as dt
 import logging
 import math
 import random
-import shutil
 from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
@@ -17,8 +16,7 @@ from pelican import signals
 from pelican.log import LimitFilter
 
 import further_reading
-from cafetech.importer import import_issue
-from conftest import FIXTURES, ROOT, SEED, ErrorCollector, build_site
+from conftest import ErrorCollector, build_site, two_issue_content
 from further_reading import (
     FurtherReadingItem,
     Record,
@@ -592,11 +590,7 @@ def built(tmp_path_factory):
     for Kyutai. The generator is captured at article_generator_finalized.
     """
     root = tmp_path_factory.mktemp("further")
-    content = root / "content"
-    (content / "pages").mkdir(parents=True)
-    shutil.copy(ROOT / "content" / "tags.toml", content / "tags.toml")
-    import_issue(SEED, "2023-11-20", content)
-    import_issue(FIXTURES / "issues" / "2023-11-27.txt", "2023-11-27", content)
+    content = two_issue_content(root)
     issues = content / "issues"
     google = issues / "2023-11-27" / f"02-{GOOGLE}.md"
     text = google.read_text("utf-8")
