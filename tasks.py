@@ -11,6 +11,7 @@ from invoke import Exit, task
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(1, str(ROOT / "plugins"))  # the tasks read the theme catalog and the tag registry as the build does
 
 CONTENT = ROOT / "content"
 OUTPUT = ROOT / "output"
@@ -311,7 +312,6 @@ def sidecar_of(source: Path, lang: str = "en") -> Path:
 
 def tag_names(content: Path = CONTENT) -> list[str]:
     """The tag registry's canonical names: the theme catalog translates them."""
-    sys.path.insert(0, str(ROOT / "plugins"))
     from tag_registry import load_registry
 
     return load_registry(str(Path(content) / "tags.toml")).names
@@ -334,7 +334,6 @@ def translations_update(c, content=str(CONTENT)):
     """Extract every article's blocks into its .en.po sidecar (merging, never losing a translation); same for the theme."""
     from cafetech.sidecars import SidecarError, merge_catalog, update_sidecar
 
-    sys.path.insert(0, str(ROOT / "plugins"))
     from theme_i18n import extract_theme_messages
 
     failures = []
@@ -399,7 +398,6 @@ def translations_check(c, content=str(CONTENT)):
     """Fail when a sidecar or theme catalog is out of date, broken, or changes the links or markup of its source."""
     from cafetech.sidecars import SidecarError, check_sidecar, read_sidecar
 
-    sys.path.insert(0, str(ROOT / "plugins"))
     from theme_i18n import extract_theme_messages
 
     content = Path(content)
