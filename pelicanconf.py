@@ -29,6 +29,7 @@ PLUGINS = [
     "page_meta",
     "site_files",
     "search",
+    "build_speed",
 ]
 # The English edition is published for an article only when this share of its
 # blocks (percent) is translated; see plugins/translations.py for the policy.

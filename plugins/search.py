@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from pelican import signals
 
+from cafetech import workers
+
 logger = logging.getLogger(__name__)
 
 DEFAULTS = {"SEARCH_ENABLED": True, "SEARCH_TIMEOUT": 120}
@@ -42,6 +44,7 @@ def index_site(pelican):
     cfg = config(pelican.settings)
     if not cfg.enabled:
         return
+    workers.join_all()  # every page is written before Pagefind reads the site
     try:
         result = subprocess.run(
             pagefind_command(pelican.output_path), capture_output=True, text=True, timeout=cfg.timeout

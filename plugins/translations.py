@@ -20,11 +20,10 @@ import os
 from dataclasses import dataclass
 from functools import partial
 
-from markdown import Markdown
 from pelican import signals
 from pelican.generators import Generator
-from pelican.readers import MarkdownReader
 
+from cafetech.markdown_reader import ReusingMarkdownReader
 from cafetech.sidecars import SidecarError, parse_source, read_sidecar, translate
 
 logger = logging.getLogger(__name__)
@@ -96,7 +95,7 @@ def group_by_tag(articles) -> dict:
 # --- Pelican side -----------------------------------------------------------
 
 
-class SidecarReader(MarkdownReader):
+class SidecarReader(ReusingMarkdownReader):
     """Reads ``X.<lang>.po`` as the <lang> version of ``X.md``."""
 
     enabled = True
@@ -116,9 +115,8 @@ class SidecarReader(MarkdownReader):
             document = parse_source(handle.read())
         translated = translate(document, read_sidecar(source_path))
         self._source_path = source_path
-        self._md = Markdown(**self.settings["MARKDOWN"])
         # A leading newline: a first paragraph like "Update: …" must not be read as metadata.
-        content = self._md.convert("\n" + translated.body)
+        content = self.markdown().convert("\n" + translated.body)
         metadata = self._parse_metadata(metadata_lines({**translated.metadata, "lang": lang}))
         coverage = translated.coverage
         if coverage.percent < config(self.settings).min_coverage:
