@@ -16,6 +16,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cafetech import workers
+
 BUILD_PREFIX = ".output.build-"
 OLD_PREFIX = ".output.old-"
 
@@ -115,6 +117,7 @@ def build(
         if report.errors:
             raise BuildFailed(f"{len(report.errors)} error(s)")
     except BaseException as error:
+        workers.kill_all()  # a worker still writing into the staging folder
         shutil.rmtree(staging, ignore_errors=True)
         if isinstance(error, BuildFailed):
             raise

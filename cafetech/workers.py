@@ -19,6 +19,7 @@ import logging
 import os
 import pickle
 import sys
+import traceback
 from typing import Any, Callable
 
 logger = logging.getLogger(__name__)
@@ -37,9 +38,10 @@ class _ListHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         # Only what the parent needs to log it again, and nothing that may not pickle.
-        self.records.append(
-            {"name": record.name, "levelno": record.levelno, "levelname": record.levelname, "msg": record.getMessage()}
-        )
+        message = record.getMessage()
+        if record.exc_info:
+            message += "\n" + "".join(traceback.format_exception(*record.exc_info)).rstrip()
+        self.records.append({"name": record.name, "levelno": record.levelno, "levelname": record.levelname, "msg": message})
 
 
 @contextlib.contextmanager
@@ -114,6 +116,7 @@ def start(function: Callable[[], Any], label: str, pending: bool = False) -> Wor
             try:
                 message = (True, function(), records)
             except BaseException as error:  # noqa: BLE001 - reported to the parent
+                logger.debug("%s failed in the worker process", label, exc_info=True)  # the traceback, for --debug
                 message, code = (False, f"{error.__class__.__name__}: {error}", records), 1
         try:
             with os.fdopen(write_end, "wb") as pipe:

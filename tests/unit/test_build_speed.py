@@ -1,0 +1,152 @@
+"""Build speed: the pure helpers, the reusable Markdown reader, and the forked workers."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import pytest
+from pelican.readers import MarkdownReader
+from pelican.settings import DEFAULT_CONFIG
+
+from cafetech import workers
+from cafetech.markdown_reader import ReusingMarkdownReader
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "plugins"))
+import build_speed  # noqa: E402
+
+SEED = ROOT / "content" / "issues" / "2023-11-20"
+
+
+# --- pure functions ---------------------------------------------------------
+
+
+def test_split_pairs_keeps_an_article_with_its_sidecar_and_balances_sidecars():
+    paths = sorted(f"{n:02}-x.{ext}" for n in range(1, 9) for ext in ("en.po", "md"))
+    first, second = build_speed.split_pairs(paths)
+    assert sorted(first + second) == paths
+    for half in (first, second):
+        stems = {path.split(".")[0] for path in half}
+        assert all(f"{stem}.md" in half and f"{stem}.en.po" in half for stem in stems)
+    assert sum(p.endswith(".po") for p in first) == sum(p.endswith(".po") for p in second) == 4
+
+
+@pytest.mark.parametrize(("share", "cut"), [(0, 0), (0.5, 5), (0.8, 8), (1, 10)])
+def test_split_share(share, cut):
+    items = list(range(10))
+    assert build_speed.split_share(items, share) == (items[:cut], items[cut:])
+
+
+@pytest.mark.parametrize("settings", [{"BUILD_WORKERS": 2}, {"BUILD_WORKER_SHARE": 1.5}, {"BUILD_WORKER_SHARE": "x"}])
+def test_bad_settings_are_refused(settings):
+    with pytest.raises(ValueError, match="build_speed"):
+        build_speed.config(settings)
+
+
+def test_content_objects_finds_contents_in_lists_and_dicts():
+    from pelican.contents import Article
+
+    def article(slug):
+        return Article("<p>x</p>", {"title": slug, "slug": slug, "date": __import__("datetime").datetime(2023, 11, 20)})
+
+    class Holder:
+        pass
+
+    holder = Holder()
+    holder.articles, holder.by_lang, holder.other = [article("a")], {"en": [article("b")]}, ["not content", 3]
+    holder.single = article("c")
+    assert sorted(content.slug for content in build_speed.content_objects(holder)) == ["a", "b", "c"]
+
+
+# --- the reusable Markdown reader ---------------------------------------------
+
+
+def reader_settings():
+    settings = dict(DEFAULT_CONFIG)
+    settings["MARKDOWN"] = {
+        "extension_configs": {
+            "markdown.extensions.extra": {},
+            "markdown.extensions.toc": {},
+            "markdown.extensions.meta": {},
+        },
+        "output_format": "html5",
+    }
+    return settings
+
+
+def test_one_markdown_instance_reads_like_a_new_one_per_file(tmp_path):
+    footnotes = tmp_path / "notes.md"
+    footnotes.write_text("Title: Notes\nSummary: Un *résumé*\n\nUn fait[^1].\n\n## Titre\n\n[^1]: La source.\n", "utf-8")
+    headings = tmp_path / "headings.md"
+    headings.write_text("Title: Deux\n\n## Titre\n\nTexte *mis* en valeur.\n", "utf-8")
+    files = [footnotes, *sorted(SEED.glob("0*.md")), headings, footnotes]
+    reusing = ReusingMarkdownReader(reader_settings())
+    for path in files:
+        expected = MarkdownReader(reader_settings()).read(str(path))
+        assert reusing.read(str(path)) == expected, path.name
+    assert len({id(reusing.markdown()) for _ in range(3)}) == 1
+
+
+# --- workers ------------------------------------------------------------------
+
+
+def test_a_worker_returns_its_result_and_its_log_records(caplog):
+    def work():
+        logging.getLogger("cafetech.test").warning("from the child")
+        return {"pages": 3}
+
+    caplog.set_level(logging.WARNING)
+    worker = workers.start(work, "test")
+    assert worker.result() == {"pages": 3}
+    assert [(r.name, r.getMessage()) for r in caplog.records] == [("cafetech.test", "from the child")]
+
+
+def test_a_failing_worker_says_why():
+    def work():
+        raise KeyError("missing")
+
+    with pytest.raises(workers.WorkerFailed, match="test: KeyError: 'missing'"):
+        workers.start(work, "test").result()
+
+
+def test_join_all_logs_a_failed_worker_as_an_error(caplog):
+    workers.start(lambda: 1 / 0, "writing", pending=True)
+    workers.join_all()
+    assert [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR] == [
+        "writing: ZeroDivisionError: division by zero"
+    ]
+
+
+def test_a_worker_that_dies_without_a_result():
+    import os
+    import signal
+    import time
+
+    worker = workers.start(lambda: time.sleep(30), "slow")
+    os.kill(worker.pid, signal.SIGKILL)
+    with pytest.raises(workers.WorkerFailed, match="slow: the worker process ended without a result"):
+        worker.result()
+
+
+def test_kill_all_stops_and_reaps_pending_workers():
+    import os
+    import time
+
+    worker = workers.start(lambda: time.sleep(30), "slow", pending=True)
+    workers.kill_all()
+    assert worker not in workers._PENDING
+    with pytest.raises(ProcessLookupError):
+        os.kill(worker.pid, 0)
+
+
+def test_a_failing_worker_sends_its_traceback_at_debug_level(caplog):
+    caplog.set_level(logging.DEBUG, logger="cafetech.workers")
+
+    def work():
+        raise KeyError("missing")
+
+    with pytest.raises(workers.WorkerFailed):
+        workers.start(work, "test").result()
+    debug = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG]
+    assert any("Traceback" in message and "KeyError: 'missing'" in message for message in debug), debug
