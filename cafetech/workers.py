@@ -25,6 +25,7 @@ from typing import Any, Callable
 logger = logging.getLogger(__name__)
 
 _PENDING: list["Worker"] = []
+_BEFORE_JOIN: list[Callable[[], None]] = []
 
 
 class WorkerFailed(RuntimeError):
@@ -132,8 +133,15 @@ def start(function: Callable[[], Any], label: str, pending: bool = False) -> Wor
     return worker
 
 
+def before_join(function: Callable[[], None]) -> None:
+    """Have ``join_all`` call ``function`` first (e.g. to hand deferred work to a worker)."""
+    _BEFORE_JOIN.append(function)
+
+
 def join_all() -> None:
-    """Wait for every pending worker; log (as errors) those that failed."""
+    """Run the ``before_join`` functions, then wait for every pending worker; log (as errors) those that failed."""
+    while _BEFORE_JOIN:
+        _BEFORE_JOIN.pop(0)()
     while _PENDING:
         worker = _PENDING[0]
         try:
@@ -143,6 +151,7 @@ def join_all() -> None:
 
 
 def kill_all() -> None:
-    """Stop every pending worker (the build failed: what they write is thrown away)."""
+    """Stop every pending worker and forget deferred work (the build failed: it is thrown away)."""
+    _BEFORE_JOIN.clear()
     while _PENDING:
         _PENDING[0].kill()

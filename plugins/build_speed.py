@@ -12,10 +12,12 @@
   readings go into each generator's reader cache, where Pelican's own loop finds
   them. A file whose reading logs anything or fails is left out: Pelican reads
   it again in its loop and reports it as usual.
-* Writing in two processes: a forked worker writes a share of the article
-  pages (``BUILD_WORKER_SHARE``) while this process writes the rest and every
-  other page. The worker's log records come back to this process when it is
-  waited for (at ``finalized``, and before search indexing).
+* Writing in two processes: every page Pelican and the plugins ask the writer
+  for (articles, issues, tags, archives: not the feeds) is recorded instead of
+  rendered; once every generator is done (at ``finalized``, or when search
+  indexing waits for the pages), a forked worker renders every other page while
+  this process renders the rest. The worker's log records come back to this
+  process when it is waited for.
 
 ``BUILD_WORKERS = 0`` turns both forks off (one process, as plain Pelican).
 """
@@ -24,7 +26,6 @@ from __future__ import annotations
 
 import logging
 import os
-from itertools import chain
 
 from pelican import signals
 from pelican.contents import Content
@@ -39,9 +40,6 @@ logger = logging.getLogger(__name__)
 
 DEFAULTS = {
     "BUILD_WORKERS": 1 if (os.cpu_count() or 1) > 1 else 0,
-    # The share of the article pages the worker writes: this process also writes
-    # the issue, tag and archive pages and the feeds (measured with `invoke bench`).
-    "BUILD_WORKER_SHARE": 0.8,
 }
 _GENERATORS = "_build_speed_generators"  # context key: the generators of this build
 
@@ -50,9 +48,6 @@ def config(settings: dict) -> dict:
     merged = {key: settings.get(key, default) for key, default in DEFAULTS.items()}
     if merged["BUILD_WORKERS"] not in (0, 1):
         raise ValueError(f"build_speed: BUILD_WORKERS must be 0 or 1, not {merged['BUILD_WORKERS']!r}")
-    share = merged["BUILD_WORKER_SHARE"]
-    if not isinstance(share, (int, float)) or not 0 <= share <= 1:
-        raise ValueError(f"build_speed: BUILD_WORKER_SHARE must be a fraction between 0 and 1, not {share!r}")
     return merged
 
 
@@ -66,12 +61,6 @@ def split_pairs(paths: list[str]) -> tuple[list[str], list[str]]:
     first = [path for index, path in enumerate(paths) if (index // 2) % 2 == 0]
     second = [path for index, path in enumerate(paths) if (index // 2) % 2 == 1]
     return first, second
-
-
-def split_share(items: list, share: float) -> tuple[list, list]:
-    """(the first ``share`` of the items, the rest)."""
-    cut = round(len(items) * share)
-    return items[:cut], items[cut:]
 
 
 def content_objects(generator):
@@ -151,32 +140,48 @@ def prefetch(generators: list, settings: dict) -> int:
 # --- writing ----------------------------------------------------------------
 
 
-def _write_articles(generator, write, articles) -> int:
-    """What ArticlesGenerator.generate_articles does, for some of the articles."""
-    for article in articles:
-        signals.article_generator_write_article.send(generator, content=article)
-        write(
-            article.save_as,
-            generator.get_template(article.template),
-            generator.context,
-            article=article,
-            category=getattr(article, "category", None),
-            override_output=hasattr(article, "override_save_as"),
-            url=article.url,
-            blog=True,
-        )
-    return len(articles)
+def output_name(job) -> str | None:
+    args, kwargs = job
+    return args[0] if args else kwargs.get("name")
 
 
-def generate_articles_in_two(generator, write) -> None:
-    articles = list(
-        chain(generator.translations, generator.articles, generator.hidden_translations, generator.hidden_articles)
-    )
-    theirs, ours = split_share(articles, config(generator.settings)["BUILD_WORKER_SHARE"])
-    if theirs and workers.start(lambda: _write_articles(generator, write, theirs), "writing articles", pending=True):
-        _write_articles(generator, write, ours)
-    else:
-        _write_articles(generator, write, articles)
+def split_jobs(jobs: list) -> tuple[list, list]:
+    """(the worker's jobs, this process's jobs): alternately, so both get as many pages of each
+    kind; every job for a file named more than once stays here, in order, for Pelican's
+    overwrite checks."""
+    counts: dict = {}
+    for job in jobs:
+        counts[output_name(job)] = counts.get(output_name(job), 0) + 1
+    single = [job for job in jobs if counts[output_name(job)] == 1]
+    theirs = single[0::2]
+    chosen = {id(job) for job in theirs}
+    return theirs, [job for job in jobs if id(job) not in chosen]
+
+
+class DeferredWrites:
+    """Stands in for ``writer.write_file``: records every page; ``flush`` writes them, in two processes."""
+
+    def __init__(self, writer):
+        self.writer = writer
+        self.write_file = writer.write_file
+        self.jobs: list = []
+        writer.write_file = self
+
+    def __call__(self, *args, **kwargs):
+        self.jobs.append((args, kwargs))
+
+    def _write(self, jobs: list) -> int:
+        for args, kwargs in jobs:
+            self.write_file(*args, **kwargs)
+        return len(jobs)
+
+    def flush(self) -> None:
+        self.writer.write_file = self.write_file
+        jobs, self.jobs = self.jobs, []
+        theirs, ours = split_jobs(jobs)
+        if not theirs or workers.start(lambda: self._write(theirs), "writing pages", pending=True) is None:
+            ours = jobs
+        self._write(ours)
 
 
 # --- signal handlers ----------------------------------------------------------
@@ -195,7 +200,13 @@ def reuse_markdown(readers):
 def remember_generator(generator):
     generator.context.setdefault(_GENERATORS, []).append(generator)
     if isinstance(generator, ArticlesGenerator) and config(generator.settings)["BUILD_WORKERS"]:
-        generator.generate_articles = lambda write: generate_articles_in_two(generator, write)
+        generate_output = generator.generate_output
+
+        def deferring(writer):  # the first generator to write: every page from here on is deferred
+            workers.before_join(DeferredWrites(writer).flush)
+            generate_output(writer)
+
+        generator.generate_output = deferring
 
 
 def prefetch_once(generator):

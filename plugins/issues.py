@@ -139,7 +139,8 @@ class IssuesGenerator(Generator):
     """Reads the issue files and writes the issue pages, the archive and the home page of each language."""
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+        # Readings are cached like Pelican's own generators' (CACHE_CONTENT), for warm builds.
+        super().__init__(*args, readers_cache_name="IssuesGenerator-Readers", **kwargs)
         self.config = config(self.settings)
         self.issues_by_lang: dict[str, list[Issue]] = {}
 
@@ -230,6 +231,7 @@ class IssuesGenerator(Generator):
             link_neighbours(issues)
         self.context["issues"] = self.issues_by_lang.get(default_lang, [])
         self.context["issues_by_lang"] = self.issues_by_lang
+        self.readers.save_cache()
 
     def generate_output(self, writer):
         write = partial(writer.write_file, relative_urls=self.settings["RELATIVE_URLS"])

@@ -232,8 +232,7 @@ def check_settings(pelican):
 def register():
     signals.initialized.connect(check_settings)
     signals.readers_init.connect(add_reader)
-    signals.article_generator_init.connect(forget_stale_sidecars)
-    signals.page_generator_init.connect(forget_stale_sidecars)
+    signals.generator_init.connect(forget_stale_sidecars)  # every generator: articles, pages, issues
     signals.article_generator_pretaxonomy.connect(share_tags)
     signals.article_generator_finalized.connect(keep_translations)
     signals.get_generators.connect(get_generators)

@@ -117,3 +117,25 @@ def test_a_warm_build_never_shows_a_stale_english_page(tmp_path):
     build(SETTINGS, content, output, cached, stream=io.StringIO())
     # One block changed and is not translated: below 100 %, the English page is withdrawn.
     assert not list(output.glob("en/2023/11/malgre*/index.html"))
+
+
+def test_a_warm_build_never_shows_a_stale_english_issue_page(tmp_path):
+    """The issues plugin caches its readings too: issue.en.po follows issue.md."""
+    import os
+    import time
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    output = tmp_path / "output"
+    cached = {"CACHE_PATH": str(tmp_path / "cache"), "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
+    build(SETTINGS, content, output, cached, stream=io.StringIO())
+    assert (tmp_path / "cache" / "IssuesGenerator-Readers").is_file()
+    assert list(output.glob("en/issues/2023-11-20/index.html"))
+    issue = content / "issues" / "2023-11-20" / "issue.md"
+    time.sleep(0.01)
+    issue.write_text(issue.read_text("utf-8").replace("Merci par avance !", "Merci d’avance !"), "utf-8")
+    os.utime(issue)  # newer than its .po
+    build(SETTINGS, content, output, cached, stream=io.StringIO())
+    # One block changed and is not translated: below 100 %, the English issue page is withdrawn.
+    assert not list(output.glob("en/issues/2023-11-20/index.html"))
+    assert "Merci d’avance" in (output / "numero" / "2023-11-20" / "index.html").read_text("utf-8")

@@ -437,8 +437,8 @@ def test_pages_are_linked_from_the_footer_in_each_language(real_site):
 def test_two_processes_write_exactly_what_one_process_writes(tmp_path):
     content = two_issue_content(tmp_path)
     trees = []
-    for workers, share in ((0, 0.8), (1, 0.8), (1, 1.0)):
-        output = build_site(content, tmp_path / f"output-{workers}-{share}", BUILD_WORKERS=workers, BUILD_WORKER_SHARE=share)
+    for workers in (0, 1):
+        output = build_site(content, tmp_path / f"output-{workers}", BUILD_WORKERS=workers)
         trees.append({path.relative_to(output): path.read_bytes() for path in output.rglob("*") if path.is_file()})
     assert len(trees[0]) > 50
-    assert trees[1] == trees[0] and trees[2] == trees[0]
+    assert trees[1] == trees[0]

@@ -32,13 +32,16 @@ def test_split_pairs_keeps_an_article_with_its_sidecar_and_balances_sidecars():
     assert sum(p.endswith(".po") for p in first) == sum(p.endswith(".po") for p in second) == 4
 
 
-@pytest.mark.parametrize(("share", "cut"), [(0, 0), (0.5, 5), (0.8, 8), (1, 10)])
-def test_split_share(share, cut):
-    items = list(range(10))
-    assert build_speed.split_share(items, share) == (items[:cut], items[cut:])
+def test_split_jobs_alternates_and_keeps_files_named_twice_here():
+    jobs = [((f"page-{n}.html", "template", {}), {}) for n in range(6)]
+    jobs.insert(3, ((), {"name": "page-1.html", "override_output": True}))
+    theirs, ours = build_speed.split_jobs(jobs)
+    names = [build_speed.output_name(job) for job in theirs]
+    assert names == ["page-0.html", "page-3.html", "page-5.html"]
+    assert [build_speed.output_name(job) for job in ours] == ["page-1.html", "page-2.html", "page-1.html", "page-4.html"]
 
 
-@pytest.mark.parametrize("settings", [{"BUILD_WORKERS": 2}, {"BUILD_WORKER_SHARE": 1.5}, {"BUILD_WORKER_SHARE": "x"}])
+@pytest.mark.parametrize("settings", [{"BUILD_WORKERS": 2}, {"BUILD_WORKERS": "yes"}])
 def test_bad_settings_are_refused(settings):
     with pytest.raises(ValueError, match="build_speed"):
         build_speed.config(settings)
