@@ -202,12 +202,22 @@ def email(c, date, lang="fr", site_url=None):
         "json": "also write the results to this JSON file",
     }
 )
-def bench(c, sections=2000, repeat=3, json=None):
+def bench(c, sections=2000, repeat=3, json=None, linearity=False, pages=False):
     """Measure build speed and memory on a synthetic bilingual corpus against plain Pelican (cold, warm, related articles)."""
-    from cafetech.bench import format_table, run_bench
+    import json as json_module
 
-    results = run_bench(int(sections), int(repeat), json, workdir=str(ROOT / ".bench"))
-    print(format_table(results))
+    from cafetech import bench as measures
+
+    if linearity:
+        result = measures.run_linearity(repeat=int(repeat), workdir=str(ROOT / ".bench"))
+        print(measures.format_linearity(result))
+    elif pages:
+        raise Exit("bench --pages: not wired yet", code=1)
+    else:
+        result = measures.run_bench(int(sections), int(repeat), None, workdir=str(ROOT / ".bench"))
+        print(measures.format_table(result))
+    if json:
+        Path(json).write_text(json_module.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def git(*args: str) -> str:

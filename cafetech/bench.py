@@ -59,7 +59,8 @@ SECTIONS_PER_ISSUE = 3
 PARAGRAPHS_PER_SECTION = 3
 FURTHER_READING_ITEMS = 2
 RELATED_RECORDS = 10_000
-TARGETS = {"cold_over_baseline": 1.25, "warm_over_cold": 0.35, "peak_mb": 600.0}
+TARGETS = {"cold_over_baseline": 1.25, "warm_over_cold": 0.35, "peak_mb": 600.0, "linearity": 1.2}
+LINEARITY_SIZES = (1000, 4000)
 WARM_SENTENCE = "Une phrase ajoutée pour mesurer une reconstruction incrémentale."
 RESULT_MARKER = "BENCH-RESULT "
 
@@ -772,6 +773,60 @@ def run_bench(
     finally:
         if temporary:
             shutil.rmtree(base, ignore_errors=True)
+
+
+def run_linearity(
+    sizes: tuple[int, int] = LINEARITY_SIZES, repeat: int = 1, workdir: str | None = None, log=print
+) -> dict:
+    """Our cold build at two corpus sizes: seconds per section at each, and their ratio (large / small)."""
+    if repeat < 1:
+        raise ValueError(f"repeat must be >= 1, not {repeat}")
+    small, large = sizes
+    if not 0 < small < large:
+        raise ValueError(f"linearity needs two sizes, the smaller first, not {sizes}")
+    temporary = workdir is None
+    base = Path(tempfile.mkdtemp(prefix="cafetech-bench-") if temporary else workdir).resolve()
+    if base == ROOT or base in ROOT.parents:
+        raise ValueError(f"workdir {base} would hold the project; give a folder of its own (e.g. .bench/)")
+    base.mkdir(parents=True, exist_ok=True)
+    result: dict = {"sizes": {}, "repeat": repeat}
+    try:
+        (base / "logs").mkdir(exist_ok=True)
+        for sections in sizes:
+            content, output, cache = base / f"content-{sections}", base / f"output-{sections}", base / f"cache-{sections}"
+            shutil.rmtree(content, ignore_errors=True)
+            log(f"bench: generating {sections} sections in {content} ...")
+            generate_corpus(content, sections)
+            runs = []
+            for round_ in range(1, repeat + 1):
+                for stale in (output, cache):
+                    shutil.rmtree(stale, ignore_errors=True)
+                runs.append(_run_child(_ours_argv(content, output, cache), base / "logs" / f"cold-{sections}-{round_}.log"))
+                log(f"bench: {sections} sections, round {round_}/{repeat}: cold {runs[-1]['seconds']:.2f} s")
+            seconds = _median(runs, "seconds")
+            result["sizes"][sections] = {
+                "seconds": round(seconds, 3),
+                "cpu_seconds": round(_median(runs, "cpu_seconds"), 3),
+                "ms_per_section": round(1000 * seconds / sections, 3),
+            }
+            shutil.rmtree(content, ignore_errors=True)
+        per = [result["sizes"][n]["ms_per_section"] for n in sizes]
+        result["ratio"] = round(per[1] / per[0], 3)
+        return result
+    finally:
+        if temporary:
+            shutil.rmtree(base, ignore_errors=True)
+
+
+def format_linearity(result: dict) -> str:
+    sizes = list(result["sizes"])
+    lines = [f"Linearity: our cold build, median of {result['repeat']} run(s)", "", f"{'sections':>9}{'wall s':>9}{'cpu s':>9}{'ms/section':>12}"]
+    for n in sizes:
+        row = result["sizes"][n]
+        lines.append(f"{n:>9}{row['seconds']:>9.2f}{row['cpu_seconds']:>9.2f}{row['ms_per_section']:>12.2f}")
+    limit = TARGETS["linearity"]
+    lines += ["", f"ms/section at {sizes[1]} / at {sizes[0]} = {result['ratio']:.2f}   target <= {limit:.2f}: {_verdict(result['ratio'], limit)}"]
+    return "\n".join(lines)
 
 
 def _verdict(value: float, limit: float) -> str:

@@ -14,10 +14,12 @@ import pytest
 from cafetech.bench import (
     TARGETS,
     WARM_SENTENCE,
+    format_linearity,
     format_table,
     generate_baseline_corpus,
     generate_corpus,
     run_bench,
+    run_linearity,
 )
 from cafetech.importer import parse_issue
 from cafetech.sidecars import check_sidecar, coverage, parse_source, read_sidecar, update_sidecar
@@ -178,7 +180,7 @@ def test_format_table_says_which_target_is_met():
     assert re.search(r"warm / cold\s+= 0\.50 .*: MISSED", table)
     assert re.search(r"peak .*700 MB .*: MISSED", table)
     assert "not timed" in table
-    assert TARGETS == {"cold_over_baseline": 1.25, "warm_over_cold": 0.35, "peak_mb": 600.0}
+    assert TARGETS == {"cold_over_baseline": 1.25, "warm_over_cold": 0.35, "peak_mb": 600.0, "linearity": 1.2}
 
 
 def test_a_tiny_run_builds_both_sites(tmp_path):
@@ -213,6 +215,32 @@ def test_a_tiny_run_builds_both_sites(tmp_path):
     assert "cold / baseline" in format_table(results) and "typography / baseline" in format_table(results)
     typeset = workdir / "output-typography" / "2023" / "11" / slug / "index.html"
     assert "\u202f" in typeset.read_text("utf-8")  # the typography build did typeset
+
+
+def test_a_tiny_linearity_run(tmp_path):
+    result = run_linearity((3, 6), repeat=1, workdir=str(tmp_path / "work"), log=lambda *args: None)
+    assert set(result["sizes"]) == {3, 6}
+    for n, row in result["sizes"].items():
+        assert row["seconds"] > 0 and row["ms_per_section"] == pytest.approx(1000 * row["seconds"] / n, rel=0.01)
+    assert result["ratio"] == pytest.approx(result["sizes"][6]["ms_per_section"] / result["sizes"][3]["ms_per_section"], rel=0.01)
+    table = format_linearity(result)
+    assert "ms/section at 6 / at 3" in table and ("met" in table or "MISSED" in table)
+    assert not (tmp_path / "work" / "content-3").exists()  # corpora are removed, logs kept
+    assert list((tmp_path / "work" / "logs").glob("cold-6-1.log"))
+
+
+@pytest.mark.parametrize("sizes", [(4, 2), (0, 3), (3, 3)])
+def test_linearity_needs_two_growing_sizes(sizes, tmp_path):
+    with pytest.raises(ValueError, match="two sizes"):
+        run_linearity(sizes, workdir=str(tmp_path))
+
+
+def test_linearity_verdicts():
+    result = {"repeat": 1, "sizes": {1000: {"seconds": 10.0, "cpu_seconds": 12.0, "ms_per_section": 10.0},
+                                     4000: {"seconds": 52.0, "cpu_seconds": 60.0, "ms_per_section": 13.0}}, "ratio": 1.3}
+    assert "= 1.30   target <= 1.20: MISSED" in format_linearity(result)
+    result["ratio"] = 1.1
+    assert "target <= 1.20: met" in format_linearity(result)
 
 
 def test_refuses_to_write_over_real_content(corpus):
