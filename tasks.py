@@ -200,10 +200,13 @@ def email(c, date, lang="fr", site_url=None):
         "sections": "French sections in the synthetic corpus (default 2000)",
         "repeat": "runs of each measurement; medians are reported (default 3)",
         "json": "also write the results to this JSON file",
+        "linearity": "instead: our cold build at 1000 and 4000 sections, time per section compared",
+        "pages": "instead: Lighthouse 12.2.3 in Debian's Chromium on the home, issue and article pages of each "
+        "language of the site built with publishconf.py (installed into .lighthouse/ with npm the first time)",
     }
 )
 def bench(c, sections=2000, repeat=3, json=None, linearity=False, pages=False):
-    """Measure build speed and memory on a synthetic bilingual corpus against plain Pelican (cold, warm, related articles)."""
+    """Measure build speed and memory against plain Pelican (cold, warm, related articles); or linearity; or page weight and Lighthouse scores."""
     import json as json_module
 
     from cafetech import bench as measures
@@ -212,7 +215,17 @@ def bench(c, sections=2000, repeat=3, json=None, linearity=False, pages=False):
         result = measures.run_linearity(repeat=int(repeat), workdir=str(ROOT / ".bench"))
         print(measures.format_linearity(result))
     elif pages:
-        raise Exit("bench --pages: not wired yet", code=1)
+        import tempfile
+
+        from cafetech.pages_audit import PagesAuditError, audit_published_site, format_pages_table
+        from cafetech.site_build import BuildFailed
+
+        with tempfile.TemporaryDirectory(prefix="cafetech-pages-") as workdir:
+            try:
+                result = audit_published_site(ROOT / "content", workdir)
+            except (PagesAuditError, BuildFailed) as error:
+                raise Exit(f"bench --pages: {error}", code=1) from None
+        print(format_pages_table(result))
     else:
         result = measures.run_bench(int(sections), int(repeat), None, workdir=str(ROOT / ".bench"))
         print(measures.format_table(result))

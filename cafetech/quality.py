@@ -159,8 +159,9 @@ ACCESSIBILITY_PAGES = (
 )
 
 
-def serve_folder(folder: str | Path):
-    """Serve a built site on a free loopback port, quietly; returns (server, base URL). Call server.shutdown()."""
+def serve_folder(folder: str | Path, port: int = 0):
+    """Serve a built site on a loopback port (default: a free one), quietly; returns (server, base URL).
+    Call server.shutdown()."""
     import functools
     import http.server
     import threading
@@ -169,6 +170,6 @@ def serve_folder(folder: str | Path):
         def log_message(self, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Quiet, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
