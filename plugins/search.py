@@ -1,26 +1,43 @@
-"""Search in both languages: Pagefind indexes the built site after every build.
+"""Search in both languages: Pagefind indexes every article, beside the build.
 
 Pagefind (``pagefind[bin]`` from PyPI) runs offline and splits its index by the
 pages' ``<html lang>``, so a search from a French page finds French articles
-only. Only what the theme marks ``data-pagefind-body`` (the article text) is
-indexed. The search pages (``search.html``, one per language) load Pagefind's UI
-with the site's own script; nothing comes from another host.
+only. What it indexes of an article is its header and text: the theme's
+``partials/article_text.html``, inside ``data-pagefind-body`` on the article
+page (the asides, the support box and the pager are ``data-pagefind-ignore``).
+
+As soon as every article is read and linked (``all_generators_finalized``), a
+forked worker (cafetech/workers.py) renders each article's indexed part
+(``search_document.html``, the same partial) into a temporary folder, at the
+article's own path, and runs Pagefind on it, writing the bundle into the site's
+``pagefind/``: the index is built while Pelican writes the pages, not after.
+The build waits for it at the end (``finalized``); a Pagefind failure is an
+error of the build. Where ``fork`` does not exist the same work is done at once.
+
+The search pages (``search.html``, one per language) load Pagefind's UI with the
+site's own script; nothing comes from another host.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 
 from pelican import signals
+from pelican.generators import ArticlesGenerator
 
 from cafetech import workers
 
 logger = logging.getLogger(__name__)
 
 DEFAULTS = {"SEARCH_ENABLED": True, "SEARCH_TIMEOUT": 120}
+TEMPLATE = "search_document"
+BUNDLE = "pagefind"
 
 
 @dataclass(frozen=True)
@@ -36,26 +53,78 @@ def config(settings: dict) -> SearchConfig:
     return SearchConfig(bool(merged["SEARCH_ENABLED"]), merged["SEARCH_TIMEOUT"])
 
 
-def pagefind_command(site: str) -> list[str]:
-    return [sys.executable, "-m", "pagefind", "--site", site, "--quiet"]
+def pagefind_command(site: str, output: str) -> list[str]:
+    return [sys.executable, "-m", "pagefind", "--site", site, "--output-path", output, "--quiet"]
 
 
-def index_site(pelican):
-    cfg = config(pelican.settings)
-    if not cfg.enabled:
-        return
-    workers.join_all()  # every page is written before Pagefind reads the site
+def failure(result: subprocess.CompletedProcess) -> str | None:
+    """Why Pagefind failed, in one line; None if it did not."""
+    if result.returncode == 0:
+        return None
+    reason = (result.stderr or result.stdout).strip().splitlines()
+    return reason[-1] if reason else f"exit status {result.returncode}"
+
+
+# --- the index ---------------------------------------------------------------
+
+
+def write_documents(generator, folder: str) -> int:
+    """Each published article's indexed part, at its own path under ``folder``; how many."""
+    template = generator.get_template(TEMPLATE)
+    articles = [*generator.translations, *generator.articles]
+    for article in articles:
+        path = os.path.join(folder, article.save_as)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(template.render(generator.context, article=article))
+    return len(articles)
+
+
+def build_index(generator, output: str, timeout: int) -> str | None:
+    """Render the documents and run Pagefind on them; why it failed, or None."""
+    folder = tempfile.mkdtemp(prefix="cafetech-search-")
     try:
-        result = subprocess.run(
-            pagefind_command(pelican.output_path), capture_output=True, text=True, timeout=cfg.timeout
-        )
+        write_documents(generator, folder)
+        result = subprocess.run(pagefind_command(folder, output), capture_output=True, text=True, timeout=timeout)
+        return failure(result)
     except (OSError, subprocess.TimeoutExpired) as error:
-        logger.error("search: Pagefind could not index %s: %s", pelican.output_path, error)
+        return str(error)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# --- signal handlers ---------------------------------------------------------
+
+_RUNNING: dict[str, object] = {}  # output path -> the worker building its index
+
+
+def check_settings(pelican):
+    config(pelican.settings)
+
+
+def start_index(generators):
+    generator = next((g for g in generators if isinstance(g, ArticlesGenerator)), None)
+    if generator is None or not (cfg := config(generator.settings)).enabled:
         return
-    if result.returncode != 0:
-        reason = (result.stderr or result.stdout).strip().splitlines()
-        logger.error("search: Pagefind failed on %s: %s", pelican.output_path, reason[-1] if reason else result.returncode)
+    output = os.path.join(generator.output_path, BUNDLE)
+    worker = workers.start(lambda: build_index(generator, output, cfg.timeout), "search index", pending=True)
+    _RUNNING[generator.output_path] = worker if worker is not None else build_index(generator, output, cfg.timeout)
+
+
+def finish_index(pelican):
+    if pelican.output_path not in _RUNNING:
+        return
+    running = _RUNNING.pop(pelican.output_path)
+    workers.join_all()  # deferred page writing (build_speed) starts before the wait for the index
+    try:
+        why = running.result() if isinstance(running, workers.Worker) else running
+    except workers.WorkerFailed as error:
+        why = str(error)
+    if why:
+        logger.error("search: Pagefind could not index %s: %s", pelican.output_path, why)
 
 
 def register():
-    signals.finalized.connect(index_site)
+    signals.initialized.connect(check_settings)
+    signals.all_generators_finalized.connect(start_index)
+    signals.finalized.connect(finish_index)

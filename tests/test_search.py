@@ -47,3 +47,63 @@ def test_english_search_finds_english_articles_only(site, browser):
     links = results(browser, f"{base}/en/search/?q=Sutskever")
     assert f"/en/{FIRST}/" in links
     assert all(link.startswith("/en/") for link in links)
+
+
+def indexed_text(html: str) -> str:
+    """What Pagefind reads of a page: its data-pagefind-body, without the data-pagefind-ignore parts."""
+    from bs4 import BeautifulSoup
+
+    body = BeautifulSoup(html, "html.parser").select_one("[data-pagefind-body]")
+    for ignored in body.select("[data-pagefind-ignore]"):
+        ignored.decompose()
+    return " ".join(body.get_text(" ").split())
+
+
+def test_search_documents_hold_exactly_what_search_reads_of_each_article_page(tmp_path):
+    """The index is built from search_document.html while the pages are written: same text as the pages."""
+    import sys
+
+    from pelican import signals
+
+    sys.path.insert(0, str(ROOT / "plugins"))
+    import search
+
+    seen = []
+    capture = seen.extend
+    signals.all_generators_finalized.connect(capture)
+    try:
+        output = build_site(ROOT / "content", tmp_path / "output")
+    finally:
+        signals.all_generators_finalized.disconnect(capture)
+    generator = next(g for g in seen if hasattr(g, "articles") and hasattr(g, "translations") and hasattr(g, "tags"))
+    documents = tmp_path / "documents"
+    count = search.write_documents(generator, str(documents))
+    written = sorted(documents.rglob("index.html"))
+    assert count == len(written) >= 4
+    assert any(path.relative_to(documents).parts[0] == "en" for path in written)
+    for document in written:
+        page = output / document.relative_to(documents)
+        html = document.read_text("utf-8")
+        assert indexed_text(html) == indexed_text(page.read_text("utf-8")), page
+        assert f'<html lang="{"en" if page.relative_to(output).parts[0] == "en" else "fr"}">' in html
+
+
+def test_a_pagefind_failure_fails_the_build_in_one_line(tmp_path, monkeypatch):
+    import io
+    import shutil
+    import sys
+
+    from cafetech.site_build import BuildFailed, build
+
+    sys.path.insert(0, str(ROOT / "plugins"))
+    import search
+
+    monkeypatch.setattr(search, "pagefind_command", lambda site, output: [sys.executable, "-c", "raise SystemExit('Error: boom')"])
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    stream = io.StringIO()
+    with pytest.raises(BuildFailed):
+        build(ROOT / "pelicanconf.py", content, tmp_path / "output", {"CACHE_PATH": str(tmp_path / "cache")}, stream=stream)
+    errors = [line for line in stream.getvalue().splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and errors[0].startswith("error: search: Pagefind could not index ") and errors[0].endswith(": Error: boom"), errors
+    assert not (tmp_path / "output").exists()
