@@ -691,3 +691,15 @@ def test_updating_never_loses_a_translation(blocks, edits):
         assert old <= kept
         assert not [p for p in check_sidecar(article, po) if "out of date" in p]
         assert update_sidecar(article).changed is False
+
+
+_MARKUP_PIECES = list("ab :<>/[]()\"'*_`!#=.-") + ["javascript:", "data:", "<b>", "</b>", "<script>", "](", "http://x"]
+_MARKUP_TEXT = st.lists(st.sampled_from(_MARKUP_PIECES), max_size=20).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(source=_MARKUP_TEXT, translation=_MARKUP_TEXT)
+def test_the_quick_safety_check_agrees_with_the_markup_check(source, translation):
+    from cafetech.sidecars import _unsafe, _unsafe_markup
+
+    assert _unsafe(source, translation) == _unsafe_markup(source, translation)
