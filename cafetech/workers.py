@@ -28,6 +28,16 @@ _PENDING: list["Worker"] = []
 _BEFORE_JOIN: list[Callable[[], None]] = []
 
 
+def default_count() -> int:
+    """Worker processes a build uses by default: one on a machine with two cores or more, else none."""
+    return 1 if (os.cpu_count() or 1) > 1 else 0
+
+
+def wanted(settings) -> bool:
+    """Whether a build with these settings forks workers (the ``BUILD_WORKERS`` setting, 0 or 1)."""
+    return bool(settings.get("BUILD_WORKERS", default_count()))
+
+
 class WorkerFailed(RuntimeError):
     """The child process raised, or died without a result."""
 

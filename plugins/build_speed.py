@@ -19,7 +19,7 @@
   this process renders the rest. The worker's log records come back to this
   process when it is waited for.
 
-``BUILD_WORKERS = 0`` turns both forks off (one process, as plain Pelican).
+``BUILD_WORKERS = 0`` turns both forks off, and the search plugin's (one process, as plain Pelican).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from cafetech.markdown_reader import ReusingMarkdownReader
 logger = logging.getLogger(__name__)
 
 DEFAULTS = {
-    "BUILD_WORKERS": 1 if (os.cpu_count() or 1) > 1 else 0,
+    "BUILD_WORKERS": workers.default_count(),
 }
 _GENERATORS = "_build_speed_generators"  # context key: the generators of this build
 

@@ -12,7 +12,8 @@ forked worker (cafetech/workers.py) renders each article's indexed part
 article's own path, and runs Pagefind on it, writing the bundle into the site's
 ``pagefind/``: the index is built while Pelican writes the pages, not after.
 The build waits for it at the end (``finalized``); a Pagefind failure is an
-error of the build. Where ``fork`` does not exist the same work is done at once.
+error of the build. With ``BUILD_WORKERS = 0`` (the build_speed plugin), or
+where ``fork`` does not exist, the same work is done at once, in this process.
 
 The search pages (``search.html``, one per language) load Pagefind's UI with the
 site's own script; nothing comes from another host.
@@ -107,7 +108,9 @@ def start_index(generators):
     if generator is None or not (cfg := config(generator.settings)).enabled:
         return
     output = os.path.join(generator.output_path, BUNDLE)
-    worker = workers.start(lambda: build_index(generator, output, cfg.timeout), "search index", pending=True)
+    worker = None
+    if workers.wanted(generator.settings):
+        worker = workers.start(lambda: build_index(generator, output, cfg.timeout), "search index", pending=True)
     _RUNNING[generator.output_path] = worker if worker is not None else build_index(generator, output, cfg.timeout)
 
 
