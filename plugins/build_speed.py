@@ -1,4 +1,4 @@
-"""Build speed: work Pelican does once per use done once per build, and the second core put to use.
+"""Build speed: what Pelican computes at each use computed once per build, and the second core put to use.
 
 * One ``Markdown`` instance per reader instead of one per file
   (cafetech/markdown_reader.py).
