@@ -291,7 +291,7 @@ class _Writer:
         template = rng.choice(TITLE_TEMPLATES)
         other = rng.choice([n for n in self.names if n != main])
         obj = rng.choice(OBJECTS)
-        de_obj = "d’" + obj[3:] if obj.startswith("un ") else "de l’" + obj[4:] if obj.startswith("une ") else "de " + obj
+        de_obj = _elide(obj, "de")  # "d’un service", "d’une IA", "de son réseau"
         text = template.replace("{E}", main).replace("{deE}", _elide(main, "de")).replace("{F}", other)
         text = text.replace("{O}", obj).replace("{deO}", de_obj)
         return self.fill(text, main, main)

@@ -115,6 +115,13 @@ def test_text_is_french_with_its_typography_and_names_registry_entities(corpus):
     for mark in ("’", "'", "“", "”", "«", "»", "?", "!", "€"):
         assert mark in text, mark
     assert re.search(r"\b20[12]\d\b", text) and re.search(r"\d[ \u00a0\u202f]000\b", text)
+    # Elision only before a vowel: "d’un service", never "d’service"
+    from cafetech.bench import _Writer
+
+    writer = _Writer(1, [])
+    titles = " ".join(writer.title(name) for name in ["OpenAI", "Microsoft"] * 300)
+    assert "d’un " in titles and "d’une " in titles
+    assert not re.search(r"\b[dDlL]’[bcdfgjklmnpqrstvwxzç]", text + titles), re.findall(r".{15}\b[dl]’[^aeiouyéèàh].{15}", titles)
     assert (content / "tags.toml").read_bytes() == (Path(__file__).resolve().parents[2] / "content" / "tags.toml").read_bytes()
     assert (content / "pages" / "a-propos.md").exists() and (content / "pages" / "a-propos.en.po").exists()
 
