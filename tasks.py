@@ -20,10 +20,12 @@ SETTINGS = {"dev": ROOT / "pelicanconf.py", "publish": ROOT / "publishconf.py"}
 
 def build_once(publish: bool = False, debug: bool = False) -> None:
     """Build into output/ atomically; a failed build ends the task and leaves output/ as it was."""
-    from cafetech.site_build import BuildFailed, build as atomic_build
+    from cafetech.site_build import BuildFailed, build as atomic_build, content_cache
 
     try:
-        report = atomic_build(SETTINGS["publish" if publish else "dev"], CONTENT, OUTPUT, debug=debug)
+        # Development builds reuse the readings of unchanged files; a published site is built cold.
+        cache = {} if publish else content_cache(ROOT, ROOT / "cache")
+        report = atomic_build(SETTINGS["publish" if publish else "dev"], CONTENT, OUTPUT, cache, debug=debug)
     except BuildFailed as failure:
         raise Exit(f"build failed ({failure}); output/ was left as it was", code=1) from None
     print(f"built {shown(report.output)}" + (f" with {len(report.warnings)} warning(s)" if report.warnings else ""))
@@ -91,11 +93,11 @@ def livereload(c, port=8000, bind="127.0.0.1"):
     """Build, serve, and rebuild on every change to content, theme, plugins or settings; a failed rebuild keeps serving the last good site."""
     from watchfiles import watch
 
-    from cafetech.site_build import BuildFailed, build as atomic_build
+    from cafetech.site_build import BuildFailed, build as atomic_build, content_cache
 
     def rebuild_now():
         try:
-            atomic_build(SETTINGS["dev"], CONTENT, OUTPUT)
+            atomic_build(SETTINGS["dev"], CONTENT, OUTPUT, content_cache(ROOT, ROOT / "cache"))
             print("rebuilt: reload the page")
         except BuildFailed as failure:
             print(f"build failed ({failure}); still serving the last good site")

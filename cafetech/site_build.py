@@ -81,6 +81,33 @@ def swap_in(new: Path, output: Path) -> None:
         os.rename(new, output)
 
 
+CODE_FILES = ("pelicanconf.py", "publishconf.py", "requirements.lock", "plugins/*.py", "cafetech/*.py")
+
+
+def code_fingerprint(root: str | os.PathLike, patterns=CODE_FILES) -> str:
+    """A digest of the code that turns a source file into a cached reading (settings, plugins,
+    our packages, the pinned libraries): a change to any of them starts a new content cache."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    root = Path(root)
+    for path in sorted({path for pattern in patterns for path in root.glob(pattern) if path.is_file()}):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def content_cache(root: str | os.PathLike, cache_root: str | os.PathLike) -> dict:
+    """Settings for a build that reuses Pelican's content cache (readings of unchanged files) in
+    ``cache_root/<code fingerprint>``; caches of other code are removed."""
+    cache_root = Path(cache_root)
+    current = cache_root / code_fingerprint(root)
+    if cache_root.is_dir():
+        for other in cache_root.iterdir():
+            if other != current and other.is_dir():
+                shutil.rmtree(other, ignore_errors=True)
+    return {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CACHE_PATH": str(current)}
+
+
 def build(
     settings_file: str | os.PathLike,
     content: str | os.PathLike,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import shutil
+from pathlib import Path
 
 import pytest
 from pelican import signals
@@ -139,3 +141,41 @@ def test_a_warm_build_never_shows_a_stale_english_issue_page(tmp_path):
     # One block changed and is not translated: below 100 %, the English issue page is withdrawn.
     assert not list(output.glob("en/issues/2023-11-20/index.html"))
     assert "Merci d’avance" in (output / "numero" / "2023-11-20" / "index.html").read_text("utf-8")
+
+
+def test_the_code_fingerprint_follows_code_and_settings_not_content(tmp_path):
+    from cafetech.site_build import code_fingerprint
+
+    (tmp_path / "plugins").mkdir()
+    (tmp_path / "content").mkdir()
+    (tmp_path / "pelicanconf.py").write_text("SITENAME = 'x'\n", "utf-8")
+    (tmp_path / "plugins" / "a.py").write_text("A = 1\n", "utf-8")
+    first = code_fingerprint(tmp_path)
+    (tmp_path / "content" / "new.md").write_text("Title: x\n", "utf-8")
+    assert code_fingerprint(tmp_path) == first
+    (tmp_path / "plugins" / "a.py").write_text("A = 2\n", "utf-8")
+    second = code_fingerprint(tmp_path)
+    (tmp_path / "pelicanconf.py").write_text("SITENAME = 'y'\n", "utf-8")
+    assert len({first, second, code_fingerprint(tmp_path)}) == 3
+
+
+def test_development_builds_reuse_the_content_cache_of_the_same_code(tmp_path):
+    from cafetech.site_build import content_cache
+
+    stale = tmp_path / "cache" / "0123456789abcdef"
+    stale.mkdir(parents=True)
+    settings = content_cache(ROOT, tmp_path / "cache")
+    assert settings["CACHE_CONTENT"] and settings["LOAD_CONTENT_CACHE"]
+    assert not stale.exists() and Path(settings["CACHE_PATH"]).parent == tmp_path / "cache"
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    outputs, entries = [], []
+    for name in ("first", "second"):
+        output = tmp_path / name
+        build(SETTINGS, content, output, content_cache(ROOT, tmp_path / "cache"), stream=io.StringIO())
+        outputs.append(without_search_index(fingerprint(output)))
+        entries.append(json.loads((output / "pagefind" / "pagefind-entry.json").read_text("utf-8")))
+    assert (Path(settings["CACHE_PATH"]) / "ArticlesGenerator-Readers").is_file()
+    assert (Path(settings["CACHE_PATH"]) / "IssuesGenerator-Readers").is_file()
+    assert outputs[0] == outputs[1] and len(outputs[0]) > 30
+    assert entries[0] == entries[1]  # Pagefind lists the languages in either order
