@@ -681,6 +681,16 @@ def time_related(repeat: int, records: int = RELATED_RECORDS) -> tuple[float | N
     return round(statistics.median(times), 4), None
 
 
+def _workdir(workdir: str | None) -> tuple[Path, bool]:
+    """(the folder to work in, whether it is a temporary one to remove at the end)."""
+    temporary = workdir is None
+    base = Path(tempfile.mkdtemp(prefix="cafetech-bench-") if temporary else workdir).resolve()
+    if base == ROOT or base in ROOT.parents:
+        raise ValueError(f"workdir {base} would hold the project; give a folder of its own (e.g. .bench/)")
+    base.mkdir(parents=True, exist_ok=True)
+    return base, temporary
+
+
 def run_bench(
     sections: int = 2000, repeat: int = 3, json_path: str | None = None, workdir: str | None = None, log=print
 ) -> dict:
@@ -692,11 +702,7 @@ def run_bench(
     """
     if repeat < 1:
         raise ValueError(f"repeat must be >= 1, not {repeat}")
-    temporary = workdir is None
-    base = Path(tempfile.mkdtemp(prefix="cafetech-bench-") if temporary else workdir).resolve()
-    if base == ROOT or base in ROOT.parents:
-        raise ValueError(f"workdir {base} would hold the project; give a folder of its own (e.g. .bench/)")
-    base.mkdir(parents=True, exist_ok=True)
+    base, temporary = _workdir(workdir)
     try:
         ours, plain = base / "content", base / "baseline-content"
         for stale in (ours, plain, base / "content-issue-texts"):
@@ -784,11 +790,7 @@ def run_linearity(
     small, large = sizes
     if not 0 < small < large:
         raise ValueError(f"linearity needs two sizes, the smaller first, not {sizes}")
-    temporary = workdir is None
-    base = Path(tempfile.mkdtemp(prefix="cafetech-bench-") if temporary else workdir).resolve()
-    if base == ROOT or base in ROOT.parents:
-        raise ValueError(f"workdir {base} would hold the project; give a folder of its own (e.g. .bench/)")
-    base.mkdir(parents=True, exist_ok=True)
+    base, temporary = _workdir(workdir)
     result: dict = {"sizes": {}, "repeat": repeat}
     try:
         (base / "logs").mkdir(exist_ok=True)

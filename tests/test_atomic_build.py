@@ -100,8 +100,9 @@ def without_search_index(files: dict[str, str]) -> dict[str, str]:
     return {name: digest for name, digest in files.items() if not name.startswith("pagefind/")}
 
 
-def test_a_warm_build_never_shows_a_stale_english_page(tmp_path):
-    """With Pelican's cache on, an English page follows its French source, not only its .po."""
+def cached_build_then_edit(tmp_path, source: str, old: str, new: str):
+    """The real content built with Pelican's cache on; then ``source`` (under content/) edited
+    (made newer than its .po) and the site built again. (output, the first build's pages)."""
     import os
     import time
 
@@ -110,34 +111,35 @@ def test_a_warm_build_never_shows_a_stale_english_page(tmp_path):
     output = tmp_path / "output"
     cached = {"CACHE_PATH": str(tmp_path / "cache"), "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
     build(SETTINGS, content, output, cached, stream=io.StringIO())
-    english = next(output.glob("en/2023/11/malgre*/index.html"))
-    assert english.is_file()
-    article = next((content / "issues" / "2023-11-20").glob("01-*.md"))
+    first = sorted(str(path.relative_to(output)) for path in output.rglob("index.html"))
+    path = next(content.glob(source))
+    text = path.read_text("utf-8")
+    assert old in text
     time.sleep(0.01)
-    article.write_text(article.read_text("utf-8").replace("Vendredi, trois chercheurs en IA ont démissionné.", "Vendredi, trois chercheurs ont démissionné."), "utf-8")
-    os.utime(article)  # newer than its .po
+    path.write_text(text.replace(old, new), "utf-8")
+    os.utime(path)  # newer than its .po
     build(SETTINGS, content, output, cached, stream=io.StringIO())
+    return output, first
+
+
+def test_a_warm_build_never_shows_a_stale_english_page(tmp_path):
+    """With Pelican's cache on, an English page follows its French source, not only its .po."""
+    output, first = cached_build_then_edit(
+        tmp_path,
+        "issues/2023-11-20/01-*.md",
+        "Vendredi, trois chercheurs en IA ont démissionné.",
+        "Vendredi, trois chercheurs ont démissionné.",
+    )
+    assert any(path.startswith("en/2023/11/malgre") for path in first)
     # One block changed and is not translated: below 100 %, the English page is withdrawn.
     assert not list(output.glob("en/2023/11/malgre*/index.html"))
 
 
 def test_a_warm_build_never_shows_a_stale_english_issue_page(tmp_path):
     """The issues plugin caches its readings too: issue.en.po follows issue.md."""
-    import os
-    import time
-
-    content = tmp_path / "content"
-    shutil.copytree(ROOT / "content", content)
-    output = tmp_path / "output"
-    cached = {"CACHE_PATH": str(tmp_path / "cache"), "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
-    build(SETTINGS, content, output, cached, stream=io.StringIO())
+    output, first = cached_build_then_edit(tmp_path, "issues/2023-11-20/issue.md", "Merci par avance !", "Merci d’avance !")
     assert (tmp_path / "cache" / "IssuesGenerator-Readers").is_file()
-    assert list(output.glob("en/issues/2023-11-20/index.html"))
-    issue = content / "issues" / "2023-11-20" / "issue.md"
-    time.sleep(0.01)
-    issue.write_text(issue.read_text("utf-8").replace("Merci par avance !", "Merci d’avance !"), "utf-8")
-    os.utime(issue)  # newer than its .po
-    build(SETTINGS, content, output, cached, stream=io.StringIO())
+    assert "en/issues/2023-11-20/index.html" in first
     # One block changed and is not translated: below 100 %, the English issue page is withdrawn.
     assert not list(output.glob("en/issues/2023-11-20/index.html"))
     assert "Merci d’avance" in (output / "numero" / "2023-11-20" / "index.html").read_text("utf-8")
