@@ -113,7 +113,10 @@ def _read_all(jobs: list[tuple[int, str]], readers_list: list) -> list[tuple[int
 
 
 def prefetch(generators: list, settings: dict) -> int:
-    """Read every uncached file of these generators, half in a worker; the number of files read."""
+    """Read every uncached file of these generators, half in a worker; the number of files read.
+    Without a worker (BUILD_WORKERS = 0) nothing is read ahead: Pelican's loop reads every file."""
+    if not config(settings)["BUILD_WORKERS"]:
+        return 0
     readers_list = [generator.readers for generator in generators]
     jobs = []
     for index, generator in enumerate(generators):
@@ -122,7 +125,7 @@ def prefetch(generators: list, settings: dict) -> int:
             if generator.readers.get_cached_data(path, None) is None:
                 jobs.append((index, path))
     jobs.sort(key=lambda job: job[1])
-    theirs, ours = split_pairs(jobs) if config(settings)["BUILD_WORKERS"] else ([], jobs)
+    theirs, ours = split_pairs(jobs)
     worker = workers.start(lambda: _read_all(theirs, readers_list), "reading") if theirs else None
     if worker is None:
         ours = jobs
