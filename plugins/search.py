@@ -12,7 +12,10 @@ forked worker (cafetech/workers.py) renders each article's indexed part
 article's own path, and runs Pagefind on it, writing the bundle into the site's
 ``pagefind/``: the index is built while Pelican writes the pages, not after.
 The build waits for it at the end (``finalized``); a Pagefind failure is an
-error of the build. With ``BUILD_WORKERS = 0`` (the build_speed plugin), or
+error of the build. With Pelican's content cache on (development builds), the
+index is also kept in ``CACHE_PATH/search/<digest of the documents>``: a build
+whose documents are byte for byte the same (a theme or translation-free edit)
+takes it from there instead of running Pagefind. With ``BUILD_WORKERS = 0`` (the build_speed plugin), or
 where ``fork`` does not exist, the same work is done at once, in this process.
 
 The search pages (``search.html``, one per language) load Pagefind's UI with the
@@ -21,6 +24,8 @@ site's own script; nothing comes from another host.
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import logging
 import os
 import shutil
@@ -39,6 +44,7 @@ logger = logging.getLogger(__name__)
 DEFAULTS = {"SEARCH_ENABLED": True, "SEARCH_TIMEOUT": 120}
 TEMPLATE = "search_document"
 BUNDLE = "pagefind"
+PAGEFIND_VERSION = importlib.metadata.version("pagefind")
 
 
 @dataclass(frozen=True)
@@ -54,8 +60,11 @@ def config(settings: dict) -> SearchConfig:
     return SearchConfig(bool(merged["SEARCH_ENABLED"]), merged["SEARCH_TIMEOUT"])
 
 
+PAGEFIND_OPTIONS = ["--quiet"]  # an index depends on these, its documents and Pagefind's version
+
+
 def pagefind_command(site: str, output: str) -> list[str]:
-    return [sys.executable, "-m", "pagefind", "--site", site, "--output-path", output, "--quiet"]
+    return [sys.executable, "-m", "pagefind", "--site", site, "--output-path", output, *PAGEFIND_OPTIONS]
 
 
 def failure(result: subprocess.CompletedProcess) -> str | None:
@@ -81,12 +90,49 @@ def write_documents(generator, folder: str) -> int:
     return len(articles)
 
 
-def build_index(generator, output: str, timeout: int) -> str | None:
-    """Render the documents and run Pagefind on them; why it failed, or None."""
+def documents_digest(folder: str) -> str:
+    """What the index is made from: every document (path and bytes), Pagefind's version and options."""
+    digest = hashlib.sha256(f"{PAGEFIND_VERSION} {PAGEFIND_OPTIONS}".encode())
+    for root, dirs, files in os.walk(folder):
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(root, name)
+            digest.update(os.path.relpath(path, folder).encode() + b"\0")
+            with open(path, "rb") as handle:
+                digest.update(handle.read() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _link_tree(source: str, target: str) -> None:
+    """A copy of a folder made of hard links (a copy where linking is not possible)."""
+
+    def link(src, dst):
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    shutil.copytree(source, target, copy_function=link, dirs_exist_ok=True)
+
+
+def build_index(generator, output: str, timeout: int, cache: str | None = None) -> str | None:
+    """Render the documents and run Pagefind on them; why it failed, or None.
+
+    With ``cache`` (a folder), an index made from the very same documents is taken from
+    there instead of being built again, and a new one is kept there (only the newest)."""
     folder = tempfile.mkdtemp(prefix="cafetech-search-")
     try:
         write_documents(generator, folder)
+        kept = os.path.join(cache, documents_digest(folder)) if cache else None
+        if kept and os.path.isfile(os.path.join(kept, "pagefind-entry.json")):
+            _link_tree(kept, output)
+            return None
         result = subprocess.run(pagefind_command(folder, output), capture_output=True, text=True, timeout=timeout)
+        if kept and result.returncode == 0:
+            shutil.rmtree(cache, ignore_errors=True)
+            partial = f"{kept}.{os.getpid()}.tmp"  # renamed when complete: another build never sees half of it
+            _link_tree(output, partial)
+            os.rename(partial, kept)
         return failure(result)
     except (OSError, subprocess.TimeoutExpired) as error:
         return str(error)
@@ -108,10 +154,12 @@ def start_index(generators):
     if generator is None or not (cfg := config(generator.settings)).enabled:
         return
     output = os.path.join(generator.output_path, BUNDLE)
+    # With Pelican's content cache on (development builds), the last index is kept beside it.
+    cache = os.path.join(generator.settings["CACHE_PATH"], "search") if generator.settings.get("CACHE_CONTENT") else None
     worker = None
     if workers.wanted(generator.settings):
-        worker = workers.start(lambda: build_index(generator, output, cfg.timeout), "search index", pending=True)
-    _RUNNING[generator.output_path] = worker if worker is not None else build_index(generator, output, cfg.timeout)
+        worker = workers.start(lambda: build_index(generator, output, cfg.timeout, cache), "search index", pending=True)
+    _RUNNING[generator.output_path] = worker if worker is not None else build_index(generator, output, cfg.timeout, cache)
 
 
 def finish_index(pelican):

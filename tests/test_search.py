@@ -107,3 +107,34 @@ def test_a_pagefind_failure_fails_the_build_in_one_line(tmp_path, monkeypatch):
     errors = [line for line in stream.getvalue().splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and errors[0].startswith("error: search: Pagefind could not index ") and errors[0].endswith(": Error: boom"), errors
     assert not (tmp_path / "output").exists()
+
+
+def test_development_builds_reuse_the_index_of_the_same_documents(tmp_path, monkeypatch):
+    """With the content cache on, an unchanged set of search documents skips Pagefind; a changed one does not."""
+    import io
+    import shutil
+    import sys
+
+    from cafetech.site_build import BuildFailed, build, content_cache
+
+    sys.path.insert(0, str(ROOT / "plugins"))
+    import search
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    first, second = tmp_path / "first", tmp_path / "second"
+    build(ROOT / "pelicanconf.py", content, first, content_cache(ROOT, tmp_path / "cache"), stream=io.StringIO())
+    # From here on, running Pagefind fails the build: only a cached index can succeed.
+    monkeypatch.setattr(search, "pagefind_command", lambda site, output: [sys.executable, "-c", "raise SystemExit('Error: ran')"])
+    build(ROOT / "pelicanconf.py", content, second, content_cache(ROOT, tmp_path / "cache"), stream=io.StringIO())
+    bundle = sorted(path.relative_to(first) for path in (first / "pagefind").rglob("*") if path.is_file())
+    assert len(bundle) > 10
+    assert bundle == sorted(path.relative_to(second) for path in (second / "pagefind").rglob("*") if path.is_file())
+    assert all((first / name).read_bytes() == (second / name).read_bytes() for name in bundle)
+
+    article = next((content / "issues" / "2023-11-20").glob("01-*.md"))
+    article.write_text(article.read_text("utf-8").replace("\n\n", "\n\nUne phrase de plus.\n\n", 1), "utf-8")
+    stream = io.StringIO()
+    with pytest.raises(BuildFailed):
+        build(ROOT / "pelicanconf.py", content, second, content_cache(ROOT, tmp_path / "cache"), stream=stream)
+    assert "search: Pagefind could not index" in stream.getvalue() and "Error: ran" in stream.getvalue()
