@@ -18,13 +18,20 @@ OUTPUT = ROOT / "output"
 SETTINGS = {"dev": ROOT / "pelicanconf.py", "publish": ROOT / "publishconf.py"}
 
 
+def dev_cache() -> dict:
+    """Settings of a development build: Pelican's content cache in cache/, kept per version of the code."""
+    from cafetech.site_build import content_cache
+
+    return content_cache(ROOT, ROOT / "cache")
+
+
 def build_once(publish: bool = False, debug: bool = False) -> None:
     """Build into output/ atomically; a failed build ends the task and leaves output/ as it was."""
-    from cafetech.site_build import BuildFailed, build as atomic_build, content_cache
+    from cafetech.site_build import BuildFailed, build as atomic_build
 
     try:
         # Development builds reuse the readings of unchanged files; a published site is built cold.
-        cache = {} if publish else content_cache(ROOT, ROOT / "cache")
+        cache = {} if publish else dev_cache()
         report = atomic_build(SETTINGS["publish" if publish else "dev"], CONTENT, OUTPUT, cache, debug=debug)
     except BuildFailed as failure:
         raise Exit(f"build failed ({failure}); output/ was left as it was", code=1) from None
@@ -93,11 +100,11 @@ def livereload(c, port=8000, bind="127.0.0.1"):
     """Build, serve, and rebuild on every change to content, theme, plugins or settings; a failed rebuild keeps serving the last good site."""
     from watchfiles import watch
 
-    from cafetech.site_build import BuildFailed, build as atomic_build, content_cache
+    from cafetech.site_build import BuildFailed, build as atomic_build
 
     def rebuild_now():
         try:
-            atomic_build(SETTINGS["dev"], CONTENT, OUTPUT, content_cache(ROOT, ROOT / "cache"))
+            atomic_build(SETTINGS["dev"], CONTENT, OUTPUT, dev_cache())
             print("rebuilt: reload the page")
         except BuildFailed as failure:
             print(f"build failed ({failure}); still serving the last good site")

@@ -84,12 +84,14 @@ def swap_in(new: Path, output: Path) -> None:
 CODE_FILES = ("pelicanconf.py", "publishconf.py", "requirements.lock", "plugins/*.py", "cafetech/*.py")
 
 
-def code_fingerprint(root: str | os.PathLike, patterns=CODE_FILES) -> str:
-    """A digest of the code that turns a source file into a cached reading (settings, plugins,
+def files_digest(root: str | os.PathLike, patterns=CODE_FILES, salt: str = "") -> str:
+    """A digest of the files under ``root`` that match ``patterns`` (paths and bytes) and of ``salt``.
+
+    By default, of the code that turns a source file into a cached reading (settings, plugins,
     our packages, the pinned libraries): a change to any of them starts a new content cache."""
     import hashlib
 
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(salt.encode())
     root = Path(root)
     for path in sorted({path for pattern in patterns for path in root.glob(pattern) if path.is_file()}):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
@@ -98,9 +100,9 @@ def code_fingerprint(root: str | os.PathLike, patterns=CODE_FILES) -> str:
 
 def content_cache(root: str | os.PathLike, cache_root: str | os.PathLike) -> dict:
     """Settings for a build that reuses Pelican's content cache (readings of unchanged files) in
-    ``cache_root/<code fingerprint>``; caches of other code are removed."""
+    ``cache_root/<digest of the code>``; caches of other code are removed."""
     cache_root = Path(cache_root)
-    current = cache_root / code_fingerprint(root)
+    current = cache_root / files_digest(root)
     if cache_root.is_dir():
         for other in cache_root.iterdir():
             if other != current and other.is_dir():

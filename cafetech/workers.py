@@ -81,9 +81,7 @@ class Worker:
         with os.fdopen(self.fd, "rb") as pipe:
             data = pipe.read()
         _, status = os.waitpid(self.pid, 0)
-        self._done = True
-        if self in _PENDING:
-            _PENDING.remove(self)
+        self._forget()
         try:
             ok, value, records = pickle.loads(data)
         except Exception:  # noqa: BLE001 - killed, or died before sending anything
@@ -104,6 +102,9 @@ class Worker:
             os.waitpid(self.pid, 0)
         with contextlib.suppress(OSError):
             os.close(self.fd)
+        self._forget()
+
+    def _forget(self) -> None:
         self._done = True
         if self in _PENDING:
             _PENDING.remove(self)

@@ -24,7 +24,6 @@ site's own script; nothing comes from another host.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 import logging
 import os
@@ -38,6 +37,7 @@ from pelican import signals
 from pelican.generators import ArticlesGenerator
 
 from cafetech import workers
+from cafetech.site_build import files_digest
 
 logger = logging.getLogger(__name__)
 
@@ -92,15 +92,7 @@ def write_documents(generator, folder: str) -> int:
 
 def documents_digest(folder: str) -> str:
     """What the index is made from: every document (path and bytes), Pagefind's version and options."""
-    digest = hashlib.sha256(f"{PAGEFIND_VERSION} {PAGEFIND_OPTIONS}".encode())
-    for root, dirs, files in os.walk(folder):
-        dirs.sort()
-        for name in sorted(files):
-            path = os.path.join(root, name)
-            digest.update(os.path.relpath(path, folder).encode() + b"\0")
-            with open(path, "rb") as handle:
-                digest.update(handle.read() + b"\0")
-    return digest.hexdigest()[:16]
+    return files_digest(folder, ("**/*",), salt=f"{PAGEFIND_VERSION} {PAGEFIND_OPTIONS}")
 
 
 def _link_tree(source: str, target: str) -> None:
@@ -156,10 +148,11 @@ def start_index(generators):
     output = os.path.join(generator.output_path, BUNDLE)
     # With Pelican's content cache on (development builds), the last index is kept beside it.
     cache = os.path.join(generator.settings["CACHE_PATH"], "search") if generator.settings.get("CACHE_CONTENT") else None
-    worker = None
-    if workers.wanted(generator.settings):
-        worker = workers.start(lambda: build_index(generator, output, cfg.timeout, cache), "search index", pending=True)
-    _RUNNING[generator.output_path] = worker if worker is not None else build_index(generator, output, cfg.timeout, cache)
+    def index():
+        return build_index(generator, output, cfg.timeout, cache)
+
+    worker = workers.start(index, "search index", pending=True) if workers.wanted(generator.settings) else None
+    _RUNNING[generator.output_path] = worker if worker is not None else index()
 
 
 def finish_index(pelican):

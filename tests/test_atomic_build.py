@@ -145,20 +145,20 @@ def test_a_warm_build_never_shows_a_stale_english_issue_page(tmp_path):
     assert "Merci d’avance" in (output / "numero" / "2023-11-20" / "index.html").read_text("utf-8")
 
 
-def test_the_code_fingerprint_follows_code_and_settings_not_content(tmp_path):
-    from cafetech.site_build import code_fingerprint
+def test_the_code_digest_follows_code_and_settings_not_content(tmp_path):
+    from cafetech.site_build import files_digest
 
     (tmp_path / "plugins").mkdir()
     (tmp_path / "content").mkdir()
     (tmp_path / "pelicanconf.py").write_text("SITENAME = 'x'\n", "utf-8")
     (tmp_path / "plugins" / "a.py").write_text("A = 1\n", "utf-8")
-    first = code_fingerprint(tmp_path)
+    first = files_digest(tmp_path)
     (tmp_path / "content" / "new.md").write_text("Title: x\n", "utf-8")
-    assert code_fingerprint(tmp_path) == first
+    assert files_digest(tmp_path) == first
     (tmp_path / "plugins" / "a.py").write_text("A = 2\n", "utf-8")
-    second = code_fingerprint(tmp_path)
+    second = files_digest(tmp_path)
     (tmp_path / "pelicanconf.py").write_text("SITENAME = 'y'\n", "utf-8")
-    assert len({first, second, code_fingerprint(tmp_path)}) == 3
+    assert len({first, second, files_digest(tmp_path)}) == 3
 
 
 def test_development_builds_reuse_the_content_cache_of_the_same_code(tmp_path):
