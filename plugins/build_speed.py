@@ -24,8 +24,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+from pathlib import Path
 
 from pelican import signals
 from pelican.contents import Content
@@ -33,14 +35,17 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.readers import _filter_discardable_metadata
 from pelican.utils import file_suffix
 
-from cafetech import workers
+from cafetech import page_cache, workers
 from cafetech.markdown_reader import ReusingMarkdownReader
 
 logger = logging.getLogger(__name__)
 
 DEFAULTS = {
     "BUILD_WORKERS": workers.default_count(),
+    "BUILD_PAGE_CACHE": True,  # with CACHE_CONTENT: render again only the pages whose inputs changed
 }
+ROOT = str(Path(__file__).resolve().parent.parent)  # the project: plugins/ and cafetech/
+_BUILD: dict = {}  # this build's generators, from all_generators_finalized to the writing
 _GENERATORS = "_build_speed_generators"  # context key: the generators of this build
 
 
@@ -48,6 +53,8 @@ def config(settings: dict) -> dict:
     merged = {key: settings.get(key, default) for key, default in DEFAULTS.items()}
     if merged["BUILD_WORKERS"] not in (0, 1):
         raise ValueError(f"build_speed: BUILD_WORKERS must be 0 or 1, not {merged['BUILD_WORKERS']!r}")
+    if not isinstance(merged["BUILD_PAGE_CACHE"], bool):
+        raise ValueError(f"build_speed: BUILD_PAGE_CACHE must be True or False, not {merged['BUILD_PAGE_CACHE']!r}")
     return merged
 
 
@@ -148,43 +155,133 @@ def output_name(job) -> str | None:
     return args[0] if args else kwargs.get("name")
 
 
-def split_jobs(jobs: list) -> tuple[list, list]:
+def single_jobs(jobs: list, key=lambda job: job) -> set[int]:
+    """The ids of the jobs whose file no other job names."""
+    counts: dict = {}
+    for item in jobs:
+        counts[output_name(key(item))] = counts.get(output_name(key(item)), 0) + 1
+    return {id(item) for item in jobs if counts[output_name(key(item))] == 1}
+
+
+def split_jobs(jobs: list, key=lambda job: job) -> tuple[list, list]:
     """(the worker's jobs, this process's jobs): alternately, so both get as many pages of each
     kind; every job for a file named more than once stays here, in order, for Pelican's
-    overwrite checks."""
-    counts: dict = {}
-    for job in jobs:
-        counts[output_name(job)] = counts.get(output_name(job), 0) + 1
-    single = [job for job in jobs if counts[output_name(job)] == 1]
-    theirs = single[0::2]
-    chosen = {id(job) for job in theirs}
-    return theirs, [job for job in jobs if id(job) not in chosen]
+    overwrite checks. ``key`` gives the (args, kwargs) job of an item."""
+    single = single_jobs(jobs, key)
+    theirs = [item for item in jobs if id(item) in single][0::2]
+    chosen = {id(item) for item in theirs}
+    return theirs, [item for item in jobs if id(item) not in chosen]
 
 
 class DeferredWrites:
-    """Stands in for ``writer.write_file``: records every page; ``flush`` writes them, in two processes."""
+    """Stands in for ``writer.write_file``: records every page; ``flush`` writes them, in two processes,
+    rendering again only the pages whose inputs changed when the page cache is on."""
 
-    def __init__(self, writer):
+    def __init__(self, writer, settings: dict):
         self.writer = writer
+        self.settings = settings
         self.write_file = writer.write_file
         self.jobs: list = []
+        self._outputs: list | None = None  # the files the page being rendered writes
         writer.write_file = self
 
     def __call__(self, *args, **kwargs):
         self.jobs.append((args, kwargs))
 
-    def _write(self, jobs: list) -> int:
-        for args, kwargs in jobs:
-            self.write_file(*args, **kwargs)
-        return len(jobs)
+    def _open_w(self, open_w):
+        def opening(filename, encoding, override=False):
+            if self._outputs is not None:
+                self._outputs.append(filename)
+            if filename not in self.writer._written_files and os.path.lexists(filename):
+                os.unlink(filename)  # a file of the page cache may be linked there: never write into it
+            return open_w(filename, encoding, override=override)
+
+        return opening
+
+    def _write(self, jobs: list, cache) -> dict:
+        """Render ``[(job, static digest or None)]``; the page cache entries of those that can be kept."""
+        entries = {}
+        for (args, kwargs), static in jobs:
+            if cache is None or static is None:
+                self.write_file(*args, **kwargs)
+                continue
+            touched = {id(value) for value in kwargs.values() if isinstance(value, Content)}
+            names: set = set()
+            alarm = page_cache.Alarm()
+            logging.getLogger().addHandler(alarm)
+            self._outputs = []
+            page_cache.record_into(touched, names)
+            try:
+                self.write_file(*args, **kwargs)
+            finally:
+                page_cache.record_into(None, None)
+                logging.getLogger().removeHandler(alarm)
+                outputs, self._outputs = self._outputs, None
+            if not alarm.count and (entry := cache.keep(output_name((args, kwargs)), static, touched, names, outputs)):
+                entries[output_name((args, kwargs))] = entry
+        return entries
 
     def flush(self) -> None:
         self.writer.write_file = self.write_file
         jobs, self.jobs = self.jobs, []
-        theirs, ours = split_jobs(jobs)
-        if not theirs or workers.start(lambda: self._write(theirs), "writing pages", pending=True) is None:
-            ours = jobs
-        self._write(ours)
+        cache = open_page_cache(self.settings, self.writer.output_path)
+        singles = single_jobs(jobs)
+        todo = []
+        for job in jobs:
+            static = None
+            if cache is not None and id(job) in singles:
+                args, kwargs = job
+                static = cache.static_digest(output_name(job), args, kwargs)
+                if (written := cache.try_reuse(output_name(job), static)) is not None:
+                    self.writer._written_files.update(written)
+                    continue
+            todo.append((job, static))
+        theirs, ours = split_jobs(todo, key=lambda item: item[0]) if config(self.settings)["BUILD_WORKERS"] else ([], todo)
+        open_w = self.writer._open_w
+        self.writer._open_w = self._open_w(open_w)
+        try:
+            environments = [getattr(generator, "env", None) for generator in _BUILD.get("generators", [])]
+            with page_cache.recording(environments) if cache is not None else contextlib.nullcontext():
+                worker = workers.start(lambda: self._write(theirs, cache), "writing pages", pending=True) if theirs else None
+                if worker is None:
+                    ours = todo
+                entries = self._write(ours, cache)
+                if worker is not None:
+                    try:
+                        entries.update(worker.result())
+                    except workers.WorkerFailed as error:
+                        logger.error("%s", error)
+                        cache = None
+        finally:
+            self.writer._open_w = open_w
+        if cache is not None:
+            cache.save(entries)
+            logger.debug("pages: %d rendered, %d from the page cache", len(todo), cache.reused)
+
+
+def open_page_cache(settings: dict, output_path: str):
+    """This build's page cache (CACHE_PATH/pages), or None when it is off."""
+    generators = _BUILD.get("generators")
+    if not (settings.get("CACHE_CONTENT") and config(settings)["BUILD_PAGE_CACHE"] and generators):
+        return None
+    import pelican
+
+    canon = page_cache.Canon()
+    contents = [content for generator in generators for content in content_objects(generator)]
+    env_globals = {}
+    for generator in generators:  # each generator has its environment; the plugins give each the same globals
+        env_globals.update(getattr(getattr(generator, "env", None), "globals", {}))
+    code = page_cache.theme_and_code_digest(settings["THEME"], ROOT, f"pelican {pelican.__version__}")
+    return page_cache.PageCache.open(
+        os.path.join(settings["CACHE_PATH"], "pages"),
+        output_path,
+        page_cache.hash_of((code, canon.settings_digest(settings))),
+        canon,
+        contents,
+        generators[0].context,
+        env_globals,
+        reuse=bool(settings.get("LOAD_CONTENT_CACHE")),
+    )
 
 
 # --- signal handlers ----------------------------------------------------------
@@ -202,11 +299,13 @@ def reuse_markdown(readers):
 
 def remember_generator(generator):
     generator.context.setdefault(_GENERATORS, []).append(generator)
-    if isinstance(generator, ArticlesGenerator) and config(generator.settings)["BUILD_WORKERS"]:
+    settings = generator.settings
+    cached = settings.get("CACHE_CONTENT") and config(settings)["BUILD_PAGE_CACHE"]
+    if isinstance(generator, ArticlesGenerator) and (config(settings)["BUILD_WORKERS"] or cached):
         generate_output = generator.generate_output
 
         def deferring(writer):  # the first generator to write: every page from here on is deferred
-            workers.before_join(DeferredWrites(writer).flush)
+            workers.before_join(DeferredWrites(writer, settings).flush)
             generate_output(writer)
 
         generator.generate_output = deferring
@@ -220,6 +319,7 @@ def prefetch_once(generator):
 
 
 def freeze_urls(generators):
+    _BUILD["generators"] = generators
     for generator in generators:
         generator.context.pop(_GENERATORS, None)
         for content in content_objects(generator):
@@ -229,6 +329,7 @@ def freeze_urls(generators):
 
 def wait_for_workers(pelican):
     workers.join_all()
+    _BUILD.clear()
 
 
 def register():

@@ -41,7 +41,7 @@ def test_split_jobs_alternates_and_keeps_files_named_twice_here():
     assert [build_speed.output_name(job) for job in ours] == ["page-1.html", "page-2.html", "page-1.html", "page-4.html"]
 
 
-@pytest.mark.parametrize("settings", [{"BUILD_WORKERS": 2}, {"BUILD_WORKERS": "yes"}])
+@pytest.mark.parametrize("settings", [{"BUILD_WORKERS": 2}, {"BUILD_WORKERS": "yes"}, {"BUILD_PAGE_CACHE": "no"}])
 def test_bad_settings_are_refused(settings):
     with pytest.raises(ValueError, match="build_speed"):
         build_speed.config(settings)

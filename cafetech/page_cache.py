@@ -1,0 +1,407 @@
+"""Selective writing: a page is rendered again only when something it read has changed.
+
+A page (one ``writer.write_file`` call: an article, an issue, a tag page, every
+page of a paginated index) is a function of the theme, our code and the
+settings, of the call's arguments, of the context variables its templates look
+up, and of the contents it reads. While a page is rendered, every name its
+templates resolve (Jinja's ``resolve_or_missing``, which ``@pass_context``
+helpers go through too) and every attribute read on a ``Content`` (from the
+template or from the Python code it calls, Pelican's link replacement included)
+is recorded. The page's fingerprint hashes all of the above: each name by a
+canonical form of its value (a content in it by its identity and URL), each
+content it read by a digest of its whole state. The rendered files are kept
+under that fingerprint. The next build computes the same fingerprint from what
+the page read last time: if nothing it read changed, it would be rendered from
+the same inputs along the same path, so its kept files are linked in instead.
+
+What cannot be put in a canonical form (an object of an unknown kind) gets a
+token that differs from one build to the next: the page is then always rendered.
+A page that logged a warning or an error (an unresolved link, say) is never
+kept, so its message comes back at every build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import functools
+import hashlib
+import logging
+import marshal
+import os
+import pickle
+import types
+
+import jinja2.runtime
+from dataclasses import dataclass, field
+
+from pelican.contents import Content
+from pelican.urlwrappers import URLWrapper
+
+INDEX = "index.pickle"
+OBJECTS = "objects"
+SKIPPED_ATTRIBUTES = frozenset({"settings", "_context"})  # the context's and settings' digest covers them
+SKIPPED_SETTINGS = frozenset({"OUTPUT_PATH"})  # where pages go (a new folder for each atomic build), not what they say
+# Pelican fills these in the order it finds files (a set's), different in each process; only
+# looked up by path, never listed in that order.
+LOOKUP_TABLES = frozenset({"generated_content", "static_content"})
+MAX_DEPTH = 8
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def hash_of(value) -> str:
+    """A digest of a canonical form (tuples, lists, str, numbers, None: what ``marshal`` writes
+    without references, so equal forms give equal bytes)."""
+    return hashlib.blake2b(marshal.dumps(value, 2), digest_size=16).hexdigest()
+
+
+class Canon:
+    """Canonical, build-independent forms of the values a page is rendered from."""
+
+    def __init__(self):
+        self.keys: dict[int, tuple] = {}  # id(content) -> its identity in every build
+        self._alive: list = []  # the contents keyed by id, kept alive while their ids are in use
+        self.unstable = 0  # values with no canonical form (each makes its pages render every time)
+        self._dates: dict[int, tuple] = {}  # id -> form (and the value, kept alive)
+        self._by_type: dict[type, object] = {}
+
+    def key(self, content: Content) -> tuple:
+        found = self.keys.get(id(content))
+        if found is None:
+            found = (
+                type(content).__name__,
+                content.source_path,
+                getattr(content, "lang", None),
+                getattr(content, "status", None),
+                content.url,
+                content.save_as,
+            )
+            self.keys[id(content)] = found
+            self._alive.append(content)
+        return found
+
+    def form(self, value, depth: int = 0):
+        """The canonical form of ``value``: tuples, lists, str, numbers and None only."""
+        kind = type(value)
+        if kind in _PLAIN:
+            return value
+        handler = self._by_type.get(kind)
+        if handler is None:
+            handler = self._handler(value)
+            if handler is None:
+                return self._other(value, depth)
+            self._by_type[kind] = handler
+        return handler(value, depth)
+
+    def _handler(self, value):
+        """How values of this type are put in canonical form (None: look at each value)."""
+        if isinstance(value, Content):
+            return lambda content, depth: ("C", *self.key(content))
+        if isinstance(value, str):  # Markup renders differently from str
+            return lambda text, depth: ("S", type(text).__name__, str(text))
+        if isinstance(value, URLWrapper):
+            return lambda wrapper, depth: ("W", type(wrapper).__name__, wrapper.name, wrapper.slug)
+        if isinstance(value, (dt.datetime, dt.date, dt.time)):
+            return self._date
+        if isinstance(value, dt.tzinfo):
+            return lambda zone, depth: ("Z", type(zone).__qualname__, str(zone))
+        if isinstance(value, enum.Enum):
+            return lambda member, depth: ("E", type(member).__qualname__, member.name)
+        if isinstance(value, (list, tuple)):
+            return self._sequence
+        if isinstance(value, dict):
+            return self._mapping
+        if isinstance(value, (set, frozenset)):
+            return self._set
+        return None
+
+    def _date(self, value, depth):
+        found = self._dates.get(id(value))
+        if found is None:
+            found = self._dates[id(value)] = ("D", value.isoformat(), str(getattr(value, "tzinfo", None)), value)
+        return found[:3]
+
+    def _sequence(self, value, depth):
+        if depth >= MAX_DEPTH:
+            return self._unknown(value)
+        form = self.form
+        return (type(value).__name__, [form(item, depth + 1) for item in value])
+
+    def _mapping(self, value, depth):
+        if depth >= MAX_DEPTH:
+            return self._unknown(value)
+        form = self.form
+        return ("dict", [(form(k, depth + 1), form(v, depth + 1)) for k, v in value.items()])
+
+    def _set(self, value, depth):
+        if depth >= MAX_DEPTH:
+            return self._unknown(value)
+        return ("set", sorted(marshal.dumps(self.form(item, depth + 1), 2) for item in value))
+
+    def _other(self, value, depth):
+        if depth >= MAX_DEPTH:
+            return self._unknown(value)
+        if isinstance(value, functools.partial):
+            return ("P", self.form(value.func, depth + 1), self.form(value.args, depth + 1), self.form(value.keywords, depth + 1))
+        if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType, type, types.ModuleType)) or (
+            callable(value) and hasattr(value, "__wrapped__")
+        ):
+            # Code: our code and the theme are in the build's digest, the libraries in the lock file.
+            return ("F", getattr(value, "__module__", None), getattr(value, "__qualname__", getattr(value, "__name__", None)))
+        if type(value).__module__ != "builtins" and hasattr(value, "__dict__"):
+            return ("O", type(value).__qualname__, self.form(self._state(value), depth + 1))
+        return self._unknown(value)
+
+    def _state(self, value) -> dict:
+        return {name: item for name, item in vars(value).items() if name not in SKIPPED_ATTRIBUTES}
+
+    def _unknown(self, value):
+        self.unstable += 1
+        return ("X", type(value).__qualname__, id(value), os.getpid())
+
+    def digest(self, value) -> str:
+        return hash_of(self.form(value))
+
+    def content_digest(self, content: Content) -> str:
+        """Everything a content holds (its own text, metadata, and the identities of the contents it refers to)."""
+        return hash_of(("C", self.key(content), type(content).__qualname__, self.form(self._state(content))))
+
+    def settings_digest(self, settings: dict) -> str:
+        return hash_of(sorted(((key, self.form(value)) for key, value in settings.items() if key not in SKIPPED_SETTINGS), key=lambda item: item[0]))
+
+    def name_digest(self, name: str, value) -> str:
+        """A context variable, as a page that looks it up sees it."""
+        if name in LOOKUP_TABLES and isinstance(value, dict):
+            value = dict(sorted(value.items()))
+        return hash_of((name, self.form(value)))
+
+
+# --- recording what a page reads ----------------------------------------------
+
+_TOUCHED: set | None = None
+_NAMES: set | None = None
+_object_getattribute = object.__getattribute__
+
+
+def _recording_getattribute(self, name):
+    touched = _TOUCHED
+    if touched is not None:
+        touched.add(id(self))
+    return _object_getattribute(self, name)
+
+
+class RecordingContext(jinja2.runtime.Context):
+    """Jinja's template context, noting each name a template (or a helper) looks up."""
+
+    def resolve_or_missing(self, key):
+        names = _NAMES
+        if names is not None:
+            names.add(key)
+        return super().resolve_or_missing(key)
+
+
+class recording:
+    """While installed, the contents read and the names looked up go to ``record_into``'s sets."""
+
+    def __init__(self, environments):
+        self.environments = [env for env in environments if env is not None]
+
+    def __enter__(self):
+        Content.__getattribute__ = _recording_getattribute
+        self.saved = [env.context_class for env in self.environments]
+        for env in self.environments:
+            env.context_class = RecordingContext
+        return self
+
+    def __exit__(self, *exc):
+        record_into(None, None)
+        del Content.__getattribute__
+        for env, saved in zip(self.environments, self.saved, strict=True):
+            env.context_class = saved
+
+
+def record_into(touched: set | None, names: set | None) -> None:
+    global _TOUCHED, _NAMES
+    _TOUCHED, _NAMES = touched, names
+
+
+class Alarm(logging.Handler):
+    """Counts warnings and errors logged while a page is rendered."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record):
+        self.count += 1
+
+
+# --- the store -----------------------------------------------------------------
+
+
+@dataclass
+class Entry:
+    """What a page was made from last time, and the files it wrote."""
+
+    static: str  # digest of the build-wide inputs and the call's arguments
+    names: list  # the context variables it looked up
+    keys: list  # the contents it read
+    fingerprint: str
+    outputs: list  # paths relative to the output folder
+
+
+@dataclass
+class PageCache:
+    """One build's view of the cache in ``folder`` (CACHE_PATH/pages)."""
+
+    folder: str
+    output_path: str
+    build_digest: str  # theme, code and the context
+    canon: Canon
+    context: dict
+    globals: dict  # the Jinja environment's globals
+    reuse: bool = True
+    digests: dict = field(default_factory=dict)  # content key -> content digest
+    by_id: dict = field(default_factory=dict)  # id(content) -> key, for the contents that have a digest
+    names: dict = field(default_factory=dict)  # context variable -> its digest in this build
+    old: dict = field(default_factory=dict)  # output name -> Entry, from the last build
+    new: dict = field(default_factory=dict)
+    reused: int = 0
+    rendered: int = 0
+
+    @classmethod
+    def open(cls, folder, output_path, build_digest, canon, contents, context, env_globals=None, reuse=True):
+        cache = cls(folder, output_path, build_digest, canon, context, env_globals or {}, reuse)
+        duplicates = set()
+        for content in contents:
+            key = canon.key(content)
+            if id(content) in cache.by_id:
+                continue
+            if key in cache.digests:
+                duplicates.add(key)  # two contents alike: neither can vouch for a page
+            cache.by_id[id(content)] = key
+            cache.digests[key] = canon.content_digest(content)
+        for key in duplicates:
+            cache.digests[key] = None
+        if reuse:
+            try:
+                with open(os.path.join(folder, INDEX), "rb") as handle:
+                    cache.old = pickle.load(handle)
+            except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError):
+                cache.old = {}
+        return cache
+
+    def static_digest(self, name: str, args: tuple, kwargs: dict) -> str:
+        """The build's digest, the page's file name and the call's other arguments (templates by name)."""
+        rest = ["CONTEXT" if arg is self.context else _template_name(arg) for arg in args[1:]]
+        return hash_of((self.build_digest, name, self.canon.form(rest), self.canon.form(sorted(kwargs.items()))))
+
+    def name_digest(self, name: str) -> str:
+        """What a page that looks ``name`` up finds in the build's context (or the environment's globals).
+        The call's own arguments are in the page's static digest."""
+        found = self.names.get(name)
+        if found is None:
+            if name in self.context:
+                found = self.canon.name_digest(name, self.context[name])
+            elif name in self.globals:
+                found = self.canon.name_digest(name, self.globals[name])
+            else:
+                found = hash_of(("missing", name))
+            self.names[name] = found
+        return found
+
+    def fingerprint(self, static: str, names, keys) -> str | None:
+        digests = []
+        for key in keys:
+            digest = self.digests.get(key)
+            if digest is None:
+                return None
+            digests.append(digest)
+        return hash_of((static, list(names), [self.name_digest(name) for name in names], list(keys), digests))
+
+    def _object(self, fingerprint: str, index: int) -> str:
+        return os.path.join(self.folder, OBJECTS, f"{fingerprint}.{index}")
+
+    def try_reuse(self, name: str, static: str) -> list[str] | None:
+        """Link the kept files of an unchanged page into the output; the paths written, or None."""
+        entry = self.old.get(name)
+        if not self.reuse or entry is None or entry.static != static:
+            return None
+        if self.fingerprint(static, entry.names, entry.keys) != entry.fingerprint:
+            return None
+        objects = [self._object(entry.fingerprint, index) for index in range(len(entry.outputs))]
+        if not all(os.path.isfile(path) for path in objects):
+            return None
+        written = []
+        for source, relative in zip(objects, entry.outputs, strict=True):
+            target = os.path.join(self.output_path, relative)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            _replace_with_link(source, target)
+            written.append(target)
+        self.new[name] = entry
+        self.reused += 1
+        return written
+
+    def keep(self, name: str, static: str, touched: set, names: set, outputs: list[str]) -> Entry | None:
+        """After a page was rendered: keep its files under its fingerprint. None if it cannot be kept."""
+        keys = []
+        for ident in touched:
+            key = self.by_id.get(ident)
+            if key is None:
+                return None  # a content this build knows nothing about
+            keys.append(key)
+        keys = sorted(set(keys), key=repr)
+        names = sorted(names)
+        fingerprint = self.fingerprint(static, names, keys)
+        if fingerprint is None or not outputs:
+            return None
+        os.makedirs(os.path.join(self.folder, OBJECTS), exist_ok=True)
+        relative = []
+        for index, path in enumerate(outputs):
+            _replace_with_link(path, self._object(fingerprint, index))
+            relative.append(os.path.relpath(path, self.output_path))
+        return Entry(static, names, keys, fingerprint, relative)
+
+    def save(self, entries: dict) -> None:
+        """Write the index of this build's pages; forget every other kept file."""
+        self.new.update(entries)
+        os.makedirs(self.folder, exist_ok=True)
+        partial = os.path.join(self.folder, f"{INDEX}.{os.getpid()}.tmp")
+        with open(partial, "wb") as handle:
+            pickle.dump(self.new, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, os.path.join(self.folder, INDEX))
+        wanted = {f"{entry.fingerprint}.{index}" for entry in self.new.values() for index in range(len(entry.outputs))}
+        objects = os.path.join(self.folder, OBJECTS)
+        for name in os.listdir(objects) if os.path.isdir(objects) else []:
+            if name not in wanted:
+                os.unlink(os.path.join(objects, name))
+
+
+def _template_name(value):
+    name = getattr(value, "name", None) if type(value).__name__ == "Template" else None
+    return ("T", name) if name else value
+
+
+def _replace_with_link(source: str, target: str) -> None:
+    """``target`` becomes the same file as ``source`` (a hard link; a copy across file systems)."""
+    try:
+        if os.path.samefile(source, target):
+            return
+    except OSError:
+        pass
+    partial = f"{target}.{os.getpid()}.tmp"
+    try:
+        os.link(source, partial)
+    except OSError:
+        import shutil
+
+        shutil.copyfile(source, partial)
+    os.replace(partial, target)
+
+
+def theme_and_code_digest(theme: str, root: str, salt: str) -> str:
+    from cafetech.site_build import CODE_FILES, files_digest
+
+    return hash_of((files_digest(theme, ("**/*",)), files_digest(root, CODE_FILES), salt))
