@@ -9,17 +9,19 @@ page (the asides, the support box and the pager are ``data-pagefind-ignore``).
 As soon as every article is read and linked (``all_generators_finalized``), a
 forked worker (cafetech/workers.py) renders each article's indexed part
 (``search_document.html``, the same partial) into a temporary folder, at the
-article's own path, and runs Pagefind on it, writing the bundle into the site's
-``pagefind/``: the index is built while Pelican writes the pages, not after.
-The build waits for it at the end (``finalized``); a Pagefind failure is an
-error of the build. With Pelican's content cache on (development builds), the
-index is also kept in ``CACHE_PATH/search/<digest of the documents>``: a build
-whose documents are byte for byte the same (a theme or translation-free edit)
-takes it from there instead of running Pagefind. With ``BUILD_WORKERS = 0`` (the build_speed plugin), or
+article's own path under its year, and runs Pagefind on each year (two at a
+time), writing one bundle per year into the site's ``pagefind/<year>/``: the
+index is built while Pelican writes the pages, not after. The build waits for
+it at the end (``finalized``); a Pagefind failure is an error of the build.
+With Pelican's content cache on (development builds), each year's index is also
+kept in ``CACHE_PATH/search/<digest of its documents>``: a year whose documents
+are byte for byte the same (after an edit, every year but the edited one) takes
+it from there instead of running Pagefind. With ``BUILD_WORKERS = 0`` (the build_speed plugin), or
 where ``fork`` does not exist, the same work is done at once, in this process.
 
-The search pages (``search.html``, one per language) load Pagefind's UI with the
-site's own script; nothing comes from another host.
+The search pages (``search.html``, one per language) load Pagefind's UI from the
+newest year's bundle and merge the other years' (``SEARCH_BUNDLES``, newest
+first) with the site's own script; nothing comes from another host.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from pelican import signals
@@ -78,20 +81,32 @@ def failure(result: subprocess.CompletedProcess) -> str | None:
 # --- the index ---------------------------------------------------------------
 
 
-def write_documents(generator, folder: str) -> int:
-    """Each published article's indexed part, at its own path under ``folder``; how many."""
+def shard_of(article) -> str:
+    """The index an article is in: one per year of publication, so an edit indexes one year again."""
+    return str(article.date.year)
+
+
+def bundle_paths(articles) -> list[str]:
+    """The index folders (site-relative, newest year first) the search page merges."""
+    return [f"{BUNDLE}/{shard}/" for shard in sorted({shard_of(article) for article in articles}, reverse=True)]
+
+
+def write_documents(generator, folder: str) -> dict[str, int]:
+    """Each published article's indexed part, at its own path under ``folder/<shard>``; how many per shard."""
     template = generator.get_template(TEMPLATE)
-    articles = [*generator.translations, *generator.articles]
-    for article in articles:
-        path = os.path.join(folder, article.save_as)
+    counts: dict[str, int] = {}
+    for article in [*generator.translations, *generator.articles]:
+        shard = shard_of(article)
+        path = os.path.join(folder, shard, article.save_as)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(template.render(generator.context, article=article))
-    return len(articles)
+        counts[shard] = counts.get(shard, 0) + 1
+    return counts
 
 
 def documents_digest(folder: str) -> str:
-    """What the index is made from: every document (path and bytes), Pagefind's version and options."""
+    """What an index is made from: every document (path and bytes), Pagefind's version and options."""
     return files_digest(folder, ("**/*",), salt=f"{PAGEFIND_VERSION} {PAGEFIND_OPTIONS}")
 
 
@@ -107,26 +122,43 @@ def _link_tree(source: str, target: str) -> None:
     shutil.copytree(source, target, copy_function=link, dirs_exist_ok=True)
 
 
-def build_index(generator, output: str, timeout: int, cache: str | None = None) -> str | None:
-    """Render the documents and run Pagefind on them; why it failed, or None.
+def index_shard(documents: str, output: str, timeout: int, cache: str | None) -> tuple[str | None, str | None]:
+    """One shard's index in ``output``, from the cache when its documents are the same; (why it failed, its digest)."""
+    kept = os.path.join(cache, documents_digest(documents)) if cache else None
+    if kept and os.path.isfile(os.path.join(kept, "pagefind-entry.json")):
+        _link_tree(kept, output)
+        return None, os.path.basename(kept)
+    try:
+        result = subprocess.run(pagefind_command(documents, output), capture_output=True, text=True, timeout=timeout)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return str(error), None
+    if kept and result.returncode == 0:
+        partial = f"{kept}.{os.getpid()}.tmp"  # renamed when complete: another build never sees half of it
+        _link_tree(output, partial)
+        if os.path.exists(kept):
+            shutil.rmtree(partial, ignore_errors=True)
+        else:
+            os.replace(partial, kept)
+    return failure(result), os.path.basename(kept) if kept else None
 
-    With ``cache`` (a folder), an index made from the very same documents is taken from
-    there instead of being built again, and a new one is kept there (only the newest)."""
+
+def build_index(generator, output: str, timeout: int, cache: str | None = None) -> str | None:
+    """Render the documents and run Pagefind on each year's (two at a time); why it failed, or None.
+
+    With ``cache`` (a folder), a year whose documents are the very same as in a kept index takes
+    that index instead of running Pagefind; the indexes of this build are kept there, no others."""
     folder = tempfile.mkdtemp(prefix="cafetech-search-")
     try:
-        write_documents(generator, folder)
-        kept = os.path.join(cache, documents_digest(folder)) if cache else None
-        if kept and os.path.isfile(os.path.join(kept, "pagefind-entry.json")):
-            _link_tree(kept, output)
-            return None
-        result = subprocess.run(pagefind_command(folder, output), capture_output=True, text=True, timeout=timeout)
-        if kept and result.returncode == 0:
-            shutil.rmtree(cache, ignore_errors=True)
-            partial = f"{kept}.{os.getpid()}.tmp"  # renamed when complete: another build never sees half of it
-            _link_tree(output, partial)
-            os.rename(partial, kept)
-        return failure(result)
-    except (OSError, subprocess.TimeoutExpired) as error:
+        shards = sorted(write_documents(generator, folder))
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            done = list(pool.map(lambda shard: index_shard(os.path.join(folder, shard), os.path.join(output, shard), timeout, cache), shards))
+        if cache and os.path.isdir(cache):
+            wanted = {digest for _, digest in done}
+            for name in os.listdir(cache):
+                if name not in wanted:
+                    shutil.rmtree(os.path.join(cache, name), ignore_errors=True)
+        return next((f"{shard}: {why}" for shard, (why, _) in zip(shards, done, strict=True) if why), None)
+    except OSError as error:
         return str(error)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -139,6 +171,7 @@ _RUNNING: dict[str, object] = {}  # output path -> the worker building its index
 
 def check_settings(pelican):
     config(pelican.settings)
+    pelican.settings.setdefault("SEARCH_BUNDLES", [f"{BUNDLE}/"])  # the search page's, until the index says which
 
 
 def start_index(generators):
@@ -146,6 +179,7 @@ def start_index(generators):
     if generator is None or not (cfg := config(generator.settings)).enabled:
         return
     output = os.path.join(generator.output_path, BUNDLE)
+    generator.context["SEARCH_BUNDLES"] = bundle_paths([*generator.translations, *generator.articles]) or [f"{BUNDLE}/"]
     # With Pelican's content cache on (development builds), the last index is kept beside it.
     cache = os.path.join(generator.settings["CACHE_PATH"], "search") if generator.settings.get("CACHE_CONTENT") else None
     def index():

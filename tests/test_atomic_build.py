@@ -176,7 +176,7 @@ def test_development_builds_reuse_the_content_cache_of_the_same_code(tmp_path):
         output = tmp_path / name
         build(SETTINGS, content, output, content_cache(ROOT, tmp_path / "cache"), stream=io.StringIO())
         outputs.append(without_search_index(fingerprint(output)))
-        entries.append(json.loads((output / "pagefind" / "pagefind-entry.json").read_text("utf-8")))
+        entries.append(json.loads((output / "pagefind" / "2023" / "pagefind-entry.json").read_text("utf-8")))
     assert (Path(settings["CACHE_PATH"]) / "ArticlesGenerator-Readers").is_file()
     assert (Path(settings["CACHE_PATH"]) / "IssuesGenerator-Readers").is_file()
     assert outputs[0] == outputs[1] and len(outputs[0]) > 30

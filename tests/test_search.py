@@ -31,8 +31,47 @@ def results(browser, url: str) -> list[str]:
 
 def test_the_index_is_built_with_the_site(site):
     output, _ = site
-    assert (output / "pagefind" / "pagefind-ui.js").is_file()
-    assert {p.name.split(".")[1].split("_")[0] for p in (output / "pagefind").glob("pagefind.*.pf_meta")} == {"fr", "en"}
+    assert (output / "pagefind" / "2023" / "pagefind-ui.js").is_file()
+    assert {p.name.split(".")[1].split("_")[0] for p in (output / "pagefind" / "2023").glob("pagefind.*.pf_meta")} == {"fr", "en"}
+    assert sorted(p.name for p in (output / "pagefind").iterdir()) == ["2023"]  # one index per year
+
+
+def test_bundle_paths_newest_year_first():
+    import datetime as dt
+    import sys
+    from types import SimpleNamespace
+
+    sys.path.insert(0, str(ROOT / "plugins"))
+    import search
+
+    articles = [SimpleNamespace(date=dt.datetime(year, 5, 1)) for year in (2022, 2023, 2021, 2023)]
+    assert search.bundle_paths(articles) == ["pagefind/2023/", "pagefind/2022/", "pagefind/2021/"]
+    assert search.bundle_paths([]) == []
+
+
+@pytest.fixture(scope="module")
+def two_years(tmp_path_factory):
+    """A generated site of 150 sections, one issue a week back from 2023-11-20: 2023 and 2022.
+    The word "zorglub" is added to one French article of each year."""
+    from cafetech.bench import generate_corpus
+
+    base = tmp_path_factory.mktemp("two-years")
+    generate_corpus(base / "content", 150, seed=5)
+    for year in ("2023", "2022"):
+        article = sorted((base / "content" / "issues").glob(f"{year}-*/01-*.md"))[0]
+        article.write_text(article.read_text("utf-8").rstrip("\n") + " Le mot zorglub.\n", "utf-8")
+    output = build_site(base / "content", base / "output", SEARCH_ENABLED=True)
+    server, url = serve(output)
+    yield output, url
+    server.shutdown()
+
+
+def test_a_search_merges_the_index_of_every_year(two_years, browser):
+    output, base = two_years
+    assert sorted(p.name for p in (output / "pagefind").iterdir()) == ["2022", "2023"]
+    links = results(browser, f"{base}/recherche/?q=zorglub")
+    articles = {link.split("#")[0] for link in links}  # sub-results link to the article's headings
+    assert sorted(link.split("/")[1] for link in articles) == ["2022", "2023"], links
 
 
 def test_french_search_finds_french_articles_only(site, browser):
@@ -77,12 +116,12 @@ def test_search_documents_hold_exactly_what_search_reads_of_each_article_page(tm
         signals.all_generators_finalized.disconnect(capture)
     generator = next(g for g in seen if hasattr(g, "articles") and hasattr(g, "translations") and hasattr(g, "tags"))
     documents = tmp_path / "documents"
-    count = search.write_documents(generator, str(documents))
+    counts = search.write_documents(generator, str(documents))
     written = sorted(documents.rglob("index.html"))
-    assert count == len(written) >= 4
-    assert any(path.relative_to(documents).parts[0] == "en" for path in written)
+    assert counts == {"2023": len(written)} and len(written) >= 4  # one shard per year
+    assert any(path.relative_to(documents / "2023").parts[0] == "en" for path in written)
     for document in written:
-        page = output / document.relative_to(documents)
+        page = output / document.relative_to(documents / "2023")
         html = document.read_text("utf-8")
         assert indexed_text(html) == indexed_text(page.read_text("utf-8")), page
         assert f'<html lang="{"en" if page.relative_to(output).parts[0] == "en" else "fr"}">' in html
@@ -128,7 +167,7 @@ def test_development_builds_reuse_the_index_of_the_same_documents(tmp_path, monk
     monkeypatch.setattr(search, "pagefind_command", lambda site, output: [sys.executable, "-c", "raise SystemExit('Error: ran')"])
     build(ROOT / "pelicanconf.py", content, second, content_cache(ROOT, tmp_path / "cache"), stream=io.StringIO())
     bundle = sorted(path.relative_to(first) for path in (first / "pagefind").rglob("*") if path.is_file())
-    assert len(bundle) > 10
+    assert len(bundle) > 10 and all(path.parts[1] == "2023" for path in bundle)
     assert bundle == sorted(path.relative_to(second) for path in (second / "pagefind").rglob("*") if path.is_file())
     assert all((first / name).read_bytes() == (second / name).read_bytes() for name in bundle)
 

@@ -1,12 +1,15 @@
-// The search page: Pagefind's UI, in the page's language; ?q=word runs a search on load.
+// The search page: Pagefind's UI, in the page's language, over one index per year (newest first,
+// the others merged in); ?q=word runs a search on load.
 (function () {
   "use strict";
   var element = document.getElementById("search");
   if (!element || typeof PagefindUI === "undefined") return;
   element.removeAttribute("hidden");
+  var bundles = element.getAttribute("data-bundles").split(" ");
   var ui = new PagefindUI({
     element: "#search",
-    bundlePath: element.getAttribute("data-bundle"),
+    bundlePath: bundles[0],
+    mergeIndex: bundles.slice(1).map(function (path) { return { bundlePath: path }; }),
     showImages: false,
     showSubResults: true,
     resetStyles: false
