@@ -269,7 +269,7 @@ class PageCache:
     old: dict = field(default_factory=dict)  # output name -> Entry, from the last build
     new: dict = field(default_factory=dict)
     reused: int = 0
-    rendered: int = 0
+    _folders: set = field(default_factory=set)  # output folders known to exist
 
     @classmethod
     def open(cls, folder, output_path, build_digest, canon, contents, context, env_globals=None, reuse=True):
@@ -337,7 +337,10 @@ class PageCache:
         written = []
         for source, relative in zip(objects, entry.outputs, strict=True):
             target = os.path.join(self.output_path, relative)
-            os.makedirs(os.path.dirname(target), exist_ok=True)
+            folder = os.path.dirname(target)
+            if folder not in self._folders:
+                os.makedirs(folder, exist_ok=True)
+                self._folders.add(folder)
             _replace_with_link(source, target)
             written.append(target)
         self.new[name] = entry
@@ -387,6 +390,9 @@ def _template_name(value):
 def _replace_with_link(source: str, target: str) -> None:
     """``target`` becomes the same file as ``source`` (a hard link; a copy across file systems)."""
     try:
+        os.link(source, target)
+        return
+    except FileExistsError:
         if os.path.samefile(source, target):
             return
     except OSError:
