@@ -19,6 +19,11 @@
   this process renders the rest. The worker's log records come back to this
   process when it is waited for.
 
+* Selective writing (``BUILD_PAGE_CACHE``, with Pelican's ``CACHE_CONTENT``): the
+  pages are recorded as above even in one process; a page whose fingerprint (what
+  it read last time: cafetech/page_cache.py) is unchanged is linked in from
+  ``CACHE_PATH/pages`` instead of rendered.
+
 ``BUILD_WORKERS = 0`` turns both forks off, and the search plugin's (one process, as plain Pelican).
 """
 
