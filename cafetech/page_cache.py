@@ -161,9 +161,6 @@ class Canon:
         self.unstable += 1
         return ("X", type(value).__qualname__, id(value), os.getpid())
 
-    def digest(self, value) -> str:
-        return hash_of(self.form(value))
-
     def content_digest(self, content: Content) -> str:
         """Everything a content holds (its own text, metadata, and the identities of the contents it refers to)."""
         return hash_of(("C", self.key(content), type(content).__qualname__, self.form(self._state(content))))

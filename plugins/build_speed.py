@@ -264,10 +264,15 @@ class DeferredWrites:
             logger.debug("pages: %d rendered, %d from the page cache", len(todo), cache.reused)
 
 
+def page_cache_on(settings: dict) -> bool:
+    """Selective writing needs Pelican's content cache (it lives beside it, in CACHE_PATH)."""
+    return bool(settings.get("CACHE_CONTENT")) and config(settings)["BUILD_PAGE_CACHE"]
+
+
 def open_page_cache(settings: dict, output_path: str):
     """This build's page cache (CACHE_PATH/pages), or None when it is off."""
     generators = _BUILD.get("generators")
-    if not (settings.get("CACHE_CONTENT") and config(settings)["BUILD_PAGE_CACHE"] and generators):
+    if not (page_cache_on(settings) and generators):
         return None
     import pelican
 
@@ -305,8 +310,7 @@ def reuse_markdown(readers):
 def remember_generator(generator):
     generator.context.setdefault(_GENERATORS, []).append(generator)
     settings = generator.settings
-    cached = settings.get("CACHE_CONTENT") and config(settings)["BUILD_PAGE_CACHE"]
-    if isinstance(generator, ArticlesGenerator) and (config(settings)["BUILD_WORKERS"] or cached):
+    if isinstance(generator, ArticlesGenerator) and (config(settings)["BUILD_WORKERS"] or page_cache_on(settings)):
         generate_output = generator.generate_output
 
         def deferring(writer):  # the first generator to write: every page from here on is deferred
