@@ -22,6 +22,7 @@ kept, so its message comes back at every build.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import enum
 import functools
@@ -31,6 +32,7 @@ import marshal
 import os
 import pickle
 import types
+from pathlib import Path
 
 import jinja2.runtime
 from dataclasses import dataclass, field
@@ -46,6 +48,8 @@ SKIPPED_SETTINGS = frozenset({"OUTPUT_PATH"})  # where pages go (a new folder fo
 # looked up by path, never listed in that order.
 LOOKUP_TABLES = frozenset({"generated_content", "static_content"})
 MAX_DEPTH = 8
+CODE_ROOT = str(Path(__file__).resolve().parent.parent)  # the project: plugins/ and cafetech/
+SETTING, DEFAULT = "BUILD_PAGE_CACHE", True  # validated by the build_speed plugin
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})
@@ -235,6 +239,19 @@ class Alarm(logging.Handler):
         self.count += 1
 
 
+@contextlib.contextmanager
+def watching(touched: set, names: set):
+    """Record into ``touched`` and ``names`` (inside ``recording``); yields an Alarm for what is logged."""
+    alarm = Alarm()
+    logging.getLogger().addHandler(alarm)
+    record_into(touched, names)
+    try:
+        yield alarm
+    finally:
+        record_into(None, None)
+        logging.getLogger().removeHandler(alarm)
+
+
 # --- the store -----------------------------------------------------------------
 
 
@@ -260,8 +277,9 @@ class PageCache:
     context: dict
     globals: dict  # the Jinja environment's globals
     reuse: bool = True
-    digests: dict = field(default_factory=dict)  # content key -> content digest
-    by_id: dict = field(default_factory=dict)  # id(content) -> key, for the contents that have a digest
+    contents: dict = field(default_factory=dict)  # content key -> the content (None: two contents alike)
+    digests: dict = field(default_factory=dict)  # content key -> its digest, computed when first needed
+    by_id: dict = field(default_factory=dict)  # id(content) -> key, for the contents of this build
     names: dict = field(default_factory=dict)  # context variable -> its digest in this build
     old: dict = field(default_factory=dict)  # output name -> Entry, from the last build
     new: dict = field(default_factory=dict)
@@ -271,17 +289,13 @@ class PageCache:
     @classmethod
     def open(cls, folder, output_path, build_digest, canon, contents, context, env_globals=None, reuse=True):
         cache = cls(folder, output_path, build_digest, canon, context, env_globals or {}, reuse)
-        duplicates = set()
         for content in contents:
-            key = canon.key(content)
             if id(content) in cache.by_id:
                 continue
-            if key in cache.digests:
-                duplicates.add(key)  # two contents alike: neither can vouch for a page
+            key = canon.key(content)
             cache.by_id[id(content)] = key
-            cache.digests[key] = canon.content_digest(content)
-        for key in duplicates:
-            cache.digests[key] = None
+            # two contents alike: neither can vouch for a page
+            cache.contents[key] = None if key in cache.contents else content
         if reuse:
             try:
                 with open(os.path.join(folder, INDEX), "rb") as handle:
@@ -309,10 +323,19 @@ class PageCache:
             self.names[name] = found
         return found
 
+    def content_digest(self, key) -> str | None:
+        """The digest of this build's content ``key``; None if there is no such content, or two."""
+        try:
+            return self.digests[key]
+        except KeyError:
+            content = self.contents.get(key)
+            found = self.digests[key] = None if content is None else self.canon.content_digest(content)
+            return found
+
     def fingerprint(self, static: str, names, keys) -> str | None:
         digests = []
         for key in keys:
-            digest = self.digests.get(key)
+            digest = self.content_digest(key)
             if digest is None:
                 return None
             digests.append(digest)
@@ -321,16 +344,23 @@ class PageCache:
     def _object(self, fingerprint: str, index: int) -> str:
         return os.path.join(self.folder, OBJECTS, f"{fingerprint}.{index}")
 
-    def try_reuse(self, name: str, static: str) -> list[str] | None:
-        """Link the kept files of an unchanged page into the output; the paths written, or None."""
+    def unchanged(self, name: str, static: str) -> Entry | None:
+        """The last build's entry for a page if nothing it read has changed and its files are kept."""
         entry = self.old.get(name)
         if not self.reuse or entry is None or entry.static != static:
             return None
         if self.fingerprint(static, entry.names, entry.keys) != entry.fingerprint:
             return None
-        objects = [self._object(entry.fingerprint, index) for index in range(len(entry.outputs))]
-        if not all(os.path.isfile(path) for path in objects):
+        if not all(os.path.isfile(self._object(entry.fingerprint, index)) for index in range(len(entry.outputs))):
             return None
+        return entry
+
+    def try_reuse(self, name: str, static: str) -> list[str] | None:
+        """Link the kept files of an unchanged page into the output; the paths written, or None."""
+        entry = self.unchanged(name, static)
+        if entry is None:
+            return None
+        objects = [self._object(entry.fingerprint, index) for index in range(len(entry.outputs))]
         written = []
         for source, relative in zip(objects, entry.outputs, strict=True):
             target = os.path.join(self.output_path, relative)
@@ -343,6 +373,15 @@ class PageCache:
         self.new[name] = entry
         self.reused += 1
         return written
+
+    def render(self, name: str, static: str, contents, write) -> Entry | None:
+        """Render a page (``write()`` returns the files it wrote), recording what it reads (inside
+        ``recording``); its entry if it can be kept, None if not (it logged a warning, say)."""
+        touched = {id(content) for content in contents}
+        names: set = set()
+        with watching(touched, names) as alarm:
+            outputs = write()
+        return None if alarm.count else self.keep(name, static, touched, names, outputs)
 
     def keep(self, name: str, static: str, touched: set, names: set, outputs: list[str]) -> Entry | None:
         """After a page was rendered: keep its files under its fingerprint. None if it cannot be kept."""
@@ -408,3 +447,41 @@ def theme_and_code_digest(theme: str, root: str, salt: str) -> str:
     from cafetech.site_build import CODE_FILES, files_digest
 
     return hash_of((files_digest(theme, ("**/*",)), files_digest(root, CODE_FILES), salt))
+
+
+def enabled(settings: dict) -> bool:
+    """Selective writing needs Pelican's content cache (it lives beside it, in CACHE_PATH)."""
+    return bool(settings.get("CACHE_CONTENT")) and settings.get(SETTING, DEFAULT) is True
+
+
+def open_for_build(settings: dict, generators: list, folder: str, output_path: str) -> PageCache:
+    """A page cache in ``folder`` for the pages of this build's ``generators``, written to ``output_path``."""
+    import pelican
+
+    canon = Canon()
+    contents = [content for generator in generators for content in content_objects(generator)]
+    env_globals = {}
+    for generator in generators:  # each generator has its environment; the plugins give each the same globals
+        env_globals.update(getattr(getattr(generator, "env", None), "globals", {}))
+    code = theme_and_code_digest(settings["THEME"], CODE_ROOT, f"pelican {pelican.__version__}")
+    return PageCache.open(
+        folder,
+        output_path,
+        hash_of((code, canon.settings_digest(settings))),
+        canon,
+        contents,
+        generators[0].context,
+        env_globals,
+        reuse=bool(settings.get("LOAD_CONTENT_CACHE")),
+    )
+
+
+def content_objects(generator):
+    """Every Content a generator holds, in its lists and in its dicts of lists."""
+    for value in vars(generator).values():
+        values = value.values() if isinstance(value, dict) else [value]
+        for item in values:
+            if isinstance(item, (list, tuple)):
+                yield from (content for content in item if isinstance(content, Content))
+            elif isinstance(item, Content):
+                yield item

@@ -5,7 +5,8 @@
 * URLs frozen once every generator is done: Pelican formats an article's URL
   from its settings each time a template asks for it (tens of thousands of times
   on a large site); after ``all_generators_finalized`` nothing changes a slug or
-  a date any more, so each content's URL is stored as its ``override_url``.
+  a date any more, so each content's URL and file name are stored as its
+  ``override_url`` and ``override_save_as``.
 * Reading in two processes: before the first article is read, a forked worker
   reads half of the files that are not in the content cache (every generator's:
   articles, pages, issues) while this process reads the other half; the
@@ -32,7 +33,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from pathlib import Path
 
 from pelican import signals
 from pelican.contents import Content
@@ -47,9 +47,8 @@ logger = logging.getLogger(__name__)
 
 DEFAULTS = {
     "BUILD_WORKERS": workers.default_count(),
-    "BUILD_PAGE_CACHE": True,  # with CACHE_CONTENT: render again only the pages whose inputs changed
+    page_cache.SETTING: page_cache.DEFAULT,  # with CACHE_CONTENT: render again only the pages whose inputs changed
 }
-ROOT = str(Path(__file__).resolve().parent.parent)  # the project: plugins/ and cafetech/
 _BUILD: dict = {}  # this build's generators, from all_generators_finalized to the writing
 _GENERATORS = "_build_speed_generators"  # context key: the generators of this build
 
@@ -73,17 +72,6 @@ def split_pairs(paths: list[str]) -> tuple[list[str], list[str]]:
     first = [path for index, path in enumerate(paths) if (index // 2) % 2 == 0]
     second = [path for index, path in enumerate(paths) if (index // 2) % 2 == 1]
     return first, second
-
-
-def content_objects(generator):
-    """Every Content a generator holds, in its lists and in its dicts of lists."""
-    for value in vars(generator).values():
-        values = value.values() if isinstance(value, dict) else [value]
-        for item in values:
-            if isinstance(item, (list, tuple)):
-                yield from (content for content in item if isinstance(content, Content))
-            elif isinstance(item, Content):
-                yield item
 
 
 # --- reading ----------------------------------------------------------------
@@ -210,19 +198,18 @@ class DeferredWrites:
             if cache is None or static is None:
                 self.write_file(*args, **kwargs)
                 continue
-            touched = {id(value) for value in kwargs.values() if isinstance(value, Content)}
-            names: set = set()
-            alarm = page_cache.Alarm()
-            logging.getLogger().addHandler(alarm)
-            self._outputs = []
-            page_cache.record_into(touched, names)
-            try:
+            contents = [value for value in kwargs.values() if isinstance(value, Content)]
+
+            def write(args=args, kwargs=kwargs):
                 self.write_file(*args, **kwargs)
+                return self._outputs
+
+            self._outputs = []
+            try:
+                entry = cache.render(output_name((args, kwargs)), static, contents, write)
             finally:
-                page_cache.record_into(None, None)
-                logging.getLogger().removeHandler(alarm)
-                outputs, self._outputs = self._outputs, None
-            if not alarm.count and (entry := cache.keep(output_name((args, kwargs)), static, touched, names, outputs)):
+                self._outputs = None
+            if entry is not None:
                 entries[output_name((args, kwargs))] = entry
         return entries
 
@@ -265,8 +252,8 @@ class DeferredWrites:
 
 
 def page_cache_on(settings: dict) -> bool:
-    """Selective writing needs Pelican's content cache (it lives beside it, in CACHE_PATH)."""
-    return bool(settings.get("CACHE_CONTENT")) and config(settings)["BUILD_PAGE_CACHE"]
+    config(settings)
+    return page_cache.enabled(settings)
 
 
 def open_page_cache(settings: dict, output_path: str):
@@ -274,24 +261,7 @@ def open_page_cache(settings: dict, output_path: str):
     generators = _BUILD.get("generators")
     if not (page_cache_on(settings) and generators):
         return None
-    import pelican
-
-    canon = page_cache.Canon()
-    contents = [content for generator in generators for content in content_objects(generator)]
-    env_globals = {}
-    for generator in generators:  # each generator has its environment; the plugins give each the same globals
-        env_globals.update(getattr(getattr(generator, "env", None), "globals", {}))
-    code = page_cache.theme_and_code_digest(settings["THEME"], ROOT, f"pelican {pelican.__version__}")
-    return page_cache.PageCache.open(
-        os.path.join(settings["CACHE_PATH"], "pages"),
-        output_path,
-        page_cache.hash_of((code, canon.settings_digest(settings))),
-        canon,
-        contents,
-        generators[0].context,
-        env_globals,
-        reuse=bool(settings.get("LOAD_CONTENT_CACHE")),
-    )
+    return page_cache.open_for_build(settings, generators, os.path.join(settings["CACHE_PATH"], "pages"), output_path)
 
 
 # --- signal handlers ----------------------------------------------------------
@@ -331,9 +301,11 @@ def freeze_urls(generators):
     _BUILD["generators"] = generators
     for generator in generators:
         generator.context.pop(_GENERATORS, None)
-        for content in content_objects(generator):
+        for content in page_cache.content_objects(generator):
             if not hasattr(content, "override_url"):
                 content.override_url = content.url
+            if not hasattr(content, "override_save_as"):
+                content.override_save_as = content.save_as
 
 
 def wait_for_workers(pelican):

@@ -36,6 +36,8 @@ from collections.abc import Iterable, Mapping
 
 import smartypants as _sp
 
+from cafetech import memo
+
 __all__ = [
     "DEFAULTS",
     "DEFAULT_CONFIG",
@@ -837,12 +839,26 @@ def settings_config(settings) -> TypographyConfig:
     return _settings_seen[1]
 
 
+@lru_cache(maxsize=8)
+def config_key(cfg: TypographyConfig) -> tuple:
+    """The settings a typeset text depends on, as a memo key (no sets: their order is not fixed)."""
+    return tuple(tuple(sorted(value)) if isinstance(value, frozenset) else value for value in vars(cfg).values())
+
+
+_MEMO = memo.Memo()  # typeset HTML kept between development builds (cafetech/memo.py)
+
+
 def typeset_content(content):
     """Typeset an article, page or issue: its body, summary and title (HTML and plain-text versions)."""
-    functions = typesetters(getattr(content, "lang", None), settings_config(content.settings))
+    lang, cfg = getattr(content, "lang", None), settings_config(content.settings)
+    functions = typesetters(lang, cfg)
     if functions is None:
         return
-    html, text = functions
+    typeset_html, text = functions
+    key = config_key(cfg)
+
+    def html(fragment: str) -> str:
+        return _MEMO.get(("html", lang, key, fragment), lambda: typeset_html(fragment))
     raw_summary, body = content.metadata.get("summary") or "", content._content or ""
     summary = html(raw_summary) if raw_summary else ""
     if summary:
@@ -863,6 +879,11 @@ def typeset_content(content):
 def add_filter(pelican):
     config(pelican.settings)  # refuse bad settings once, at start
     pelican.settings["JINJA_FILTERS"] = {**pelican.settings.get("JINJA_FILTERS", {}), "typeset": typeset, "plain": plain}
+    _MEMO.open(memo.memo_path(pelican.settings, "typography"), load=bool(pelican.settings.get("LOAD_CONTENT_CACHE")))
+
+
+def keep_memo(pelican):
+    _MEMO.save()
 
 
 def register():
@@ -870,3 +891,4 @@ def register():
 
     signals.initialized.connect(add_filter)
     signals.content_object_init.connect(typeset_content)
+    signals.finalized.connect(keep_memo)

@@ -14,9 +14,13 @@ time), writing one bundle per year into the site's ``pagefind/<year>/``: the
 index is built while Pelican writes the pages, not after. The build waits for
 it at the end (``finalized``); a Pagefind failure is an error of the build.
 With Pelican's content cache on (development builds), each year's index is also
-kept in ``CACHE_PATH/search/<digest of its documents>``: a year whose documents
-are byte for byte the same (after an edit, every year but the edited one) takes
-it from there instead of running Pagefind. With ``BUILD_WORKERS = 0`` (the build_speed plugin), or
+kept in ``CACHE_PATH/search/indexes/<digest of its documents>``: a year whose
+documents are the same (after an edit, every year but the edited one) takes it
+from there instead of running Pagefind. With the page cache on too
+(``BUILD_PAGE_CACHE``, cafetech/page_cache.py), the documents go through a page
+cache of their own (``CACHE_PATH/search/documents``): a document is rendered
+again only when something it read changed, and a year none of whose documents
+changed is keyed by their fingerprints, so it is not even written. With ``BUILD_WORKERS = 0`` (the build_speed plugin), or
 where ``fork`` does not exist, the same work is done at once, in this process.
 
 The search pages (``search.html``, one per language) load Pagefind's UI from the
@@ -26,6 +30,7 @@ first) with the site's own script; nothing comes from another host.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import logging
 import os
@@ -39,7 +44,7 @@ from dataclasses import dataclass
 from pelican import signals
 from pelican.generators import ArticlesGenerator
 
-from cafetech import workers
+from cafetech import page_cache, workers
 from cafetech.site_build import files_digest
 
 logger = logging.getLogger(__name__)
@@ -91,23 +96,83 @@ def bundle_paths(articles) -> list[str]:
     return [f"{BUNDLE}/{shard}/" for shard in sorted({shard_of(article) for article in articles}, reverse=True)]
 
 
-def write_documents(generator, folder: str) -> dict[str, int]:
-    """Each published article's indexed part, at its own path under ``folder/<shard>``; how many per shard."""
-    template = generator.get_template(TEMPLATE)
-    counts: dict[str, int] = {}
-    for article in [*generator.translations, *generator.articles]:
-        shard = shard_of(article)
-        path = os.path.join(folder, shard, article.save_as)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(template.render(generator.context, article=article))
-        counts[shard] = counts.get(shard, 0) + 1
-    return counts
+def document_name(article) -> str:
+    """Where an article's search document goes: its own path, under its year."""
+    return f"{shard_of(article)}/{article.save_as}"
+
+
+def shards_of(articles) -> dict[str, list]:
+    """The articles of each index, by shard name."""
+    shards: dict[str, list] = {}
+    for article in articles:
+        shards.setdefault(shard_of(article), []).append(article)
+    return dict(sorted(shards.items()))
+
+
+def index_key(names_and_fingerprints) -> str:
+    """What an index is kept under when every document of it has a page cache fingerprint."""
+    return page_cache.hash_of(("fingerprints", PAGEFIND_VERSION, PAGEFIND_OPTIONS, sorted(names_and_fingerprints)))
 
 
 def documents_digest(folder: str) -> str:
     """What an index is made from: every document (path and bytes), Pagefind's version and options."""
     return files_digest(folder, ("**/*",), salt=f"{PAGEFIND_VERSION} {PAGEFIND_OPTIONS}")
+
+
+class Documents:
+    """Each published article's indexed part, rendered into ``folder/<shard>/<its path>``.
+
+    With a page cache (development builds), a document whose inputs have not changed is linked
+    from it instead of rendered, and a shard whose documents are all unchanged is not even
+    written: its kept index is keyed by their fingerprints."""
+
+    def __init__(self, generator, folder: str, pages=None):
+        self.generator = generator
+        self.template = generator.get_template(TEMPLATE)
+        self.folder = folder
+        self.pages = pages
+
+    def _static(self, name: str) -> str:
+        return self.pages.static_digest(name, (name, self.template), {})
+
+    def unchanged_key(self, articles) -> str | None:
+        """The index key of a shard none of whose documents changed since the last build; None otherwise."""
+        if self.pages is None:
+            return None
+        entries = {}
+        for article in articles:
+            name = document_name(article)
+            if (entry := self.pages.unchanged(name, self._static(name))) is None:
+                return None
+            entries[name] = entry
+        self.pages.new.update(entries)  # still this build's documents
+        return index_key((name, entry.fingerprint) for name, entry in entries.items())
+
+    def _render(self, article, path: str) -> list[str]:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(self.template.render(self.generator.context, article=article))
+        return [path]
+
+    def write(self, articles) -> str | None:
+        """Write a shard's documents; the key its index can be kept under (None: not to be kept)."""
+        fingerprints = []
+        for article in articles:
+            name = document_name(article)
+            path = os.path.join(self.folder, name)
+            if self.pages is None:
+                self._render(article, path)
+                continue
+            static = self._static(name)
+            if self.pages.try_reuse(name, static) is None:
+                entry = self.pages.render(name, static, [article], lambda article=article, path=path: self._render(article, path))
+                if entry is not None:
+                    self.pages.new[name] = entry
+            if (entry := self.pages.new.get(name)) is not None:
+                fingerprints.append((name, entry.fingerprint))
+        if self.pages is not None and len(fingerprints) == len(articles):
+            return index_key(fingerprints)
+        return None
 
 
 def _link_tree(source: str, target: str) -> None:
@@ -122,16 +187,15 @@ def _link_tree(source: str, target: str) -> None:
     shutil.copytree(source, target, copy_function=link, dirs_exist_ok=True)
 
 
-def index_shard(documents: str, output: str, timeout: int, cache: str | None) -> tuple[str | None, str | None]:
-    """One shard's index in ``output``, from the cache when its documents are the same; (why it failed, its digest)."""
-    kept = os.path.join(cache, documents_digest(documents)) if cache else None
+def index_shard(documents: str, output: str, timeout: int, kept: str | None) -> str | None:
+    """Run Pagefind on one shard's documents into ``output``, keeping the index in ``kept``; why it failed, or None."""
     if kept and os.path.isfile(os.path.join(kept, "pagefind-entry.json")):
         _link_tree(kept, output)
-        return None, os.path.basename(kept)
+        return None
     try:
         result = subprocess.run(pagefind_command(documents, output), capture_output=True, text=True, timeout=timeout)
     except (OSError, subprocess.TimeoutExpired) as error:
-        return str(error), None
+        return str(error)
     if kept and result.returncode == 0:
         partial = f"{kept}.{os.getpid()}.tmp"  # renamed when complete: another build never sees half of it
         _link_tree(output, partial)
@@ -139,25 +203,51 @@ def index_shard(documents: str, output: str, timeout: int, cache: str | None) ->
             shutil.rmtree(partial, ignore_errors=True)
         else:
             os.replace(partial, kept)
-    return failure(result), os.path.basename(kept) if kept else None
+    return failure(result)
 
 
-def build_index(generator, output: str, timeout: int, cache: str | None = None) -> str | None:
-    """Render the documents and run Pagefind on each year's (two at a time); why it failed, or None.
+def build_index(generator, output: str, timeout: int, cache: str | None = None, generators=None) -> str | None:
+    """Write the documents and run Pagefind on each year's (two at a time); why it failed, or None.
 
-    With ``cache`` (a folder), a year whose documents are the very same as in a kept index takes
-    that index instead of running Pagefind; the indexes of this build are kept there, no others."""
+    With ``cache`` (a folder), a year whose documents are the same as in a kept index takes that
+    index instead of running Pagefind; the indexes of this build are kept there, no others. With
+    the page cache on as well, the documents themselves are kept (``cache/documents``)."""
     folder = tempfile.mkdtemp(prefix="cafetech-search-")
+    indexes = os.path.join(cache, "indexes") if cache else None
     try:
-        shards = sorted(write_documents(generator, folder))
+        pages = None
+        if cache and generators and page_cache.enabled(generator.settings):
+            pages = page_cache.open_for_build(generator.settings, generators, os.path.join(cache, "documents"), folder)
+        documents = Documents(generator, folder, pages)
+        keys: dict[str, str | None] = {}
+        todo = []
+        for shard, articles in shards_of([*generator.translations, *generator.articles]).items():
+            key = documents.unchanged_key(articles)
+            if key and os.path.isfile(os.path.join(indexes, key, "pagefind-entry.json")):
+                _link_tree(os.path.join(indexes, key), os.path.join(output, shard))
+                keys[shard] = key
+            else:
+                todo.append((shard, articles))
+        with page_cache.recording([generator.env]) if pages else contextlib.nullcontext():
+            for shard, articles in todo:
+                keys[shard] = documents.write(articles)
+                if keys[shard] is None and indexes:
+                    keys[shard] = documents_digest(os.path.join(folder, shard))
         with ThreadPoolExecutor(max_workers=2) as pool:
-            done = list(pool.map(lambda shard: index_shard(os.path.join(folder, shard), os.path.join(output, shard), timeout, cache), shards))
-        if cache and os.path.isdir(cache):
-            wanted = {digest for _, digest in done}
-            for name in os.listdir(cache):
-                if name not in wanted:
-                    shutil.rmtree(os.path.join(cache, name), ignore_errors=True)
-        return next((f"{shard}: {why}" for shard, (why, _) in zip(shards, done, strict=True) if why), None)
+            failures = list(
+                pool.map(
+                    lambda shard: index_shard(
+                        os.path.join(folder, shard), os.path.join(output, shard), timeout, os.path.join(indexes, keys[shard]) if indexes else None
+                    ),
+                    [shard for shard, _ in todo],
+                )
+            )
+        if pages is not None:
+            pages.save({})
+        if indexes and os.path.isdir(indexes):
+            for name in set(os.listdir(indexes)) - set(keys.values()):
+                shutil.rmtree(os.path.join(indexes, name), ignore_errors=True)
+        return next((f"{shard}: {why}" for (shard, _), why in zip(todo, failures, strict=True) if why), None)
     except OSError as error:
         return str(error)
     finally:
@@ -183,7 +273,7 @@ def start_index(generators):
     # With Pelican's content cache on (development builds), the last index is kept beside it.
     cache = os.path.join(generator.settings["CACHE_PATH"], "search") if generator.settings.get("CACHE_CONTENT") else None
     def index():
-        return build_index(generator, output, cfg.timeout, cache)
+        return build_index(generator, output, cfg.timeout, cache, generators)
 
     worker = workers.start(index, "search index", pending=True) if workers.wanted(generator.settings) else None
     _RUNNING[generator.output_path] = worker if worker is not None else index()

@@ -24,11 +24,14 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from pelican import signals
 from pelican.contents import Article
 from pelican.urlwrappers import Tag
+
+from cafetech import memo
+from cafetech.page_cache import hash_of
 
 DEFAULTS = {
     "TAG_REGISTRY_PATH": "tags.toml",
@@ -58,6 +61,11 @@ class Entity:
 class Registry:
     entities: tuple[Entity, ...]
     canonical: dict  # casefolded name or alias -> canonical name
+
+    @cached_property
+    def key(self) -> str:
+        """A digest of what automatic tagging depends on: each entity's name and pattern, in order."""
+        return hash_of(tuple((entity.name, entity.pattern.pattern) for entity in self.entities))
 
     def canonical_name(self, name: str) -> str:
         return self.canonical.get(name.strip().casefold(), name.strip())
@@ -189,6 +197,9 @@ def check_registry(pelican):
     load_registry(config(pelican.settings).path)
 
 
+_MEMO = memo.Memo()  # automatic tags kept between development builds (cafetech/memo.py)
+
+
 def tag_article(content):
     if not isinstance(content, Article) or content.lang != content.settings["DEFAULT_LANG"]:
         return  # translations take their original's tags (plugins/translations.py)
@@ -198,8 +209,12 @@ def tag_article(content):
     automatic = []
     if cfg.auto and registry.entities:
         further = _names_lines(content.metadata.get("further_reading"))
-        focus, text = section_parts(content.title, content._content or "", further)
-        automatic = automatic_tags(registry, focus, text, cfg.min_mentions)
+        body = content._content or ""
+
+        def compute():
+            return automatic_tags(registry, *section_parts(content.title, body, further), cfg.min_mentions)
+
+        automatic = _MEMO.get(("tags", registry.key, cfg.min_mentions, content.title, body, tuple(further)), compute)
     excluded = _names(content.metadata.get("exclude_tags"))
     names = merge_tags(registry, explicit, automatic, excluded)
     if names or explicit:
@@ -212,6 +227,16 @@ def _names_lines(value) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
+def open_memo(pelican):
+    _MEMO.open(memo.memo_path(pelican.settings, "tags"), load=bool(pelican.settings.get("LOAD_CONTENT_CACHE")))
+
+
+def keep_memo(pelican):
+    _MEMO.save()
+
+
 def register():
     signals.initialized.connect(check_registry)
+    signals.initialized.connect(open_memo)
     signals.content_object_init.connect(tag_article)
+    signals.finalized.connect(keep_memo)

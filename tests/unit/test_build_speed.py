@@ -9,7 +9,7 @@ import pytest
 from pelican.readers import MarkdownReader
 from pelican.settings import DEFAULT_CONFIG
 
-from cafetech import workers
+from cafetech import page_cache, workers
 from cafetech.markdown_reader import ReusingMarkdownReader
 from conftest import ROOT
 
@@ -59,7 +59,7 @@ def test_content_objects_finds_contents_in_lists_and_dicts():
     holder = Holder()
     holder.articles, holder.by_lang, holder.other = [article("a")], {"en": [article("b")]}, ["not content", 3]
     holder.single = article("c")
-    assert sorted(content.slug for content in build_speed.content_objects(holder)) == ["a", "b", "c"]
+    assert sorted(content.slug for content in page_cache.content_objects(holder)) == ["a", "b", "c"]
 
 
 # --- the reusable Markdown reader ---------------------------------------------

@@ -1,0 +1,69 @@
+"""The memo of costly pure functions kept between development builds (tier 1)."""
+
+from __future__ import annotations
+
+from cafetech.memo import Memo, memo_path
+
+
+def counting(calls: list, value):
+    def compute():
+        calls.append(value)
+        return value
+
+    return compute
+
+
+def test_a_result_is_computed_once_and_kept_for_the_next_build(tmp_path):
+    path = str(tmp_path / "memo" / "m.pickle")
+    calls: list = []
+    memo = Memo().open(path)
+    assert memo.get(("html", "fr", "x"), counting(calls, "X")) == "X"
+    assert memo.get(("html", "fr", "x"), counting(calls, "other")) == "X"
+    memo.save()
+    assert calls == ["X"]
+    again = Memo().open(path)
+    assert again.get(("html", "fr", "x"), counting(calls, "other")) == "X" and calls == ["X"]
+    assert again.get(("html", "en", "x"), counting(calls, "Y")) == "Y" and calls == ["X", "Y"]  # another key
+
+
+def test_only_the_results_a_build_used_are_kept(tmp_path):
+    path = str(tmp_path / "m.pickle")
+    memo = Memo().open(path)
+    memo.get(("a",), lambda: 1)
+    memo.get(("b",), lambda: 2)
+    memo.save()
+    memo = Memo().open(path)
+    memo.get(("b",), lambda: 20)
+    memo.save()
+    memo = Memo().open(path)
+    assert memo.get(("a",), lambda: 10) == 10 and memo.get(("b",), lambda: 20) == 2
+
+
+def test_an_unchanged_memo_is_not_written_again(tmp_path):
+    path = tmp_path / "m.pickle"
+    memo = Memo().open(str(path))
+    memo.get(("a",), lambda: [])  # a falsy result is a result too
+    memo.save()
+    before = path.stat().st_mtime_ns
+    memo = Memo().open(str(path))
+    assert memo.get(("a",), lambda: ["computed"]) == [] and memo.computed == 0
+    memo.save()
+    assert path.stat().st_mtime_ns == before
+
+
+def test_no_memo_without_a_path_nor_from_an_unreadable_file(tmp_path):
+    calls: list = []
+    memo = Memo().open(None)
+    memo.get(("a",), counting(calls, 1))
+    memo.get(("a",), counting(calls, 1))
+    memo.save()
+    assert calls == [1, 1] and not list(tmp_path.iterdir())
+    broken = tmp_path / "m.pickle"
+    broken.write_bytes(b"not a pickle")
+    assert Memo().open(str(broken)).get(("a",), lambda: "fresh") == "fresh"
+    assert Memo().open(str(broken), load=False).old == {}
+
+
+def test_the_memo_lives_in_the_content_cache_only():
+    assert memo_path({"CACHE_CONTENT": True, "CACHE_PATH": "/c"}, "tags") == "/c/memo/tags.pickle"
+    assert memo_path({"CACHE_CONTENT": False, "CACHE_PATH": "/c"}, "tags") is None
