@@ -9,6 +9,13 @@ settings it depends on: the caller puts them all in the key) in
 Our code is in the content cache's own digest (cafetech/site_build.py), so a
 change of code starts with an empty memo. The file holds the results this build
 used, no others; it is only written when they changed.
+
+Results can also be prepared ahead: a plugin registers a preparer
+(``preparer``), which build_speed runs on each file's reading as soon as it is
+read, in the process that read it (half the files in a forked worker: see
+plugins/build_speed.py). A prepared result is only a guess at what the article
+will ask for; it is kept under the same key, so one that is never asked for is
+never used nor kept.
 """
 
 from __future__ import annotations
@@ -20,6 +27,8 @@ from cafetech.page_cache import hash_of
 
 FOLDER = "memo"
 _MISSING = object()
+MEMOS: dict = {}  # name -> Memo, one per plugin that keeps results
+PREPARERS: list = []  # functions (content, metadata, settings) -> None, see ``prepare``
 
 
 def memo_path(settings: dict, name: str) -> str | None:
@@ -34,13 +43,16 @@ class Memo:
 
     def __init__(self):
         self.path: str | None = None
-        self.old: dict = {}
-        self.new: dict = {}
+        self.old: dict = {}  # results that may be asked for: kept by the last build, or prepared
+        self.new: dict = {}  # results this build asked for
+        self.prepared: dict = {}  # results prepared in this process
         self.computed = 0
+        self._loaded: set = set()  # the keys of the file as it was read
 
     def open(self, path: str | None, load: bool = True) -> Memo:
-        """Start a build: the results kept in ``path`` are taken when ``load`` (Pelican's LOAD_CONTENT_CACHE)."""
-        self.path, self.old, self.new, self.computed = path, {}, {}, 0
+        """Start a build: the results kept in ``path`` are taken when ``load`` (Pelican's LOAD_CONTENT_CACHE).
+        Without a path the memo lasts for this build only (results prepared ahead, see ``prepare``)."""
+        self.path, self.old, self.new, self.prepared, self.computed = path, {}, {}, {}, 0
         if path and load:
             try:
                 with open(path, "rb") as handle:
@@ -48,12 +60,11 @@ class Memo:
                 self.old = kept if isinstance(kept, dict) else {}
             except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError):
                 self.old = {}  # no memo, or one that cannot be read: everything is computed again
+        self._loaded = set(self.old)
         return self
 
     def get(self, key, compute):
         """``compute()``, or its result kept under ``key`` (tuples, str, numbers, bools, None: ``marshal``'s)."""
-        if self.path is None:
-            return compute()
         digest = hash_of(key)
         found = self.new.get(digest, _MISSING)
         if found is _MISSING:
@@ -64,13 +75,56 @@ class Memo:
             self.new[digest] = found
         return found
 
+    def prepare(self, key, compute) -> None:
+        """Compute a result a content will probably ask for, unless it is known already."""
+        digest = hash_of(key)
+        if digest not in self.new and digest not in self.old:
+            self.old[digest] = self.prepared[digest] = compute()
+
     def save(self) -> None:
         """End a build: keep the results it used, if they are not exactly those already kept."""
         path, self.path = self.path, None
-        if path is None or (not self.computed and self.new.keys() == self.old.keys()):
+        if path is None or self.new.keys() == self._loaded:
             return
         os.makedirs(os.path.dirname(path), exist_ok=True)
         partial = f"{path}.{os.getpid()}.tmp"
         with open(partial, "wb") as handle:
             pickle.dump(self.new, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(partial, path)  # another build reads the old memo or the new one, never half of one
+
+
+def named(name: str) -> Memo:
+    """The memo of that name (one per plugin), shared with the code that prepares results."""
+    return MEMOS.setdefault(name, Memo())
+
+
+def preparer(function):
+    """Register ``function(content, metadata, settings)``: it prepares results from a file's reading."""
+    if function not in PREPARERS:
+        PREPARERS.append(function)
+    return function
+
+
+def prepare(content: str, metadata: dict, settings: dict) -> None:
+    """Run the preparers on one reading. A preparer that fails prepares nothing: the content
+    computes its results itself, and any error is reported then."""
+    for function in PREPARERS:
+        try:
+            function(content, metadata, settings)
+        except Exception:  # noqa: BLE001 - only a guess; the real computation reports errors
+            pass
+
+
+def take_prepared() -> dict:
+    """The results prepared in this process since the last call, by memo (what a worker sends back)."""
+    found = {}
+    for name, memo in MEMOS.items():
+        if memo.prepared:
+            found[name], memo.prepared = memo.prepared, {}
+    return found
+
+
+def add_prepared(results: dict) -> None:
+    """Results prepared in another process, made available to this one's memos."""
+    for name, entries in results.items():
+        named(name).old.update(entries)

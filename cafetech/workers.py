@@ -57,15 +57,25 @@ class _ListHandler(logging.Handler):
 
 @contextlib.contextmanager
 def captured_logs():
-    """Route every log record to a list (and only there) while the block runs; yields the list."""
+    """Route every log record to a list (and only there) while the block runs; yields the list.
+
+    Pelican's loggers drop a warning they have already let through once (``LimitFilter``);
+    what they saw while captured is forgotten afterwards, so the same warning logged again
+    (a file read again by Pelican, say) is not lost."""
+    from pelican.log import LimitFilter
+
     root = logging.getLogger()
     handler = _ListHandler()
     saved = root.handlers[:]
+    seen, counts = set(LimitFilter._raised_messages), dict(LimitFilter._group_count)
     root.handlers = [handler]
     try:
         yield handler.records
     finally:
         root.handlers = saved
+        LimitFilter._raised_messages.intersection_update(seen)
+        LimitFilter._group_count.clear()
+        LimitFilter._group_count.update(counts)
 
 
 class Worker:

@@ -11,7 +11,9 @@
   reads half of the files that are not in the content cache (every generator's:
   articles, pages, issues) while this process reads the other half; the
   readings go into each generator's reader cache, where Pelican's own loop finds
-  them. A file whose reading logs anything or fails is left out: Pelican reads
+  them. Each process also typesets and tags what it read, ahead
+  (cafetech/memo.py's preparers): the articles Pelican makes from the readings
+  then find those results in the plugins' memos. A file whose reading logs anything or fails is left out: Pelican reads
   it again in its loop and reports it as usual.
 * Writing in two processes: every page Pelican and the plugins ask the writer
   for (articles, issues, tags, archives: not the feeds) is recorded instead of
@@ -40,7 +42,7 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.readers import _filter_discardable_metadata
 from pelican.utils import file_suffix
 
-from cafetech import page_cache, workers
+from cafetech import memo, page_cache, workers
 from cafetech.markdown_reader import ReusingMarkdownReader
 
 logger = logging.getLogger(__name__)
@@ -65,13 +67,17 @@ def config(settings: dict) -> dict:
 # --- pure functions ---------------------------------------------------------
 
 
-def split_pairs(paths: list[str]) -> tuple[list[str], list[str]]:
-    """Two halves of a sorted file list, alternating by pairs so that an article and its
-    sidecar (X.en.po, X.md: neighbours once sorted) stay together and both halves get
-    as many sidecars, the costly files."""
-    first = [path for index, path in enumerate(paths) if (index // 2) % 2 == 0]
-    second = [path for index, path in enumerate(paths) if (index // 2) % 2 == 1]
-    return first, second
+READ_SHARE = 2  # this process reads one pair of files in 2, the worker the others
+
+
+def split_pairs(paths: list[str], every: int = READ_SHARE) -> tuple[list[str], list[str]]:
+    """(the worker's files, this process's: one pair in ``every``) of a sorted file list, by pairs so
+    that an article and its sidecar (X.en.po, X.md: neighbours once sorted) stay together and both
+    shares get sidecars, the costly files, in proportion. This process reads less: after the
+    reading, it alone makes the articles (Pelican's loop)."""
+    theirs = [path for index, path in enumerate(paths) if (index // 2) % every != 0]
+    ours = [path for index, path in enumerate(paths) if (index // 2) % every == 0]
+    return theirs, ours
 
 
 # --- reading ----------------------------------------------------------------
@@ -105,11 +111,17 @@ def read_quietly(readers, path: str):
 
 
 def _read_all(jobs: list[tuple[int, str]], readers_list: list) -> list[tuple[int, str, tuple]]:
+    """Read these files; each reading is handed to the memos' preparers (typesetting, tagging) at once."""
     done = []
     for index, path in jobs:
         if (reading := read_quietly(readers_list[index], path)) is not None:
             done.append((index, path, reading))
+            memo.prepare(*reading[1], readers_list[index].settings)
     return done
+
+
+def _read_in_worker(jobs: list[tuple[int, str]], readers_list: list) -> tuple[list, dict]:
+    return _read_all(jobs, readers_list), memo.take_prepared()
 
 
 def prefetch(generators: list, settings: dict) -> int:
@@ -126,13 +138,15 @@ def prefetch(generators: list, settings: dict) -> int:
                 jobs.append((index, path))
     jobs.sort(key=lambda job: job[1])
     theirs, ours = split_pairs(jobs)
-    worker = workers.start(lambda: _read_all(theirs, readers_list), "reading") if theirs else None
+    worker = workers.start(lambda: _read_in_worker(theirs, readers_list), "reading") if theirs else None
     if worker is None:
         ours = jobs
     done = _read_all(ours, readers_list)
     if worker is not None:
         try:
-            done += worker.result()
+            readings, prepared = worker.result()
+            done += readings
+            memo.add_prepared(prepared)
         except workers.WorkerFailed as error:
             logger.debug("%s (Pelican reads those files itself)", error)
     for index, path, (stamp, data) in done:

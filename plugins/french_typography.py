@@ -845,7 +845,23 @@ def config_key(cfg: TypographyConfig) -> tuple:
     return tuple(tuple(sorted(value)) if isinstance(value, frozenset) else value for value in vars(cfg).values())
 
 
-_MEMO = memo.Memo()  # typeset HTML kept between development builds (cafetech/memo.py)
+_MEMO = memo.named("typography")  # typeset HTML, kept between development builds (cafetech/memo.py)
+
+
+def html_fragments(summary: str, body: str, title: str | None) -> dict[str, str]:
+    """The HTML a content's typesetting runs on: its summary, its body (only what follows the
+    summary when the summary is its first paragraph: no rule crosses a </p>) and its title."""
+    parts = {}
+    if summary:
+        parts["summary"] = summary
+    if body:
+        if summary and summary.endswith("</p>") and body.startswith(summary):
+            parts["rest"] = body[len(summary) :]
+        else:
+            parts["body"] = body
+    if title:
+        parts["title"] = _html.escape(title, quote=False)
+    return parts
 
 
 def typeset_content(content):
@@ -856,24 +872,33 @@ def typeset_content(content):
         return
     typeset_html, text = functions
     key = config_key(cfg)
-
-    def html(fragment: str) -> str:
-        return _MEMO.get(("html", lang, key, fragment), lambda: typeset_html(fragment))
-    raw_summary, body = content.metadata.get("summary") or "", content._content or ""
-    summary = html(raw_summary) if raw_summary else ""
-    if summary:
-        # Pelican keeps the summary twice and writes _summary back over the metadata later.
-        content.metadata["summary"] = content._summary = summary
-    if body:
-        if summary and raw_summary.endswith("</p>") and body.startswith(raw_summary):
-            # The summary is the lede, the body's first paragraph: typeset it once (no rule crosses a </p>).
-            content._content = summary + html(body[len(raw_summary) :])
-        else:
-            content._content = html(body)
     title = getattr(content, "title", None)
+    done = {
+        part: _MEMO.get(("html", lang, key, fragment), lambda fragment=fragment: typeset_html(fragment))
+        for part, fragment in html_fragments(content.metadata.get("summary") or "", content._content or "", title).items()
+    }
+    if done.get("summary"):
+        # Pelican keeps the summary twice and writes _summary back over the metadata later.
+        content.metadata["summary"] = content._summary = done["summary"]
+    if "rest" in done:
+        content._content = done.get("summary", "") + done["rest"]
+    elif "body" in done:
+        content._content = done["body"]
     if title:
-        content.title_html = Markup(html(_html.escape(title, quote=False)))
+        content.title_html = Markup(done["title"])
         content.title_text = text(title)
+
+
+def prepare_typesetting(content: str, metadata: dict, settings) -> None:
+    """Typeset a reading ahead (build_speed runs this where the file is read, see cafetech/memo.py)."""
+    lang = metadata.get("lang") or settings.get("DEFAULT_LANG")
+    cfg = settings_config(settings)
+    functions = typesetters(lang, cfg)
+    if functions is None:
+        return
+    key = config_key(cfg)
+    for fragment in html_fragments(metadata.get("summary") or "", content or "", metadata.get("title")).values():
+        _MEMO.prepare(("html", lang, key, fragment), lambda fragment=fragment: functions[0](fragment))
 
 
 def add_filter(pelican):
@@ -892,3 +917,4 @@ def register():
     signals.initialized.connect(add_filter)
     signals.content_object_init.connect(typeset_content)
     signals.finalized.connect(keep_memo)
+    memo.preparer(prepare_typesetting)

@@ -197,7 +197,16 @@ def check_registry(pelican):
     load_registry(config(pelican.settings).path)
 
 
-_MEMO = memo.Memo()  # automatic tags kept between development builds (cafetech/memo.py)
+_MEMO = memo.named("tags")  # automatic tags, kept between development builds (cafetech/memo.py)
+
+
+def _automatic(registry: Registry, cfg: TagRegistryConfig, title: str, body: str, further: list[str]) -> tuple:
+    """(memo key, computation) of a section's automatic tags."""
+
+    def compute():
+        return automatic_tags(registry, *section_parts(title, body, further), cfg.min_mentions)
+
+    return ("tags", registry.key, cfg.min_mentions, title, body, tuple(further)), compute
 
 
 def tag_article(content):
@@ -209,12 +218,7 @@ def tag_article(content):
     automatic = []
     if cfg.auto and registry.entities:
         further = _names_lines(content.metadata.get("further_reading"))
-        body = content._content or ""
-
-        def compute():
-            return automatic_tags(registry, *section_parts(content.title, body, further), cfg.min_mentions)
-
-        automatic = _MEMO.get(("tags", registry.key, cfg.min_mentions, content.title, body, tuple(further)), compute)
+        automatic = _MEMO.get(*_automatic(registry, cfg, content.title, content._content or "", further))
     excluded = _names(content.metadata.get("exclude_tags"))
     names = merge_tags(registry, explicit, automatic, excluded)
     if names or explicit:
@@ -225,6 +229,16 @@ def _names_lines(value) -> list[str]:
     if not value:
         return []
     return [value] if isinstance(value, str) else list(value)
+
+
+def prepare_tags(content: str, metadata: dict, settings) -> None:
+    """Tag a reading ahead (build_speed runs this where the file is read, see cafetech/memo.py)."""
+    if (metadata.get("lang") or settings.get("DEFAULT_LANG")) != settings.get("DEFAULT_LANG") or "title" not in metadata:
+        return
+    cfg = config(settings)
+    registry = load_registry(cfg.path)
+    if cfg.auto and registry.entities:
+        _MEMO.prepare(*_automatic(registry, cfg, metadata["title"], content or "", _names_lines(metadata.get("further_reading"))))
 
 
 def open_memo(pelican):
@@ -240,3 +254,4 @@ def register():
     signals.initialized.connect(open_memo)
     signals.content_object_init.connect(tag_article)
     signals.finalized.connect(keep_memo)
+    memo.preparer(prepare_tags)

@@ -51,13 +51,14 @@ def test_an_unchanged_memo_is_not_written_again(tmp_path):
     assert path.stat().st_mtime_ns == before
 
 
-def test_no_memo_without_a_path_nor_from_an_unreadable_file(tmp_path):
+def test_without_a_path_a_memo_lasts_one_build_and_an_unreadable_file_is_no_memo(tmp_path):
     calls: list = []
     memo = Memo().open(None)
     memo.get(("a",), counting(calls, 1))
     memo.get(("a",), counting(calls, 1))
     memo.save()
-    assert calls == [1, 1] and not list(tmp_path.iterdir())
+    assert calls == [1] and not list(tmp_path.iterdir())
+    assert Memo().open(None).get(("a",), counting(calls, 2)) == 2
     broken = tmp_path / "m.pickle"
     broken.write_bytes(b"not a pickle")
     assert Memo().open(str(broken)).get(("a",), lambda: "fresh") == "fresh"
@@ -67,3 +68,46 @@ def test_no_memo_without_a_path_nor_from_an_unreadable_file(tmp_path):
 def test_the_memo_lives_in_the_content_cache_only():
     assert memo_path({"CACHE_CONTENT": True, "CACHE_PATH": "/c"}, "tags") == "/c/memo/tags.pickle"
     assert memo_path({"CACHE_CONTENT": False, "CACHE_PATH": "/c"}, "tags") is None
+
+
+def test_prepared_results_are_used_when_asked_for_and_only_then_kept(tmp_path):
+    from cafetech import memo as memo_module
+
+    path = str(tmp_path / "m.pickle")
+    calls: list = []
+    worker = Memo().open(None)  # another process's memo, say
+    worker.prepare(("a",), counting(calls, "A"))
+    worker.prepare(("b",), counting(calls, "B"))
+    worker.prepare(("a",), counting(calls, "again"))
+    assert calls == ["A", "B"]
+    here = memo_module.named("test-prepared").open(path)
+    memo_module.MEMOS["test-prepared-worker"] = worker
+    try:
+        memo_module.add_prepared({"test-prepared": memo_module.take_prepared()["test-prepared-worker"]})
+        assert worker.prepared == {}  # sent once
+        assert here.get(("a",), counting(calls, "computed")) == "A" and here.computed == 0
+        here.save()
+        assert Memo().open(path).old == {key: "A" for key in here.new}  # "b" was never asked for
+    finally:
+        memo_module.MEMOS.pop("test-prepared", None)
+        memo_module.MEMOS.pop("test-prepared-worker", None)
+
+
+def test_a_failing_preparer_prepares_nothing_and_breaks_nothing():
+    from cafetech import memo as memo_module
+
+    seen = []
+
+    def failing(content, metadata, settings):
+        raise ValueError("boom")
+
+    def noting(content, metadata, settings):
+        seen.append(metadata["title"])
+
+    saved = list(memo_module.PREPARERS)
+    memo_module.PREPARERS[:] = [failing, noting]
+    try:
+        memo_module.prepare("<p>x</p>", {"title": "T"}, {})
+    finally:
+        memo_module.PREPARERS[:] = saved
+    assert seen == ["T"]
