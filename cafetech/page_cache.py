@@ -200,7 +200,12 @@ class RecordingContext(jinja2.runtime.Context):
         names = _NAMES
         if names is not None:
             names.add(key)
-        return super().resolve_or_missing(key)
+        # jinja2.runtime.Context.resolve_or_missing, inlined: this runs for every name of every page
+        if key in self.vars:
+            return self.vars[key]
+        if key in self.parent:
+            return self.parent[key]
+        return jinja2.runtime.missing
 
 
 class recording:
@@ -332,6 +337,11 @@ class PageCache:
             found = self.digests[key] = None if content is None else self.canon.content_digest(content)
             return found
 
+    def digest_all(self) -> None:
+        """Every content's digest, computed now (before a fork: the processes then share them)."""
+        for key in self.contents:
+            self.content_digest(key)
+
     def fingerprint(self, static: str, names, keys) -> str | None:
         digests = []
         for key in keys:
@@ -396,7 +406,10 @@ class PageCache:
         fingerprint = self.fingerprint(static, names, keys)
         if fingerprint is None or not outputs:
             return None
-        os.makedirs(os.path.join(self.folder, OBJECTS), exist_ok=True)
+        objects = os.path.join(self.folder, OBJECTS)
+        if objects not in self._folders:
+            os.makedirs(objects, exist_ok=True)
+            self._folders.add(objects)
         relative = []
         for index, path in enumerate(outputs):
             _replace_with_link(path, self._object(fingerprint, index))

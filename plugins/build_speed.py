@@ -243,6 +243,8 @@ class DeferredWrites:
                     continue
             todo.append((job, static))
         theirs, ours = split_jobs(todo, key=lambda item: item[0]) if config(self.settings)["BUILD_WORKERS"] else ([], todo)
+        if cache is not None and theirs:
+            cache.digest_all()  # once, not once in each process
         open_w = self.writer._open_w
         self.writer._open_w = self._open_w(open_w)
         try:
