@@ -128,3 +128,25 @@ def add_prepared(results: dict) -> None:
     """Results prepared in another process, made available to this one's memos."""
     for name, entries in results.items():
         named(name).old.update(entries)
+
+
+_HANDLERS: dict = {}  # name -> (open, save): the signals keep only weak references
+
+
+def connect(name: str) -> Memo:
+    """Open the memo ``name`` when a build starts (Pelican's ``initialized``: from its file when the
+    content cache is on) and save it when the build is done (``finalized``). For a plugin's register()."""
+    from pelican import signals
+
+    if name not in _HANDLERS:
+
+        def open_memo(pelican):
+            named(name).open(memo_path(pelican.settings, name), load=bool(pelican.settings.get("LOAD_CONTENT_CACHE")))
+
+        def save_memo(pelican):
+            named(name).save()
+
+        _HANDLERS[name] = (open_memo, save_memo)
+        signals.initialized.connect(open_memo)
+        signals.finalized.connect(save_memo)
+    return named(name)

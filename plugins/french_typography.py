@@ -904,11 +904,6 @@ def prepare_typesetting(content: str, metadata: dict, settings) -> None:
 def add_filter(pelican):
     config(pelican.settings)  # refuse bad settings once, at start
     pelican.settings["JINJA_FILTERS"] = {**pelican.settings.get("JINJA_FILTERS", {}), "typeset": typeset, "plain": plain}
-    _MEMO.open(memo.memo_path(pelican.settings, "typography"), load=bool(pelican.settings.get("LOAD_CONTENT_CACHE")))
-
-
-def keep_memo(pelican):
-    _MEMO.save()
 
 
 def register():
@@ -916,5 +911,5 @@ def register():
 
     signals.initialized.connect(add_filter)
     signals.content_object_init.connect(typeset_content)
-    signals.finalized.connect(keep_memo)
+    memo.connect("typography")
     memo.preparer(prepare_typesetting)

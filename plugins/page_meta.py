@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pelican import signals
 from pelican.contents import Content
 
+from cafetech import memo
+
 DEFAULTS = {
     "PAGE_META_WORDS_PER_MINUTE": {"fr": 200, "en": 230},
     "PAGE_META_PUBLISHER": None,  # None: SITENAME
@@ -47,9 +49,9 @@ def word_count(fragment: str) -> int:
     return len(_WORD.findall(html.unescape(_TAG.sub(" ", fragment or ""))))
 
 
-def reading_minutes(fragment: str, words_per_minute: int) -> int:
+def reading_minutes(words: int, words_per_minute: int) -> int:
     """Whole minutes, at least one."""
-    return max(1, math.ceil(word_count(fragment) / words_per_minute))
+    return max(1, math.ceil(words / words_per_minute))
 
 
 def absolute_url(base: str, url: str) -> str:
@@ -92,11 +94,16 @@ def json_ld_data(item, kind: str, base: str, cfg: PageMetaConfig, description: s
 # --- Pelican side -----------------------------------------------------------
 
 
+_MEMO = memo.named("words")  # words per text, kept between development builds (cafetech/memo.py)
+
+
 def add_reading_time(content):
     if isinstance(content, Content):
         cfg = config(content.settings)
         speed = cfg.words_per_minute.get(content.lang, max(cfg.words_per_minute.values()))
-        content.reading_time = reading_minutes(content._content, speed)
+        text = content._content or ""
+        words = _MEMO.get(("words", text), lambda: word_count(text))
+        content.reading_time = reading_minutes(words, speed)
 
 
 def base_url(settings: dict) -> str:
@@ -121,3 +128,4 @@ def register():
     signals.initialized.connect(check_settings)
     signals.content_object_init.connect(add_reading_time)
     signals.generator_init.connect(add_globals)
+    memo.connect("words")

@@ -241,17 +241,8 @@ def prepare_tags(content: str, metadata: dict, settings) -> None:
         _MEMO.prepare(*_automatic(registry, cfg, metadata["title"], content or "", _names_lines(metadata.get("further_reading"))))
 
 
-def open_memo(pelican):
-    _MEMO.open(memo.memo_path(pelican.settings, "tags"), load=bool(pelican.settings.get("LOAD_CONTENT_CACHE")))
-
-
-def keep_memo(pelican):
-    _MEMO.save()
-
-
 def register():
     signals.initialized.connect(check_registry)
-    signals.initialized.connect(open_memo)
     signals.content_object_init.connect(tag_article)
-    signals.finalized.connect(keep_memo)
+    memo.connect("tags")
     memo.preparer(prepare_tags)

@@ -47,13 +47,12 @@ def test_an_unchanged_site_is_linked_from_the_cache(tmp_path):
     assert fingerprint(tmp_path / "first") == fingerprint(tmp_path / "second")
     assert reused(tmp_path / "first", tmp_path / "second") == set(pages(tmp_path / "second"))
     assert len(pages(tmp_path / "second")) > 30
-    # Nothing was typeset or tagged again either: the memos (cafetech/memo.py) had every result.
-    import sys
+    # Nothing was typeset, tagged or counted again either: the memos (cafetech/memo.py) had every result.
+    from cafetech import memo
 
-    for plugin in ("french_typography", "tag_registry"):
-        memo = sys.modules[plugin]._MEMO
-        assert memo.computed == 0 and len(memo.new) >= 2, (plugin, memo.computed, len(memo.new))
-    assert sorted(path.name for path in (tmp_path / "cache" / "memo").iterdir()) == ["tags.pickle", "typography.pickle"]
+    for name in ("typography", "tags", "words"):
+        assert memo.MEMOS[name].computed == 0 and len(memo.MEMOS[name].new) >= 2, (name, memo.MEMOS[name].computed)
+    assert sorted(path.name for path in (tmp_path / "cache" / "memo").iterdir()) == ["tags.pickle", "typography.pickle", "words.pickle"]
 
 
 def test_an_edit_renders_again_only_the_pages_it_touches(tmp_path, corpus):
