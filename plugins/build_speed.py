@@ -5,8 +5,11 @@
 * URLs frozen once every generator is done: Pelican formats an article's URL
   from its settings each time a template asks for it (tens of thousands of times
   on a large site); after ``all_generators_finalized`` nothing changes a slug or
-  a date any more, so each content's URL and file name are stored as its
-  ``override_url`` and ``override_save_as``.
+  a date any more, so each content's URL is stored as its ``override_url``
+  (not a static file's: an ``{attach}`` link moves it when the page is written;
+  nor ``override_save_as``, which Pelican takes as a user's override). The
+  ``{attach}`` links are resolved right then, before the static files are
+  copied, as Pelican's own page writing would have done.
 * Reading in two processes: before the first article is read, a forked worker
   reads half of the files that are not in the content cache (every generator's:
   articles, pages, issues) while this process reads the other half; the
@@ -37,7 +40,7 @@ import logging
 import os
 
 from pelican import signals
-from pelican.contents import Content
+from pelican.contents import Content, Static
 from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.readers import _filter_discardable_metadata
 from pelican.utils import file_suffix
@@ -318,10 +321,26 @@ def freeze_urls(generators):
     for generator in generators:
         generator.context.pop(_GENERATORS, None)
         for content in page_cache.content_objects(generator):
-            if not hasattr(content, "override_url"):
+            # Not a static file: an {attach} link may still move it, which an override would forbid.
+            if not hasattr(content, "override_url") and not isinstance(content, Static):
                 content.override_url = content.url
-            if not hasattr(content, "override_save_as"):
-                content.override_save_as = content.save_as
+    for generator in generators:
+        for content in page_cache.content_objects(generator):
+            settle_attachments(content)
+
+
+def settle_attachments(content) -> None:
+    """Move the files a content links with {attach} now, as Pelican does when it writes the page.
+
+    Pelican moves such a file beside the page that links it while rendering that page, before
+    the static files are copied. The pages are written later here (deferred, or linked from the
+    page cache without being rendered), so the links are resolved once the site is read."""
+    if isinstance(content, Static):
+        return
+    if "attach" in (getattr(content, "_content", None) or ""):
+        content.content  # noqa: B018 - Pelican resolves the links (and moves attachments) when read
+    if "attach" in (content.metadata.get("summary") or ""):
+        content.summary  # noqa: B018
 
 
 def wait_for_workers(pelican):

@@ -158,3 +158,23 @@ def test_an_edit_indexes_again_only_its_year_from_the_documents_it_touches(tmp_p
     # Pagefind lists the languages of its entry file in no set order.
     assert all(name.endswith("/pagefind-entry.json") for name in differ), differ
     assert all(json.loads((tmp_path / "second" / name).read_text("utf-8")) == json.loads((tmp_path / "cold" / name).read_text("utf-8")) for name in differ)
+
+
+def test_a_file_linked_with_attach_goes_beside_its_page_in_cold_and_cached_builds(tmp_path, corpus):
+    """Pelican moves an {attach} file beside the page that links it while writing that page, before
+    copying static files; deferred and cached pages are written later, or not at all."""
+    content = tmp_path / "content"
+    shutil.copytree(corpus, content)
+    oldest = sorted(content.glob("issues/*/0[1-3]-*.md"))[0]  # not in the one-item feed
+    (oldest.parent / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(64)))
+    oldest.write_text(oldest.read_text("utf-8").rstrip("\n") + "\n\n![Une photo]({attach}photo.png)\n", "utf-8")
+    settings = cached(tmp_path, FEED_MAX_ITEMS=1)
+    for output in (tmp_path / "first", tmp_path / "second"):
+        stream = io.StringIO()
+        build(SETTINGS, content, output, settings, stream=stream)
+        assert "{attach}" not in stream.getvalue(), stream.getvalue()
+        page = next(path for path in output.rglob(f"{title_slug(oldest)}/index.html") if path.relative_to(output).parts[0] != "en")
+        assert f'src="/{page.parent.relative_to(output).as_posix()}/photo.png"' in page.read_text("utf-8")
+        assert (page.parent / "photo.png").read_bytes() == (oldest.parent / "photo.png").read_bytes()
+        assert not list((output / "issues").rglob("photo.png"))
+    assert reused(tmp_path / "first", tmp_path / "second")  # the second build took pages from the cache
