@@ -6,8 +6,8 @@ only. What it indexes of an article is its header and text: the theme's
 ``partials/article_text.html``, inside ``data-pagefind-body`` on the article
 page (the asides, the support box and the pager are ``data-pagefind-ignore``).
 
-As soon as every article is read and linked (``all_generators_finalized``), a
-forked worker (cafetech/workers.py) renders each article's indexed part
+As soon as every article is read and linked (``all_generators_finalized``, then
+Pelican's ``get_writer``, when the writing starts), a forked worker (cafetech/workers.py) renders each article's indexed part
 (``search_document.html``, the same partial) into a temporary folder, at the
 article's own path under its year, and runs Pagefind on each year (two at a
 time), writing one bundle per year into the site's ``pagefind/<year>/``: the
@@ -279,6 +279,23 @@ def start_index(generators):
     _RUNNING[generator.output_path] = worker if worker is not None else index()
 
 
+_READ: dict[str, list] = {}  # output path -> this build's generators, until the writing starts
+
+
+def remember_generators(generators):
+    generator = next((g for g in generators if isinstance(g, ArticlesGenerator)), None)
+    if generator is not None:
+        _READ[generator.output_path] = generators
+
+
+def start_when_writing(pelican):
+    """Start indexing when Pelican asks for its writer: every article is read and linked, and every
+    handler of ``all_generators_finalized`` has run (build_speed's fixed URLs, {attach} files moved)."""
+    generators = _READ.pop(pelican.output_path, None)
+    if generators is not None:
+        start_index(generators)
+
+
 def finish_index(pelican):
     if pelican.output_path not in _RUNNING:
         return
@@ -294,5 +311,6 @@ def finish_index(pelican):
 
 def register():
     signals.initialized.connect(check_settings)
-    signals.all_generators_finalized.connect(start_index)
+    signals.all_generators_finalized.connect(remember_generators)
+    signals.get_writer.connect(start_when_writing)
     signals.finalized.connect(finish_index)
