@@ -70,17 +70,19 @@ def config(settings: dict) -> dict:
 # --- pure functions ---------------------------------------------------------
 
 
-READ_SHARE = 2  # this process reads one pair of files in 2, the worker the others
-
-
-def split_pairs(paths: list[str], every: int = READ_SHARE) -> tuple[list[str], list[str]]:
-    """(the worker's files, this process's: one pair in ``every``) of a sorted file list, by pairs so
-    that an article and its sidecar (X.en.po, X.md: neighbours once sorted) stay together and both
-    shares get sidecars, the costly files, in proportion. This process reads less: after the
-    reading, it alone makes the articles (Pelican's loop)."""
-    theirs = [path for index, path in enumerate(paths) if (index // 2) % every != 0]
-    ours = [path for index, path in enumerate(paths) if (index // 2) % every == 0]
-    return theirs, ours
+def split_pairs(items: list, weight=lambda item: 1) -> tuple[list, list]:
+    """(the worker's share, this process's) of a sorted file list, by pairs so that an article and
+    its sidecar (X.en.po, X.md: neighbours once sorted) stay together; each pair goes to the share
+    that weighs less so far, so both take as long (weight: a file's size, say; an issue's files are
+    much lighter than a section's)."""
+    shares: tuple[list, list] = ([], [])
+    loads = [0, 0]
+    for start in range(0, len(items), 2):
+        pair = items[start : start + 2]
+        lighter = 0 if loads[0] <= loads[1] else 1
+        shares[lighter].extend(pair)
+        loads[lighter] += sum(weight(item) for item in pair)
+    return shares
 
 
 # --- reading ----------------------------------------------------------------
@@ -113,6 +115,13 @@ def read_quietly(readers, path: str):
     return stamp, (content, _filter_discardable_metadata(metadata))
 
 
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
 def _read_all(jobs: list[tuple[int, str]], readers_list: list) -> list[tuple[int, str, tuple]]:
     """Read these files; each reading is handed to the memos' preparers (typesetting, tagging) at once."""
     done = []
@@ -140,7 +149,7 @@ def prefetch(generators: list, settings: dict) -> int:
             if generator.readers.get_cached_data(path, None) is None:
                 jobs.append((index, path))
     jobs.sort(key=lambda job: job[1])
-    theirs, ours = split_pairs(jobs)
+    theirs, ours = split_pairs(jobs, weight=lambda job: _size(job[1]))
     worker = workers.start(lambda: _read_in_worker(theirs, readers_list), "reading") if theirs else None
     if worker is None:
         ours = jobs

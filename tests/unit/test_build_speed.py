@@ -22,15 +22,21 @@ SEED = ROOT / "content" / "issues" / "2023-11-20"
 # --- pure functions ---------------------------------------------------------
 
 
-def test_split_pairs_keeps_an_article_with_its_sidecar_and_shares_sidecars():
-    paths = sorted(f"{n:02}-x.{ext}" for n in range(1, 10) for ext in ("en.po", "md"))
-    for every, ours_count in ((2, 5), (3, 3)):
-        theirs, ours = build_speed.split_pairs(paths, every)
-        assert sorted(theirs + ours) == paths
-        for share in (theirs, ours):
-            stems = {path.split(".")[0] for path in share}
-            assert all(f"{stem}.md" in share and f"{stem}.en.po" in share for stem in stems)
-        assert sum(p.endswith(".po") for p in ours) == ours_count and sum(p.endswith(".po") for p in theirs) == 9 - ours_count
+def test_split_pairs_keeps_an_article_with_its_sidecar_and_balances_the_weight():
+    paths = sorted(f"{n:02}-x.{ext}" for n in range(1, 9) for ext in ("en.po", "md"))
+    theirs, ours = build_speed.split_pairs(paths)
+    assert sorted(theirs + ours) == paths
+    for share in (theirs, ours):
+        stems = {path.split(".")[0] for path in share}
+        assert all(f"{stem}.md" in share and f"{stem}.en.po" in share for stem in stems)
+    assert len(theirs) == len(ours) == 8
+    # A light pair (an issue's files) after each heavy one (a section's): taking turns would give
+    # one share every heavy pair; the weight is balanced instead.
+    sizes = {path: (1 if int(path[:2]) % 2 == 0 else 10) for path in paths}
+    theirs, ours = build_speed.split_pairs(paths, weight=sizes.get)
+    assert sorted(theirs + ours) == paths
+    assert abs(sum(map(sizes.get, theirs)) - sum(map(sizes.get, ours))) <= 20  # a pair's weight at most
+    assert {path[:2] for path in theirs} & {"01", "03", "05", "07"} and {path[:2] for path in ours} & {"01", "03", "05", "07"}
 
 
 def test_split_jobs_alternates_and_keeps_files_named_twice_here():
