@@ -104,8 +104,11 @@ class Worker:
         return value
 
     def kill(self) -> None:
+        """Stop the child and every process it started (Pagefind, say): they are one process group."""
         if self._done:
             return
+        with contextlib.suppress(OSError):
+            os.killpg(self.pid, 9)
         with contextlib.suppress(OSError):
             os.kill(self.pid, 9)
         with contextlib.suppress(OSError):
@@ -132,6 +135,8 @@ def start(function: Callable[[], Any], label: str, pending: bool = False) -> Wor
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns
+        with contextlib.suppress(OSError):
+            os.setpgid(0, 0)  # its own process group, with whatever it starts: ``kill`` stops them all
         os.close(read_end)
         code = 0
         with captured_logs() as records:
@@ -148,6 +153,8 @@ def start(function: Callable[[], Any], label: str, pending: bool = False) -> Wor
         finally:
             os._exit(code)
     os.close(write_end)
+    with contextlib.suppress(OSError):
+        os.setpgid(pid, pid)  # (also here: whichever of the two runs first)
     worker = Worker(pid, read_end, label)
     if pending:
         _PENDING.append(worker)

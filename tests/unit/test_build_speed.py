@@ -150,6 +150,40 @@ def test_kill_all_stops_and_reaps_pending_workers():
         os.kill(worker.pid, 0)
 
 
+def test_kill_all_also_stops_what_a_worker_started(tmp_path):
+    """A failed build kills its workers; a program a worker runs (Pagefind) must not live on."""
+    import os
+    import subprocess
+    import time
+
+    noted = tmp_path / "pid"
+
+    def run():
+        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+        noted.write_text(str(child.pid))
+        child.wait()
+
+    worker = workers.start(run, "runs a program", pending=True)
+    deadline = time.monotonic() + 10
+    while not noted.exists() or not noted.read_text():
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    program = int(noted.read_text())
+    workers.kill_all()
+    assert worker not in workers._PENDING
+
+    def running(pid):
+        try:
+            with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+                return handle.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie is dead, not reaped yet
+        except FileNotFoundError:
+            return False
+
+    while running(program) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not running(program)
+
+
 def test_a_failing_worker_sends_its_traceback_at_debug_level(caplog):
     caplog.set_level(logging.DEBUG, logger="cafetech.workers")
 
