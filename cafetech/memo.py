@@ -6,9 +6,9 @@ although only the edited file changed. A ``Memo`` keeps each result under a
 digest of everything it is computed from (the function's inputs and the
 settings it depends on: the caller puts them all in the key) in
 ``CACHE_PATH/memo/<name>.pickle``; the next build takes the result from there.
-Our code is in the content cache's own digest (cafetech/site_build.py), so a
-change of code starts with an empty memo. The file holds the results this build
-used, no others; it is only written when they changed.
+The file also holds a digest of our code (settings files, plugins, our package,
+the pinned libraries): a memo written by other code is not read. It holds the
+results this build used, no others, and is only written when they changed.
 
 Results can also be prepared ahead: a plugin registers a preparer
 (``preparer``), which build_speed runs on each file's reading as soon as it is
@@ -23,12 +23,22 @@ from __future__ import annotations
 import os
 import pickle
 
-from cafetech.page_cache import hash_of
+from functools import lru_cache
+
+from cafetech.page_cache import CODE_ROOT, hash_of
 
 FOLDER = "memo"
 _MISSING = object()
 MEMOS: dict = {}  # name -> Memo, one per plugin that keeps results
 PREPARERS: list = []  # functions (content, metadata, settings) -> None, see ``prepare``
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """Our code as this process runs it (a process does not take up code changed after it started)."""
+    from cafetech.site_build import CODE_FILES, files_digest
+
+    return files_digest(CODE_ROOT, CODE_FILES)
 
 
 def memo_path(settings: dict, name: str) -> str | None:
@@ -57,7 +67,8 @@ class Memo:
             try:
                 with open(path, "rb") as handle:
                     kept = pickle.load(handle)
-                self.old = kept if isinstance(kept, dict) else {}
+                if isinstance(kept, dict) and kept.get("code") == code_digest() and isinstance(kept.get("results"), dict):
+                    self.old = kept["results"]
             except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError):
                 self.old = {}  # no memo, or one that cannot be read: everything is computed again
         self._loaded = set(self.old)
@@ -89,7 +100,7 @@ class Memo:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         partial = f"{path}.{os.getpid()}.tmp"
         with open(partial, "wb") as handle:
-            pickle.dump(self.new, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump({"code": code_digest(), "results": self.new}, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(partial, path)  # another build reads the old memo or the new one, never half of one
 
 

@@ -16,8 +16,10 @@
   readings go into each generator's reader cache, where Pelican's own loop finds
   them. Each process also typesets and tags what it read, ahead
   (cafetech/memo.py's preparers): the articles Pelican makes from the readings
-  then find those results in the plugins' memos. A file whose reading logs anything or fails is left out: Pelican reads
-  it again in its loop and reports it as usual.
+  then find those results in the plugins' memos. The files are shared by size
+  (an issue's files weigh much less than a section's). A file whose reading
+  logs anything or fails is left out: Pelican reads it again in its loop and
+  reports it as usual.
 * Writing in two processes: every page Pelican and the plugins ask the writer
   for (articles, issues, tags, archives: not the feeds) is recorded instead of
   rendered; once every generator is done (at ``finalized``, or when search

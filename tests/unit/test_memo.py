@@ -111,3 +111,16 @@ def test_a_failing_preparer_prepares_nothing_and_breaks_nothing():
     finally:
         memo_module.PREPARERS[:] = saved
     assert seen == ["T"]
+
+
+def test_a_memo_written_by_other_code_is_not_read(tmp_path, monkeypatch):
+    from cafetech import memo as memo_module
+
+    path = str(tmp_path / "m.pickle")
+    memo = Memo().open(path)
+    memo.get(("html", "x"), lambda: "typeset by this code")
+    memo.save()
+    assert Memo().open(path).get(("html", "x"), lambda: "computed") == "typeset by this code"
+    monkeypatch.setattr(memo_module, "code_digest", lambda: "other code")  # a plugin was edited, say
+    again = Memo().open(path)
+    assert again.old == {} and again.get(("html", "x"), lambda: "computed") == "computed"
