@@ -95,6 +95,22 @@ def serve(c, port=8000, bind="127.0.0.1"):
         server.shutdown()
 
 
+def code_changed(changes) -> bool:
+    """Whether a change touches the code a build runs (settings, plugins/, cafetech/, the lock file):
+    a running process keeps the modules it has imported, so only a new process builds with it."""
+    from fnmatch import fnmatchcase
+
+    from cafetech.site_build import CODE_FILES
+
+    for _change, path in changes:
+        resolved = Path(path).resolve()
+        if resolved.is_relative_to(ROOT):
+            relative = resolved.relative_to(ROOT).as_posix()
+            if any(fnmatchcase(relative, pattern) for pattern in CODE_FILES):
+                return True
+    return False
+
+
 @task(help=SERVE_HELP)
 def livereload(c, port=8000, bind="127.0.0.1"):
     """Build, serve, and rebuild on every change to content, theme, plugins or settings; a failed rebuild keeps serving the last good site."""
@@ -111,9 +127,15 @@ def livereload(c, port=8000, bind="127.0.0.1"):
 
     rebuild_now()
     server = start_server(port, bind)
-    watched = [CONTENT, ROOT / "theme", ROOT / "plugins", SETTINGS["dev"]]
+    watched = [CONTENT, ROOT / "theme", ROOT / "plugins", ROOT / "cafetech", SETTINGS["dev"], ROOT / "requirements.lock"]
     try:
-        for _changes in watch(*watched, watch_filter=lambda change, path: not path.endswith((".mo", ".tmp"))):
+        for changes in watch(*watched, watch_filter=lambda change, path: not path.endswith((".mo", ".tmp", ".pyc"))):
+            if code_changed(changes):
+                # This process would build with the code it imported: start again with the new code.
+                print("code changed: restarting")
+                server.shutdown()
+                server.server_close()
+                os.execv(sys.executable, [sys.executable, "-m", "invoke", "livereload", f"--port={port}", f"--bind={bind}"])
             rebuild_now()
     except KeyboardInterrupt:
         server.shutdown()

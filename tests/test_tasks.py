@@ -112,3 +112,14 @@ def test_email_task_refuses_a_bad_date_in_one_line():
     result = invoke("email", "2023-02-30")
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [result.stderr.strip()] and "no such day" in result.stderr
+
+
+def test_livereload_starts_again_for_code_and_rebuilds_for_content():
+    """A running process keeps the plugins it imported: a change of code needs a new process."""
+    import tasks
+
+    assert tasks.code_changed({(2, str(ROOT / "plugins" / "search.py"))})
+    assert tasks.code_changed({(2, str(ROOT / "cafetech" / "memo.py")), (2, str(ROOT / "content" / "a.md"))})
+    assert tasks.code_changed({(2, str(ROOT / "pelicanconf.py"))})
+    assert not tasks.code_changed({(2, str(ROOT / "content" / "issues" / "x.md")), (2, str(ROOT / "theme" / "templates" / "base.html"))})
+    assert not tasks.code_changed({(2, str(ROOT / "content" / "pelicanconf.py"))})
