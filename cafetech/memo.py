@@ -49,7 +49,7 @@ def memo_path(settings: dict, name: str) -> str | None:
 
 
 class Memo:
-    """One build's memo of one function; without a path (``open(None)``) every call computes."""
+    """One build's memo of one function; without a path (``open(None)``) it lasts for that build only."""
 
     def __init__(self):
         self.path: str | None = None

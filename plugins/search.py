@@ -6,22 +6,23 @@ only. What it indexes of an article is its header and text: the theme's
 ``partials/article_text.html``, inside ``data-pagefind-body`` on the article
 page (the asides, the support box and the pager are ``data-pagefind-ignore``).
 
-As soon as every article is read and linked (``all_generators_finalized``, then
-Pelican's ``get_writer``, when the writing starts), a forked worker (cafetech/workers.py) renders each article's indexed part
-(``search_document.html``, the same partial) into a temporary folder, at the
-article's own path under its year, and runs Pagefind on each year (two at a
-time), writing one bundle per year into the site's ``pagefind/<year>/``: the
-index is built while Pelican writes the pages, not after. The build waits for
-it at the end (``finalized``); a Pagefind failure is an error of the build.
-With Pelican's content cache on (development builds), each year's index is also
-kept in ``CACHE_PATH/search/indexes/<digest of its documents>``: a year whose
-documents are the same (after an edit, every year but the edited one) takes it
-from there instead of running Pagefind. With the page cache on too
-(``BUILD_PAGE_CACHE``, cafetech/page_cache.py), the documents go through a page
-cache of their own (``CACHE_PATH/search/documents``): a document is rendered
-again only when something it read changed, and a year none of whose documents
-changed is keyed by their fingerprints, so it is not even written. With ``BUILD_WORKERS = 0`` (the build_speed plugin), or
-where ``fork`` does not exist, the same work is done at once, in this process.
+When the writing starts (Pelican's ``get_writer``: every article is read and
+linked, and build_speed has fixed the URLs), a forked worker (cafetech/workers.py)
+renders each article's indexed part (``search_document.html``, the same partial)
+into a temporary folder, at the article's own path under its year, and runs
+Pagefind on each year (two at a time), writing one bundle per year into the
+site's ``pagefind/<year>/``: the index is built while Pelican writes the pages,
+not after. The build waits for it at the end (``finalized``); a Pagefind failure
+is an error of the build. With Pelican's content cache on (development builds),
+each year's index is also kept in ``CACHE_PATH/search/indexes/<digest of its
+documents>``: a year whose documents are the same (after an edit, every year but
+the edited one) takes it from there instead of running Pagefind. With the page
+cache on too (``BUILD_PAGE_CACHE``, cafetech/page_cache.py), the documents go
+through a page cache of their own (``CACHE_PATH/search/documents``): a document
+is rendered again only when something it read changed, and a year none of whose
+documents changed is keyed by their fingerprints, so it is not even written.
+With ``BUILD_WORKERS = 0`` (the build_speed plugin), or where ``fork`` does not
+exist, the same work is done at once, in this process.
 
 The search pages (``search.html``, one per language) load Pagefind's UI from the
 newest year's bundle and merge the other years' (``SEARCH_BUNDLES``, newest
