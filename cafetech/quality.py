@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
+from collections.abc import Mapping
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-CHROMIUM = "/usr/bin/chromium"  # Debian's; Playwright drives it, never a downloaded browser
+# Playwright drives an installed browser, never a downloaded one. Debian's chromium comes first; the
+# others are where Ubuntu and GitHub's ubuntu-24.04 runners (Google Chrome) put theirs.
+# tools/need_system_packages.sh holds the same list (tests/unit/test_system_packages.py compares them).
+CHROMIUM_CANDIDATES = (
+    "/usr/bin/chromium",
+    "/usr/bin/chromium-browser",
+    "/usr/bin/google-chrome",
+    "/usr/bin/google-chrome-stable",
+)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -17,6 +27,30 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+class ChromiumNotFound(RuntimeError):
+    """CAFETECH_CHROMIUM names no executable file."""
+
+
+def _is_executable(path: str) -> bool:
+    return os.path.isfile(path) and os.access(path, os.X_OK)
+
+
+def find_chromium(environ: Mapping[str, str]) -> str | None:
+    """The browser to drive: $CAFETECH_CHROMIUM, else the first executable candidate, else None."""
+    override = environ.get("CAFETECH_CHROMIUM", "")
+    if override:
+        if not _is_executable(override):
+            raise ChromiumNotFound(f"CAFETECH_CHROMIUM={override} is not an executable file")
+        return override
+    candidates = environ.get("CAFETECH_CHROMIUM_CANDIDATES", "").split() or CHROMIUM_CANDIDATES
+    return next((path for path in candidates if _is_executable(path)), None)
+
+
+# With no browser installed yet, name Debian's: the one tools/need_system_packages.sh installs, so the
+# callers' "not found" messages point to the fix.
+CHROMIUM = find_chromium(os.environ) or CHROMIUM_CANDIDATES[0]
 
 LINK_ATTRIBUTES = {"a": "href", "link": "href", "img": "src", "script": "src", "source": "src", "iframe": "src"}
 
