@@ -1,10 +1,13 @@
-"""The quality gate on a built site: internal links, hreflang targets and feeds (used by `invoke check`)."""
+"""The quality gate on a built site: links, hreflang, canonical links, feeds, leaked code, foreign text, HTML (used by `invoke check`)."""
 
 from __future__ import annotations
 
+import html
+import json
 import os
 import posixpath
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -126,6 +129,348 @@ def feed_problems(output: str | Path) -> list[str]:
         if parsed.get("version", "").startswith("atom") and not atom.validate(etree.parse(str(feed))):
             error = atom.error_log.last_error
             problems.append(f"{name}:{error.line}: not valid Atom (RFC 4287): {error.message}")
+    return problems
+
+
+def site_files(output: Path, *suffixes: str) -> list[Path]:
+    """The files of a built site with one of these suffixes, without Pagefind's own (its index is not ours to check)."""
+    return sorted(
+        path
+        for path in output.rglob("*")
+        if path.suffix in suffixes and path.is_file() and path.relative_to(output).parts[0] != "pagefind"
+    )
+
+
+def _soup(path: Path):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(path.read_text("utf-8"), "html.parser")
+
+
+def _links(soup, rel: str) -> list:
+    return [link for link in soup.find_all("link") if rel in (link.get("rel") or [])]
+
+
+# A leaked object shows as its repr; the address changes every build, so problems name it "0x…".
+PYTHON_REPR = re.compile(r"<(?:built-in |bound method |function )[^<>]*(?:<[^<>]*>[^<>]*)?>|<[^<>]* object at 0x[0-9a-fA-F]+>")
+# A whole expression when it fits on a line, else a lone delimiter.
+TEMPLATE_SYNTAX = re.compile(r"\{\{[^{}\n]{0,80}?\}\}|\{%[^\n]{0,80}?%\}|\{\{|\{%|%\}|\}\}")
+# JSON, scripts and stylesheets close nested braces with "}}" legitimately: only Jinja's openings there.
+TEMPLATE_OPENING = re.compile(r"\{\{ [^{}\n]{0,80}?\}\}|\{%[^\n]{0,80}?%\}|\{\{ |\{%")
+CODE_SAMPLES = re.compile(r"<(pre|code)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+PAYLOAD_ELEMENTS = {"content", "summary", "description"}  # a feed's escaped HTML
+
+
+def _template_excerpts(pattern: re.Pattern, text: str) -> list[str]:
+    """Each match, with some text around a lone delimiter."""
+    excerpts = []
+    for match in pattern.finditer(text):
+        found = match.group()
+        if found.strip() in ("{{", "{%"):
+            found = text[match.start() : match.start() + 40] + ("…" if len(text) > match.start() + 40 else "")
+        elif found in ("}}", "%}"):
+            found = ("…" if match.end() > 40 else "") + text[max(0, match.end() - 40) : match.end()]
+        excerpts.append(" ".join(found.split()))
+    return excerpts
+
+
+def _template_leaks_in_html(markup: str) -> list[str]:
+    from bs4 import BeautifulSoup, Comment, Declaration, Doctype
+
+    found = []
+    soup = BeautifulSoup(markup, "html.parser")
+    for string in soup.find_all(string=True):
+        if isinstance(string, (Comment, Declaration, Doctype)) or string.find_parent(["pre", "code"]):
+            continue
+        pattern = TEMPLATE_OPENING if string.parent.name in ("script", "style") else TEMPLATE_SYNTAX
+        found += _template_excerpts(pattern, string)
+    for tag in soup.find_all(True):
+        for value in tag.attrs.values():
+            value = " ".join(value) if isinstance(value, list) else value
+            found += _template_excerpts(TEMPLATE_SYNTAX, value)
+    return found
+
+
+def _template_leaks_in_xml(data: bytes) -> list[str]:
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(data)
+    except etree.XMLSyntaxError:
+        return []  # feed_problems reports it
+    found = []
+    for element in root.iter(etree.Element):
+        text = element.text or ""
+        if etree.QName(element).localname in PAYLOAD_ELEMENTS:
+            found += _template_leaks_in_html(text)
+        else:
+            found += _template_excerpts(TEMPLATE_SYNTAX, text)
+        for value in element.attrib.values():
+            found += _template_excerpts(TEMPLATE_SYNTAX, value)
+    return found
+
+
+def _json_strings(value) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _json_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_strings(item)
+
+
+def leaked_code_problems(output: str | Path) -> list[str]:
+    """'file: what' for every Python repr or unrendered template syntax in the site's HTML, XML and JSON files."""
+    output = Path(output)
+    problems = []
+    for path in site_files(output, ".html", ".xml", ".json"):
+        raw = path.read_text("utf-8")
+        if path.suffix == ".json":
+            try:
+                texts = [raw, *_json_strings(json.loads(raw))]
+            except ValueError:
+                texts = [raw]
+            templates = [excerpt for text in texts for excerpt in _template_excerpts(TEMPLATE_OPENING, text)]
+        else:
+            # Code samples may quote a repr: they are left out. A feed's HTML is escaped once more than a page's.
+            texts = [html.unescape(CODE_SAMPLES.sub(" ", raw))]
+            if path.suffix == ".xml":
+                texts = [html.unescape(CODE_SAMPLES.sub(" ", texts[0]))]
+            templates = _template_leaks_in_html(raw) if path.suffix == ".html" else _template_leaks_in_xml(path.read_bytes())
+        reprs = [re.sub(r"0x[0-9a-fA-F]+", "0x…", match.group()) for text in texts for match in PYTHON_REPR.finditer(text)]
+        where = "the page" if path.suffix == ".html" else "the file"
+        name = path.relative_to(output)
+        problems += [f"{name}: Python repr in {where}: {excerpt!r}" for excerpt in dict.fromkeys(reprs)]
+        problems += [f"{name}: template syntax in {where}: {excerpt!r}" for excerpt in dict.fromkeys(templates)]
+    return problems
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _feed_root(path: Path):
+    """The root element of an Atom feed or an RSS channel; None for any other file, or one that does not parse."""
+    from lxml import etree
+
+    try:
+        root = etree.parse(str(path)).getroot()
+    except etree.XMLSyntaxError:
+        return None  # feed_problems reports it
+    is_feed = root.tag == ATOM + "feed" or (root.tag == "rss" and root.find("channel") is not None)
+    return root if is_feed else None
+
+
+def _feeds(output: Path) -> Iterator[tuple[Path, object]]:
+    """(file, root element) of every Atom feed and RSS channel of the site."""
+    for path in site_files(output, ".xml"):
+        root = _feed_root(path)
+        if root is not None:
+            yield path, root
+
+
+def feed_id_problems(output: str | Path, site_url: str = "") -> list[str]:
+    """'feed: what' for an Atom feed id another feed already has, and an alternate link that is no page of the site."""
+    output = Path(output)
+    problems = []
+    first_with_id: dict[str, Path] = {}
+    for path, root in _feeds(output):
+        name = path.relative_to(output)
+        if root.tag == ATOM + "feed":
+            feed_id = (root.findtext(ATOM + "id") or "").strip()
+            if feed_id in first_with_id:
+                problems.append(f"{name}: feed id {feed_id} is also the id of {first_with_id[feed_id]}")
+            elif feed_id:
+                first_with_id[feed_id] = name
+            # RFC 4287: a link without rel is an alternate.
+            alternates = [link.get("href", "") for link in root.findall(ATOM + "link") if link.get("rel", "alternate") == "alternate"]
+        else:
+            alternates = [root.findtext("channel/link") or ""]
+        for href in alternates:
+            target = target_file(output, page_url(output, path), href.strip(), site_url)
+            if target is None:
+                continue  # out of the site
+            if not target.is_file():
+                problems.append(f"{name}: alternate link {href} has no page")
+            elif target.suffix != ".html":
+                problems.append(f"{name}: alternate link {href} is not an HTML page")
+    return problems
+
+
+def _is_default(lang: str) -> bool:
+    return lang.strip().lower() == "x-default"
+
+
+def hreflang_problems(output: str | Path, site_url: str = "") -> list[str]:
+    """'page: what' for every hreflang alternate that is missing, or that does not name this page back."""
+    output = Path(output)
+    alternates = {
+        page: [(link["hreflang"], link.get("href", "")) for link in _links(_soup(page), "alternate") if link.get("hreflang")]
+        for page in site_files(output, ".html")
+    }
+    problems = []
+    for page, links in alternates.items():
+        name = page.relative_to(output)
+        for lang, href in links:
+            if _is_default(lang):
+                continue
+            target = target_file(output, page_url(output, page), href, site_url)
+            if target is None:
+                problems.append(f"{name}: hreflang {lang} points out of the site: {href}")
+            elif not target.is_file():
+                problems.append(f"{name}: hreflang {lang} points to {href} which does not exist")
+            elif target != page:
+                back = {
+                    target_file(output, page_url(output, target), back_href, site_url)
+                    for back_lang, back_href in alternates.get(target, [])
+                    if not _is_default(back_lang)
+                }
+                if page not in back:
+                    problems.append(f"{name}: hreflang {lang} points to {href} which does not point back")
+    return problems
+
+
+def _noindex(soup) -> bool:
+    robots = soup.find("meta", attrs={"name": re.compile(r"^robots$", re.IGNORECASE)})
+    return robots is not None and "noindex" in (robots.get("content") or "").lower()
+
+
+def canonical_problems(output: str | Path, site_url: str = "") -> list[str]:
+    """'page: what' for every indexable page without exactly one canonical link to itself."""
+    output = Path(output)
+    problems = []
+    for page in site_files(output, ".html"):
+        name = page.relative_to(output)
+        # Not indexed: error pages, the email editions, pages that say noindex.
+        if page.name == "404.html" or name.parts[0] == "email":
+            continue
+        soup = _soup(page)
+        if _noindex(soup):
+            continue
+        canonicals = _links(soup, "canonical")
+        if len(canonicals) != 1:
+            problems.append(f"{name}: {len(canonicals)} canonical links" if canonicals else f"{name}: no canonical link")
+            continue
+        href = canonicals[0].get("href", "")
+        if target_file(output, page_url(output, page), href, site_url) != page:
+            problems.append(f"{name}: canonical {href} is not this page ({page_url(output, page)})")
+    return problems
+
+
+def _primary(lang: str | None) -> str:
+    return (lang or "").split("-")[0].strip().lower()
+
+
+def _comparable(text: str) -> str:
+    # Typography turns ' into ’ and spaces into no-break ones (which split() counts as spaces).
+    return " ".join(text.replace("’", "'").split())
+
+
+def _language_of(relative: str, lang_prefixes: Mapping[str, str]) -> str | None:
+    """The language whose folder holds a file: the longest prefix wins, so '' (the root) holds what no other does."""
+    matches = [(len(prefix.lstrip("/")), lang) for lang, prefix in lang_prefixes.items() if relative.startswith(prefix.lstrip("/"))]
+    return max(matches)[1] if matches else None
+
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# The attributes a reader or a search engine reads as text.
+TEXT_ATTRIBUTES = ("alt", "title", "aria-label", "placeholder", "content", "label")
+ISLAND = "\x00"  # joins texts so that no forbidden string spans two of them
+
+
+def _declared_lang(tag) -> str | None:
+    """The language of an HTML element: the nearest lang attribute around it."""
+    for node in [tag, *tag.parents]:
+        lang = node.get("lang") if hasattr(node, "get") else None
+        if lang is not None:
+            return lang
+    return None
+
+
+def _page_texts(soup, lang: str) -> str:
+    """What a page says in its own language: texts and text attributes, without the islands of another lang."""
+    from bs4 import Comment, Declaration, Doctype
+
+    texts = []
+    for string in soup.find_all(string=True):
+        parent = string.parent
+        if isinstance(string, (Comment, Declaration, Doctype)) or parent.name == "style":
+            continue
+        if parent.name == "script" and (parent.get("type") or "").lower() != "application/ld+json":
+            continue
+        texts.append(string if _primary(_declared_lang(parent)) in ("", lang) else ISLAND)
+    for tag in soup.find_all(True):
+        if _primary(_declared_lang(tag)) not in ("", lang):
+            continue
+        texts += [ISLAND + tag[attribute] + ISLAND for attribute in TEXT_ATTRIBUTES if isinstance(tag.get(attribute), str)]
+    return "".join(texts)
+
+
+# Feed metadata, not the entries' HTML, which may quote another language.
+FEED_TEXTS = {
+    "feed": {"title": (), "subtitle": (), "category": ("term", "label"), "link": ("href", "title")},
+    "entry": {"title": (), "category": ("term", "label")},
+    "channel": {"title": (), "description": (), "link": (), "category": ()},
+    "item": {"title": (), "category": ()},
+}
+
+
+def _feed_texts(root, lang: str) -> list[tuple[str, str]]:
+    """(where, text) of a feed's own metadata in its language."""
+    from lxml import etree
+
+    texts = []
+    for parent in root.iter(etree.Element):
+        parent_name = etree.QName(parent).localname
+        for child in parent:
+            if not isinstance(child.tag, str):
+                continue
+            name = etree.QName(child).localname
+            if name not in FEED_TEXTS.get(parent_name, {}):
+                continue
+            declared = next((node.get(XML_LANG) for node in [child, *child.iterancestors()] if node.get(XML_LANG)), None)
+            if _primary(declared) not in ("", lang):
+                continue
+            where = name if parent_name in ("feed", "channel") else f"{parent_name} {name}"
+            attributes = FEED_TEXTS[parent_name][name]
+            texts += [(where, child.get(attribute)) for attribute in attributes if child.get(attribute)]
+            if not attributes or child.text:
+                texts.append((where, child.text or ""))
+    return texts
+
+
+def foreign_text_problems(output: str | Path, lang_prefixes: Mapping[str, str], forbidden: Mapping[str, list[str]]) -> list[str]:
+    """'file: what' for every forbidden string in a page or feed of a language, outside an element of another lang."""
+    output = Path(output)
+    problems = []
+    for path in site_files(output, ".html", ".xml"):
+        name = path.relative_to(output)
+        lang = _language_of(name.as_posix(), lang_prefixes)
+        strings = forbidden.get(lang, []) if lang else []
+        if not strings:
+            continue
+        if path.suffix == ".html":
+            soup = _soup(path)
+            declared = soup.html.get("lang") if soup.html else None
+            if declared is not None and _primary(declared) != _primary(lang):
+                problems.append(f"{name}: the page declares lang={declared!r}, not {lang!r}")
+            text = _comparable(_page_texts(soup, _primary(lang)))
+            problems += [f"{name}: foreign text {string!r} (not in an element of another lang)" for string in strings if _comparable(string) in text]
+            continue
+        root = _feed_root(path)
+        if root is None:
+            continue
+        declared = root.get(XML_LANG) or root.findtext("channel/language")
+        if declared and _primary(declared) != _primary(lang):
+            problems.append(f"{name}: the feed declares language {declared!r}, not {lang!r}")
+        found = {}
+        for where, text in _feed_texts(root, _primary(lang)):
+            for string in strings:
+                if _comparable(string) in _comparable(text):
+                    found.setdefault((string, where), None)
+        problems += [f"{name}: foreign text {string!r} in the feed's {where}" for string, where in found]
     return problems
 
 
