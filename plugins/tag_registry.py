@@ -1,21 +1,4 @@
-"""Tags from one registry of canonical names with aliases; sections are tagged with what they are about.
-
-The registry is a TOML file in the content folder (``content/tags.toml``)::
-
-    [Mistral]
-    aliases = ["Mistral AI"]
-
-Every tag of an article, explicit (``Tags:``) or automatic, is spelled as its
-canonical name, so ``Mistral AI`` and ``Mistral`` are one tag, Mistral. Other
-languages show a tag under its name in the theme catalog (msgctxt "tag"), with
-the same slug.
-
-Automatic tags: a section is tagged with an entity of the registry when the
-entity is named in its title, in one of its subheadings or in a further-reading
-title, or at least ``TAG_REGISTRY_MIN_MENTIONS`` times in its text. A single
-passing mention in the text does not tag. ``Exclude_tags:`` in an article
-removes tags the rule would add.
-"""
+"""Tags from one registry of canonical names with aliases; sections are tagged with what they are about."""
 
 from __future__ import annotations
 
@@ -33,9 +16,18 @@ from pelican.urlwrappers import Tag
 from cafetech import memo
 from cafetech.page_cache import hash_of
 
+# Where an article can name an entity: its title, its lede (Summary), its subheadings, its running text.
+# Further-reading titles are not among them: each describes another article.
+FIELDS = ("title", "summary", "heading", "paragraph")
+
+# An article is tagged with an entity when its mentions, weighted by where they are, reach
+# TAG_REGISTRY_MIN_MENTIONS. A weight counts in passing mentions: one in the title or a subheading
+# tags at once; one in the lede counts two, so the lede tags with one more mention anywhere (our
+# ledes are whole paragraphs, where a company is often named in passing); three in the text tag.
 DEFAULTS = {
     "TAG_REGISTRY_PATH": "tags.toml",
     "TAG_REGISTRY_MIN_MENTIONS": 3,
+    "TAG_REGISTRY_WEIGHTS": {"title": 3, "summary": 2, "heading": 3, "paragraph": 1},
     "TAG_REGISTRY_AUTO": True,
 }
 
@@ -48,6 +40,7 @@ class TagRegistryError(Exception):
 class TagRegistryConfig:
     path: str
     min_mentions: int
+    weights: dict  # field -> whole number >= 0, one for each of FIELDS
     auto: bool
 
 
@@ -60,7 +53,7 @@ class Entity:
 @dataclass(frozen=True)
 class Registry:
     entities: tuple[Entity, ...]
-    canonical: dict  # casefolded name or alias -> canonical name
+    canonical: dict  # spelling_key(name or alias) -> canonical name
 
     @cached_property
     def key(self) -> str:
@@ -68,31 +61,63 @@ class Registry:
         return hash_of(tuple((entity.name, entity.pattern.pattern) for entity in self.entities))
 
     def canonical_name(self, name: str) -> str:
-        return self.canonical.get(name.strip().casefold(), name.strip())
+        return self.canonical.get(spelling_key(name), name.strip())
 
     @property
     def names(self) -> list[str]:
         """The canonical names, in the registry's order (translated in the theme catalog, context "tag")."""
         return [entity.name for entity in self.entities]
 
+    @property
+    def spellings(self) -> set[str]:
+        """Every canonical name and alias, as spelling_key() writes them."""
+        return set(self.canonical)
+
+
+def _whole(value, least: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= least
+
 
 def config(settings: dict) -> TagRegistryConfig:
+    """The plugin's settings: the user's laid over DEFAULTS (weights field by field), validated."""
     merged = {key: settings.get(key, default) for key, default in DEFAULTS.items()}
     minimum = merged["TAG_REGISTRY_MIN_MENTIONS"]
-    if not isinstance(minimum, int) or minimum < 1:
+    if not _whole(minimum, 1):
         raise ValueError(f"tag_registry: TAG_REGISTRY_MIN_MENTIONS must be a whole number >= 1, not {minimum!r}")
+    given = merged["TAG_REGISTRY_WEIGHTS"]
+    if not isinstance(given, dict):
+        raise ValueError(f"tag_registry: TAG_REGISTRY_WEIGHTS must be a dict of {', '.join(FIELDS)}, not {given!r}")
+    unknown = sorted(set(given) - set(FIELDS), key=str)
+    if unknown:
+        raise ValueError(
+            f"tag_registry: TAG_REGISTRY_WEIGHTS has unknown field(s) {', '.join(map(repr, unknown))}; "
+            f"the fields are {', '.join(FIELDS)}"
+        )
+    weights = {**DEFAULTS["TAG_REGISTRY_WEIGHTS"], **given}
+    for field, weight in weights.items():
+        if not _whole(weight, 0):
+            raise ValueError(f"tag_registry: TAG_REGISTRY_WEIGHTS[{field!r}] must be a whole number >= 0, not {weight!r}")
     path = merged["TAG_REGISTRY_PATH"]
     if path and not os.path.isabs(path):
         path = os.path.join(settings.get("PATH", "."), path)
-    return TagRegistryConfig(path=path, min_mentions=minimum, auto=bool(merged["TAG_REGISTRY_AUTO"]))
+    return TagRegistryConfig(path=path, min_mentions=minimum, weights=weights, auto=bool(merged["TAG_REGISTRY_AUTO"]))
 
 
 # --- pure functions ---------------------------------------------------------
 
 
+_APOSTROPHE = re.compile("['’]")
+
+
+def spelling_key(name: str) -> str:
+    """A name compared without case, surrounding spaces or apostrophe style."""
+    return _APOSTROPHE.sub("'", name.strip().casefold())
+
+
 def mention_pattern(names: list[str]) -> re.Pattern:
-    """A regex finding any of the names as whole words, the longest name first."""
-    alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    """A regex finding any of the names as whole words, the longest name first, with either apostrophe."""
+    # Tagging reads the text before typography turns ' into ’, and editors type either.
+    alternatives = "|".join(_APOSTROPHE.sub("['’]", re.escape(name)) for name in sorted(names, key=len, reverse=True))
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
 
 
@@ -110,7 +135,7 @@ def build_registry(data: dict, path: str = "tags.toml") -> Registry:
         if unknown:
             raise TagRegistryError(f"{path}: [{name}] has unknown key(s): {', '.join(sorted(unknown))}")
         for spelling in [name, *aliases]:
-            key = spelling.strip().casefold()
+            key = spelling_key(spelling)
             if canonical.get(key, name) != name:
                 raise TagRegistryError(
                     f"{path}: {spelling!r} names two tags, {canonical[key]!r} and {name!r}; keep it in one"
@@ -151,21 +176,32 @@ def plain_text(fragment: str) -> str:
     return html.unescape(_TAG.sub(" ", fragment))
 
 
-def section_parts(title: str, content_html: str, further_reading: list[str]) -> tuple[str, str]:
-    """(what a section is about: title, subheadings, further-reading titles; its running text)."""
-    headings = _HEADING.findall(content_html)
-    running = _HEADING.sub(" ", content_html)
-    focus = "\n".join([title, *map(plain_text, headings), *further_reading])
-    return focus, plain_text(running)
+def article_fields(title: str, summary_html: str, content_html: str) -> dict[str, list[str]]:
+    """An article's text by field (FIELDS): title, lede, subheadings, running text."""
+    body = content_html or ""
+    if summary_html and body.startswith(summary_html):
+        body = body[len(summary_html) :]  # the importer repeats the lede as the first paragraph: it counts once
+    return {
+        "title": [plain_text(title or "")],
+        "summary": [plain_text(summary_html)] if summary_html else [],
+        "heading": [plain_text(heading) for heading in _HEADING.findall(body)],
+        "paragraph": [plain_text(_HEADING.sub(" ", body))],
+    }
 
 
-def automatic_tags(registry: Registry, focus: str, text: str, min_mentions: int) -> list[str]:
-    """Entities named in the focus text, or at least ``min_mentions`` times in the running text."""
-    return [
-        entity.name
-        for entity in registry.entities
-        if entity.pattern.search(focus) or len(entity.pattern.findall(text)) >= min_mentions
-    ]
+def tag_scores(fields: dict[str, list[str]], registry: Registry, weights: dict[str, int]) -> dict[str, int]:
+    """Each entity the fields name, with its mentions in each field times that field's weight."""
+    scores = {}
+    for entity in registry.entities:
+        score = sum(weights[field] * len(entity.pattern.findall(text)) for field, texts in fields.items() for text in texts)
+        if score:
+            scores[entity.name] = score
+    return scores
+
+
+def automatic_tags(scores: dict[str, int], min_mentions: int) -> list[str]:
+    """The entities whose score reaches ``min_mentions``, in the registry's order."""
+    return [name for name, score in scores.items() if score >= min_mentions]
 
 
 def merge_tags(registry: Registry, explicit: list[str], automatic: list[str], excluded: list[str]) -> list[str]:
@@ -200,13 +236,14 @@ def check_registry(pelican):
 _MEMO = memo.named("tags")  # automatic tags, kept between development builds (cafetech/memo.py)
 
 
-def _automatic(registry: Registry, cfg: TagRegistryConfig, title: str, body: str, further: list[str]) -> tuple:
-    """(memo key, computation) of a section's automatic tags."""
+def _automatic(registry: Registry, cfg: TagRegistryConfig, title: str, summary: str, body: str) -> tuple:
+    """(memo key, computation) of an article's automatic tags: the key holds every input of the rule."""
 
     def compute():
-        return automatic_tags(registry, *section_parts(title, body, further), cfg.min_mentions)
+        return automatic_tags(tag_scores(article_fields(title, summary, body), registry, cfg.weights), cfg.min_mentions)
 
-    return ("tags", registry.key, cfg.min_mentions, title, body, tuple(further)), compute
+    weights = tuple(sorted(cfg.weights.items()))
+    return ("tags", registry.key, cfg.min_mentions, weights, title, summary, body), compute
 
 
 def tag_article(content):
@@ -217,18 +254,12 @@ def tag_article(content):
     explicit = [str(tag) for tag in getattr(content, "tags", [])]
     automatic = []
     if cfg.auto and registry.entities:
-        further = _names_lines(content.metadata.get("further_reading"))
-        automatic = _MEMO.get(*_automatic(registry, cfg, content.title, content._content or "", further))
+        summary = content.metadata.get("summary") or ""
+        automatic = _MEMO.get(*_automatic(registry, cfg, content.title, summary, content._content or ""))
     excluded = _names(content.metadata.get("exclude_tags"))
     names = merge_tags(registry, explicit, automatic, excluded)
     if names or explicit:
         content.tags = [Tag(name, content.settings) for name in names]
-
-
-def _names_lines(value) -> list[str]:
-    if not value:
-        return []
-    return [value] if isinstance(value, str) else list(value)
 
 
 def prepare_tags(content: str, metadata: dict, settings) -> None:
@@ -238,7 +269,7 @@ def prepare_tags(content: str, metadata: dict, settings) -> None:
     cfg = config(settings)
     registry = load_registry(cfg.path)
     if cfg.auto and registry.entities:
-        _MEMO.prepare(*_automatic(registry, cfg, metadata["title"], content or "", _names_lines(metadata.get("further_reading"))))
+        _MEMO.prepare(*_automatic(registry, cfg, metadata["title"], metadata.get("summary") or "", content or ""))
 
 
 def register():

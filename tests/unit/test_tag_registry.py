@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
 import pytest
+from pelican.contents import Article
+from pelican.readers import MarkdownReader
+from pelican.settings import read_settings
 
 from tag_registry import (
+    DEFAULTS,
     TagRegistryError,
+    _automatic,
+    article_fields,
     automatic_tags,
     build_registry,
     config,
     load_registry,
     merge_tags,
-    section_parts,
+    tag_article,
+    tag_scores,
 )
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT / "content" / "issues" / "2023-11-20"
+FIXTURE = ROOT / "tests" / "fixtures" / "issues" / "2023-11-27.txt"
 
 REGISTRY = build_registry(
     {
@@ -20,14 +34,26 @@ REGISTRY = build_registry(
         "OpenAI": {"aliases": []},
         "Google": {"aliases": ["DeepMind"]},
         "Intelligence artificielle": {"aliases": ["IA"]},
+        "AI Act": {"aliases": ["règlement européen sur l’IA"]},
     }
 )
+WEIGHTS = DEFAULTS["TAG_REGISTRY_WEIGHTS"]
+
+
+def fields(title="Un titre", summary="", headings=(), text="") -> dict[str, list[str]]:
+    return {"title": [title], "summary": [summary] if summary else [], "heading": list(headings), "paragraph": [text]}
+
+
+def tags(**parts) -> list[str]:
+    """The automatic tags of an article made of ``parts``, with the default weights and threshold."""
+    return automatic_tags(tag_scores(fields(**parts), REGISTRY, WEIGHTS), DEFAULTS["TAG_REGISTRY_MIN_MENTIONS"])
 
 
 def test_aliases_are_one_tag_spelled_canonically():
     assert REGISTRY.canonical_name("Mistral AI") == "Mistral"
     assert REGISTRY.canonical_name("mistral ai") == "Mistral"
     assert REGISTRY.canonical_name("  Mistral ") == "Mistral"
+    assert REGISTRY.canonical_name("règlement européen sur l'IA") == "AI Act"  # either apostrophe
     assert REGISTRY.canonical_name("Inconnu") == "Inconnu"
 
 
@@ -61,31 +87,114 @@ def test_no_registry_file_means_no_automatic_tags(tmp_path):
     assert load_registry(str(tmp_path / "absent.toml")).entities == ()
 
 
-def test_section_parts_separates_headings_from_running_text():
-    focus, text = section_parts(
-        "Un titre",
-        "<p>Le lede parle de <em>Google</em>.</p><h2 id='x'>Mistral à la une</h2><p>Suite &amp; fin.</p>",
-        ["Un article sur OpenAI"],
-    )
-    assert focus.splitlines() == ["Un titre", "Mistral à la une", "Un article sur OpenAI"]
-    assert "Google" in text and "Suite & fin." in text and "Mistral" not in text
+def test_the_project_registry_loads_and_names_the_ai_act():
+    registry = load_registry(str(ROOT / "content" / "tags.toml"))
+    assert registry.canonical_name("règlement européen sur l’IA") == "AI Act"
+    assert registry.canonical_name("IA Act") == "AI Act"
+
+
+# --- the rule -----------------------------------------------------------------
+
+
+def test_article_fields_separate_title_lede_headings_and_running_text():
+    lede = "<p>Le lede parle de <em>Google</em>.</p>"
+    found = article_fields("Un titre", lede, lede + "<h2 id='x'>Mistral à la une</h2><p>Suite &amp; fin.</p>")
+    assert found["title"] == ["Un titre"]
+    assert [text.strip() for text in found["summary"]] == ["Le lede parle de  Google ."]
+    assert found["heading"] == ["Mistral à la une"]
+    # The lede, repeated as the first paragraph, counts once (as the lede).
+    assert "Google" not in found["paragraph"][0] and "Mistral" not in found["paragraph"][0]
+    assert "Suite & fin." in found["paragraph"][0]
+
+
+def test_article_fields_keep_a_first_paragraph_that_is_not_the_lede():
+    found = article_fields("Titre", "<p>Un résumé.</p>", "<p>Un texte qui cite Google.</p>")
+    assert "Google" in found["paragraph"][0]
+
+
+def test_a_title_mention_tags():
+    assert tags(title="OpenAI refuse de réinstaller son patron") == ["OpenAI"]
+
+
+def test_a_subheading_mention_tags():
+    assert tags(headings=["Google à la baguette"]) == ["Google"]
+
+
+def test_a_lede_mention_tags_once_the_article_names_it_again():
+    assert tags(summary="La start-up Mistral AI lève des fonds.", text="Mistral publie ses modèles.") == ["Mistral"]
+
+
+def test_a_lone_passing_mention_in_the_lede_does_not_tag():
+    assert tags(summary="Il dirigeait Twitch, une filiale de Google, jusqu’en mars.") == []
+
+
+def test_one_passing_mention_in_the_text_does_not_tag():
+    assert tags(text="Google une fois.") == []
+
+
+def test_repeated_mentions_in_the_text_tag():
+    assert tags(text="Google, Google et DeepMind.") == ["Google"]  # three mentions, alias included
+    assert tags(text="Google et Google.") == []  # two are not enough
 
 
 @pytest.mark.parametrize(
-    "focus, text, expected",
+    "text, expected",
     [
-        ("OpenAI refuse", "", ["OpenAI"]),  # named in the title
-        ("Titre", "Google une fois.", []),  # a passing mention does not tag
-        ("Titre", "Google, Google et DeepMind.", ["Google"]),  # three mentions, alias included
-        ("Titre", "Google et Google.", []),  # two are not enough
-        ("La start-up Mistral AI", "", ["Mistral"]),  # alias in the focus
-        ("Titre", "OpenAIX et XOpenAI et OpenAI2", []),  # whole words only
-        ("Titre", "d’IA, l’IA et IA.", ["Intelligence artificielle"]),  # after an apostrophe
-        ("Titre", "openai openai openai", []),  # names are matched as written
+        ("OpenAIX et XOpenAI et OpenAI2", []),  # whole words only
+        ("d’IA, l’IA et IA.", ["Intelligence artificielle"]),  # after an apostrophe
+        ("openai openai openai", []),  # names are matched as written
+        ("le règlement européen sur l'IA, " * 3, ["Intelligence artificielle", "AI Act"]),  # either apostrophe
     ],
 )
-def test_automatic_tags(focus, text, expected):
-    assert automatic_tags(REGISTRY, focus, text, min_mentions=3) == expected
+def test_mentions_are_whole_words_as_written(text, expected):
+    assert tags(text=text) == expected
+
+
+def test_scores_are_mentions_times_the_weight_of_where_they_are():
+    scores = tag_scores(
+        fields(title="Google", summary="Google et OpenAI", headings=["Google"], text="Google, OpenAI"), REGISTRY, WEIGHTS
+    )
+    assert scores == {"Google": 3 + 2 + 3 + 1, "OpenAI": 2 + 1}
+
+
+def test_weights_and_threshold_are_settings():
+    heavy_text = config({"TAG_REGISTRY_WEIGHTS": {"paragraph": 3}})
+    assert automatic_tags(tag_scores(fields(text="Google"), REGISTRY, heavy_text.weights), heavy_text.min_mentions) == [
+        "Google"
+    ]
+    strict = config({"TAG_REGISTRY_MIN_MENTIONS": 4})
+    assert automatic_tags(tag_scores(fields(title="Google"), REGISTRY, strict.weights), strict.min_mentions) == []
+
+
+# --- the article handler ----------------------------------------------------------
+
+
+@pytest.fixture
+def settings(tmp_path):
+    (tmp_path / "tags.toml").write_text(
+        '["OpenAI"]\naliases = []\n["Sam Altman"]\naliases = ["Altman"]\n["Mistral"]\naliases = ["Mistral AI"]\n', "utf-8"
+    )
+    return read_settings(override={"PATH": str(tmp_path), "DEFAULT_LANG": "fr", "PLUGINS": []})
+
+
+def article(settings, content="<p>Un texte.</p>", **metadata) -> Article:
+    metadata = {"title": "Un titre", "date": dt.datetime(2023, 11, 27), "lang": "fr", **metadata}
+    made = Article(content, metadata=metadata, settings=settings)
+    tag_article(made)  # the plugin's handler of content_object_init, as Pelican calls it
+    return made
+
+
+def test_a_further_reading_title_never_tags(settings):
+    made = article(
+        settings,
+        further_reading=["Malgré les pressions, OpenAI refuse de réinstaller Sam Altman à sa tête"],
+    )
+    assert not getattr(made, "tags", None)
+
+
+def test_explicit_tags_are_kept_canonically_and_exclusions_remove_automatic_ones(settings):
+    made = article(settings, title="OpenAI et Mistral AI", tags=["Mistral AI", "Souveraineté"], exclude_tags="openai")
+    assert [str(tag) for tag in made.tags] == ["Mistral", "Souveraineté"]
 
 
 def test_merge_keeps_explicit_tags_first_canonicalises_and_excludes():
@@ -93,8 +202,102 @@ def test_merge_keeps_explicit_tags_first_canonicalises_and_excludes():
     assert merged == ["Mistral", "Souveraineté", "Google"]
 
 
+def test_the_memo_key_holds_every_input_of_the_rule(settings):
+    cfg = config(settings)
+    base = (REGISTRY, cfg, "Titre", "<p>Lede</p>", "<p>Lede</p><p>Texte</p>")
+    keys = {
+        _automatic(*base)[0],
+        _automatic(build_registry({"OpenAI": {"aliases": []}}), *base[1:])[0],
+        _automatic(REGISTRY, config({**settings, "TAG_REGISTRY_MIN_MENTIONS": 4}), *base[2:])[0],
+        _automatic(REGISTRY, config({**settings, "TAG_REGISTRY_WEIGHTS": {"summary": 3}}), *base[2:])[0],
+        _automatic(*base[:2], "Autre titre", *base[3:])[0],
+        _automatic(*base[:3], "<p>Autre lede</p>", base[4])[0],
+        _automatic(*base[:4], "<p>Lede</p><p>Autre texte</p>")[0],
+    }
+    assert len(keys) == 7
+
+
+# --- settings -----------------------------------------------------------------
+
+
 def test_config_validates_and_resolves_the_path():
     cfg = config({"PATH": "/site/content"})
     assert cfg.path == "/site/content/tags.toml" and cfg.min_mentions == 3
+    assert cfg.weights == {"title": 3, "summary": 2, "heading": 3, "paragraph": 1}
     with pytest.raises(ValueError, match="^tag_registry: TAG_REGISTRY_MIN_MENTIONS"):
         config({"TAG_REGISTRY_MIN_MENTIONS": 0})
+
+
+def test_weights_are_laid_over_the_defaults_field_by_field_without_changing_them():
+    assert config({"TAG_REGISTRY_WEIGHTS": {"summary": 3}}).weights == {"title": 3, "summary": 3, "heading": 3, "paragraph": 1}
+    assert DEFAULTS["TAG_REGISTRY_WEIGHTS"]["summary"] == 2
+
+
+@pytest.mark.parametrize(
+    "weights, message",
+    [
+        ({"lede": 3}, r"^tag_registry: TAG_REGISTRY_WEIGHTS has unknown field\(s\) 'lede'; the fields are title, summary"),
+        ({"title": -1}, r"^tag_registry: TAG_REGISTRY_WEIGHTS\['title'\] must be a whole number >= 0, not -1"),
+        ({"title": 1.5}, r"^tag_registry: TAG_REGISTRY_WEIGHTS\['title'\] must be a whole number"),
+        ({"title": True}, r"^tag_registry: TAG_REGISTRY_WEIGHTS\['title'\] must be a whole number"),
+        ([3, 3, 3, 1], r"^tag_registry: TAG_REGISTRY_WEIGHTS must be a dict"),
+    ],
+)
+def test_bad_weights_are_refused_with_one_line(weights, message):
+    with pytest.raises(ValueError, match=message):
+        config({"TAG_REGISTRY_WEIGHTS": weights})
+
+
+# --- the real content ---------------------------------------------------------------
+
+
+def project_tags(content: Path, name: str) -> list[str]:
+    """The automatic tags of one article of ``content``, read as the build reads it."""
+    settings = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(content)})
+    cfg = config(settings)
+    html, metadata = MarkdownReader(settings).read(str(next(content.glob(f"issues/*/{name}*.md"))))
+    fields = article_fields(metadata["title"], metadata.get("summary", ""), html)
+    return automatic_tags(tag_scores(fields, load_registry(cfg.path), cfg.weights), cfg.min_mentions)
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        (
+            "01-malgre-les-pressions",  # Amazon owns Twitch, named once in the lede: not what this is about
+            ["OpenAI", "Microsoft", "ChatGPT", "Sam Altman", "Intelligence artificielle"],
+        ),
+        (
+            "02-xavier-niel-lance-kyutai",  # Mistral AI only in passing (lede) and in a further-reading title
+            ["OpenAI", "Kyutai", "Google", "Xavier Niel", "Scaleway", "Intelligence artificielle"],
+        ),
+    ],
+)
+def test_the_seed_articles_get_the_tags_an_editor_signs(name, expected):
+    assert project_tags(SEED.parent.parent, name) == expected
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory) -> Path:
+    """The seed and the 2023-11-27 fixture issue, imported with the project's registry."""
+    import shutil
+
+    from cafetech.importer import import_issue
+
+    content = tmp_path_factory.mktemp("tags") / "content"
+    content.mkdir()
+    shutil.copy(ROOT / "content" / "tags.toml", content / "tags.toml")
+    import_issue(FIXTURE, "2023-11-27", content)
+    return content
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("01-mistral-ai", ["Mistral"]),  # not Kyutai nor Xavier Niel: they are a further-reading title
+        ("02-google-accuse", ["Google"]),
+        ("04-le-decret-ia", ["Intelligence artificielle"]),  # not OpenAI nor Sam Altman (further reading)
+    ],
+)
+def test_the_fixture_issue_is_tagged_from_its_own_text(imported, name, expected):
+    assert project_tags(imported, name) == expected
