@@ -4,7 +4,6 @@ import os
 
 AUTHOR = "La rédaction de Cafétech"
 SITENAME = "Cafétech"
-SITESUBTITLE = "L’actualité tech décryptée, chaque semaine"
 # Pages link root-relative (/2023/11/slug/); feeds need absolute ids, so they use FEED_DOMAIN.
 SITEURL = ""
 FEED_DOMAIN = os.environ.get("SITEURL", "http://localhost:8000").rstrip("/")
@@ -17,6 +16,7 @@ DEFAULT_DATE_FORMAT = "%Y-%m-%d"
 
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
+    "editions",
     "issues",
     "tag_registry",
     "further_reading",
@@ -51,15 +51,8 @@ MARKDOWN = {
 }
 TYPOGRIFY = False
 
-# Clean URLs.
-ARTICLE_URL = "{date:%Y}/{date:%m}/{slug}/"
-ARTICLE_SAVE_AS = "{date:%Y}/{date:%m}/{slug}/index.html"
-PAGE_URL = "{slug}/"
-PAGE_SAVE_AS = "{slug}/index.html"
-TAG_URL = "tag/{slug}/"
-TAG_SAVE_AS = "tag/{slug}/index.html"
-TAGS_URL = "tag/"
-TAGS_SAVE_AS = "tag/index.html"
+# The URL of every page kind in every language comes from EDITIONS (cafetech/editions.py),
+# which writes Pelican's ARTICLE_URL, PAGE_URL, TAG_URL, FEED_ATOM… settings at start.
 DIRECT_TEMPLATES = ["tags"]
 # Sections have no category, author or period pages.
 USE_FOLDER_AS_CATEGORY = False
@@ -74,19 +67,9 @@ WITH_FUTURE_DATES = False
 DRAFT_SAVE_AS = DRAFT_LANG_SAVE_AS = ""
 DRAFT_PAGE_SAVE_AS = DRAFT_PAGE_LANG_SAVE_AS = ""
 
-# The English edition: articles and pages under /en/ with the French slug.
-ARTICLE_LANG_URL = "{lang}/{date:%Y}/{date:%m}/{slug}/"
-ARTICLE_LANG_SAVE_AS = "{lang}/{date:%Y}/{date:%m}/{slug}/index.html"
-PAGE_LANG_URL = "{lang}/{slug}/"
-PAGE_LANG_SAVE_AS = "{lang}/{slug}/index.html"
-
 # Feeds: full content, one per tag.
 # FEED_ATOM/FEED_RSS hold the default language only (FEED_ALL_* would mix in the translations).
-FEED_ATOM = "feeds/atom.xml"
-FEED_RSS = "feeds/rss.xml"
 FEED_ALL_ATOM = FEED_ALL_RSS = None
-TAG_FEED_ATOM = "feeds/tag/{slug}.atom.xml"
-TAG_FEED_ATOM_URL = "feeds/tag/{slug}.atom.xml"
 CATEGORY_FEED_ATOM = CATEGORY_FEED_RSS = None
 AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
 # The English feeds are written by plugins/translations.py (TRANSLATIONS_FEED_*).
@@ -94,17 +77,31 @@ TRANSLATION_FEED_ATOM = TRANSLATION_FEED_RSS = None
 RSS_FEED_SUMMARY_ONLY = False
 FEED_MAX_ITEMS = 50
 
-# The support box on issue and article pages.
-SUPPORT = {
+# The editions of the site, the source language (DEFAULT_LANG) first. Each has its own texts; a
+# third language is one more entry here plus its theme catalog (theme/translations/<lang>/).
+# Its URLs default to "<lang>/…" (cafetech/editions.py: TRANSLATED_URLS; "urls" overrides some).
+# A support link is "page:<slug>" (a page of the site, in the reader's language when translated)
+# or an external https:// address.
+EDITIONS = {
     "fr": {
-        "text": "Cafétech est indépendant et vit grâce à ses lecteurs. Pour que l’aventure continue, soutenez-nous.",
-        "link": "https://cafetech.github.io/soutenir/",
-        "label": "Soutenir Cafétech",
+        "name": "Français",
+        "locale": "fr_FR",
+        "tagline": "L’actualité tech décryptée, chaque semaine",
+        "support": {
+            "text": "Cafétech est indépendant et vit grâce à ses lecteurs. Pour que l’aventure continue, soutenez-nous.",
+            "label": "Soutenir Cafétech",
+            "link": "page:soutenir",
+        },
     },
     "en": {
-        "text": "Cafétech is independent and lives on its readers’ support. Help us keep going.",
-        "link": "https://cafetech.github.io/soutenir/",
-        "label": "Support Cafétech",
+        "name": "English",
+        "locale": "en_GB",
+        "tagline": "Tech news explained, every week",
+        "support": {
+            "text": "Cafétech is independent and lives on its readers’ support. Help us keep going.",
+            "label": "Support Cafétech",
+            "link": "page:soutenir",
+        },
     },
 }
 

@@ -1,10 +1,4 @@
-"""Feeds that readers' apps accept: absolute permalinks as ids and guids, an author, the language.
-
-Pelican's writer gives each entry a ``tag:`` id (and the same string as an RSS
-guid that claims to be a permalink), an empty author when AUTHOR is unset, and
-no language. This plugin hands Pelican a writer that fixes those three things;
-pages are written exactly as before.
-"""
+"""Feed entries that readers' apps accept: absolute permalinks as ids and guids, and an author."""
 
 from __future__ import annotations
 
@@ -14,12 +8,9 @@ from pelican import signals
 from pelican.utils import set_date_tzinfo
 from pelican.writers import Writer
 
+from cafetech.editions import base_url
+
 DEFAULTS = {"FEED_AUTHOR": None}  # None: the site's name
-
-
-def feed_base_url(settings: dict) -> str:
-    """Where the feeds say the site lives: FEED_DOMAIN, else SITEURL (ids must be absolute)."""
-    return (settings.get("FEED_DOMAIN") or settings.get("SITEURL") or "").rstrip("/")
 
 
 def entry_author(item, settings: dict) -> str:
@@ -34,19 +25,13 @@ def plain_title(item) -> str:
 
 
 class FeedWriter(Writer):
-    """Pelican's writer, with feed entries as feed readers expect them."""
+    """Pelican's writer, with feed entries as feed readers expect them (the feed's own title, id,
+    link and language are the editions plugin's, at feed_generated)."""
 
     def write_feed(self, elements, context, path=None, url=None, feed_type="atom", override_output=False, feed_title=None):
-        base = feed_base_url(self.settings)
-        langs = {getattr(element, "lang", None) for element in elements}
-        self._feed_language = langs.pop() if len(langs) == 1 else self.settings.get("DEFAULT_LANG")
+        base = base_url(self.settings)  # ids and links must be absolute, in development too
         context = {**context, "SITEURL": base, "FEED_DOMAIN": base}
         return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
-
-    def _create_new_feed(self, feed_type, feed_title, context):
-        feed = super()._create_new_feed(feed_type, feed_title, context)
-        feed.feed["language"] = self._feed_language
-        return feed
 
     def _add_item_to_the_feed(self, feed, item):
         link = self.urljoiner(self.site_url, item.url)

@@ -1,15 +1,8 @@
-"""Newsletter issues: reads each issue's ``issue.md``, ties its sections to it, writes issue pages.
-
-An issue folder (``content/issues/<date>/``) holds one article per section and an
-``issue.md`` with the issue's own texts (title, subtitle, introduction, credits)
-and the order of its sections (their slugs, in ``Sections``). This plugin gives
-every section article its ``issue`` and ``position``, orders articles newest
-issue first and then by position, and writes the issue pages, the archive of
-issues and the home page (latest issue first).
-"""
+"""Newsletter issues: reads each issue's ``issue.md``, ties its sections to it, writes issue pages, archives and homes."""
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 from dataclasses import dataclass
@@ -19,23 +12,15 @@ from pelican import signals
 from pelican.contents import Content
 from pelican.generators import Generator
 
+from cafetech.editions import editions
+
 logger = logging.getLogger(__name__)
 
+# The URLs of issue pages, archives and homes are the editions' (cafetech/editions.py).
 DEFAULTS = {
     "ISSUES_DIR": "issues",
     "ISSUE_FILENAME": "issue.md",
-    "ISSUE_URL": "numero/{slug}/",
-    "ISSUE_SAVE_AS": "numero/{slug}/index.html",
-    "ISSUES_ARCHIVE_URL": "numeros/",
-    "ISSUES_ARCHIVE_SAVE_AS": "numeros/index.html",
-    "ISSUES_HOME_SAVE_AS": "index.html",
     "ISSUES_HOME_RECENT": 10,
-    # Other languages (issue.<lang>.po sidecars):
-    "ISSUE_LANG_URL": "{lang}/issues/{slug}/",
-    "ISSUE_LANG_SAVE_AS": "{lang}/issues/{slug}/index.html",
-    "ISSUES_ARCHIVE_LANG_URL": "{lang}/issues/",
-    "ISSUES_ARCHIVE_LANG_SAVE_AS": "{lang}/issues/index.html",
-    "ISSUES_HOME_LANG_SAVE_AS": "{lang}/index.html",
 }
 
 
@@ -43,9 +28,6 @@ DEFAULTS = {
 class IssuesConfig:
     directory: str
     filename: str
-    archive_url: str
-    archive_save_as: str
-    home_save_as: str
     home_recent: int
 
 
@@ -55,24 +37,15 @@ def config(settings: dict) -> IssuesConfig:
     recent = merged["ISSUES_HOME_RECENT"]
     if not isinstance(recent, int) or recent < 0:
         raise ValueError(f"issues: ISSUES_HOME_RECENT must be a whole number >= 0, not {recent!r}")
-    for key in ("ISSUE_URL", "ISSUE_SAVE_AS"):
-        if "{slug}" not in merged[key]:
-            raise ValueError(f"issues: {key} must contain {{slug}} (the issue's date), not {merged[key]!r}")
-    return IssuesConfig(
-        directory=merged["ISSUES_DIR"],
-        filename=merged["ISSUE_FILENAME"],
-        archive_url=merged["ISSUES_ARCHIVE_URL"],
-        archive_save_as=merged["ISSUES_ARCHIVE_SAVE_AS"],
-        home_save_as=merged["ISSUES_HOME_SAVE_AS"],
-        home_recent=recent,
-    )
+    return IssuesConfig(directory=merged["ISSUES_DIR"], filename=merged["ISSUE_FILENAME"], home_recent=recent)
 
 
 class Issue(Content):
-    """One issue of the newsletter. Its URL comes from ISSUE_URL / ISSUE_SAVE_AS."""
+    """One issue of the newsletter. Its URL is the editions' "issue" pattern (ISSUE_URL, ISSUE_LANG_URL)."""
 
     mandatory_properties = ("title", "date")
     default_template = "issue"
+    default_status = "published"
 
     articles: list = ()  # its section articles, in order; set by IssuesGenerator
 
@@ -156,7 +129,7 @@ class IssuesGenerator(Generator):
 
     def _read(self, relative: str, key: str):
         issue = self.readers.read_file(base_path=self.path, path=relative, content_class=Issue, context=self.context)
-        if not isinstance(issue, Issue):  # a translation below the publication threshold
+        if not isinstance(issue, Issue) or issue.status != "published":  # a translation not published (yet)
             return None
         issue.slug = key  # the folder's name, the issue's date: numero/2023-11-20/
         return issue
@@ -179,11 +152,13 @@ class IssuesGenerator(Generator):
         ]
 
     def generate_context(self):
-        default_lang = self.settings["DEFAULT_LANG"]
+        model = editions(self.settings)
         articles_by_issue: dict[str, list] = {}
         for article in self.context.get("articles", []):
             if (key := issue_key(article)) is not None:
                 articles_by_issue.setdefault(key, []).append(article)
+        for article in [*self.context.get("articles", []), *self.context.get("article_translations", [])]:
+            article.issue = None  # never the metadata's date text: set below when the issue exists
 
         for folder in self._issue_folders():
             key = os.path.basename(folder)
@@ -199,15 +174,23 @@ class IssuesGenerator(Generator):
                     article.relative_source_path,
                 )
             issue.articles = sections
+            issue.text_lang = issue.lang
             for position, article in enumerate(sections, 1):
                 article.issue = issue
                 article.position = position
             issue.translations = []
-            self.issues_by_lang.setdefault(default_lang, []).append(issue)
+            self.issues_by_lang.setdefault(model.source, []).append(issue)
 
-            for sidecar in self._translations_of(folder):
-                translated = self._read(sidecar, key)
-                if translated is None:
+            for edition in model.translated:
+                sidecar = os.path.join(folder, f"{os.path.splitext(self.config.filename)[0]}.{edition.lang}.po")
+                translated = self._read(sidecar, key) if os.path.exists(os.path.join(self.path, sidecar)) else None
+                if translated is not None:
+                    translated.text_lang = translated.lang
+                elif any(section_in(article, edition.lang).lang == edition.lang for article in sections):
+                    # An English article is reachable from its issue as soon as it is published,
+                    # before the issue's own texts are translated (they show in French).
+                    translated = untranslated_issue(issue, edition.lang)
+                else:
                     continue
                 translated.articles = [section_in(article, translated.lang) for article in sections]
                 for article in translated.articles:
@@ -229,14 +212,14 @@ class IssuesGenerator(Generator):
         for issues in self.issues_by_lang.values():
             issues.sort(key=lambda issue: issue.date, reverse=True)
             link_neighbours(issues)
-        self.context["issues"] = self.issues_by_lang.get(default_lang, [])
+        self.context["issues"] = self.issues_by_lang.get(model.source, [])
         self.context["issues_by_lang"] = self.issues_by_lang
         self.readers.save_cache()
 
     def generate_output(self, writer):
         write = partial(writer.write_file, relative_urls=self.settings["RELATIVE_URLS"])
-        default_lang = self.settings["DEFAULT_LANG"]
-        for lang, issues in self.issues_by_lang.items():
+        for edition in editions(self.settings).editions:
+            issues = self.issues_by_lang.get(edition.lang, [])
             for issue in issues:
                 write(
                     issue.save_as,
@@ -246,35 +229,32 @@ class IssuesGenerator(Generator):
                     articles=issue.articles,
                     url=issue.url,
                 )
-            localized = lang != default_lang
-            archive_url = self.settings["ISSUES_ARCHIVE_LANG_URL"].format(lang=lang) if localized else self.config.archive_url
-            archive_save_as = (
-                self.settings["ISSUES_ARCHIVE_LANG_SAVE_AS"].format(lang=lang) if localized else self.config.archive_save_as
+            write(
+                edition.save_as("issues"),
+                self.get_template("issues"),
+                self.context,
+                issues=issues,
+                lang=edition.lang,
+                url=edition.url("issues"),
             )
-            if archive_save_as:
-                write(
-                    archive_save_as,
-                    self.get_template("issues"),
-                    self.context,
-                    issues=issues,
-                    lang=lang,
-                    url_key="issues",
-                    url=archive_url,
-                )
-            home_save_as = (
-                self.settings["ISSUES_HOME_LANG_SAVE_AS"].format(lang=lang) if localized else self.config.home_save_as
+            write(
+                edition.save_as("home"),
+                self.get_template("index"),
+                self.context,
+                latest_issue=issues[0] if issues else None,
+                recent_issues=issues[1 : 1 + self.config.home_recent],
+                lang=edition.lang,
+                url=edition.url("home"),
             )
-            if home_save_as:
-                write(
-                    home_save_as,
-                    self.get_template("index"),
-                    self.context,
-                    latest_issue=issues[0] if issues else None,
-                    recent_issues=issues[1 : 1 + self.config.home_recent],
-                    lang=lang,
-                    url_key="home",
-                    url=home_save_as.replace("index.html", ""),
-                )
+
+
+def untranslated_issue(issue: Issue, lang: str) -> Issue:
+    """The ``lang`` version of an issue whose own texts are not translated: its texts stay French."""
+    version = copy.copy(issue)
+    version.metadata = {**issue.metadata, "lang": lang}
+    version.lang, version.in_default_lang = lang, False
+    version.text_lang = issue.lang
+    return version
 
 
 def section_in(article, lang: str):
@@ -288,10 +268,7 @@ def article_position(article, sections: list) -> int:
     return next((i for i, section in enumerate(sections, 1) if section.slug == article.slug), 0)
 
 
-def add_default_settings(pelican):
-    """Issue URLs are read by Pelican's Content from the settings: make the defaults visible there."""
-    for key, default in DEFAULTS.items():
-        pelican.settings.setdefault(key, default)
+def check_settings(pelican):
     config(pelican.settings)
 
 
@@ -306,6 +283,6 @@ def order_articles(generator):
 
 
 def register():
-    signals.initialized.connect(add_default_settings)
+    signals.initialized.connect(check_settings)
     signals.get_generators.connect(get_generators)
     signals.article_generator_pretaxonomy.connect(order_articles)

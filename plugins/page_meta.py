@@ -16,6 +16,7 @@ from pelican import signals
 from pelican.contents import Content
 
 from cafetech import memo
+from cafetech.editions import editions
 
 DEFAULTS = {
     "PAGE_META_WORDS_PER_MINUTE": {"fr": 200, "en": 230},
@@ -54,17 +55,13 @@ def reading_minutes(words: int, words_per_minute: int) -> int:
     return max(1, math.ceil(words / words_per_minute))
 
 
-def absolute_url(base: str, url: str) -> str:
-    return url if re.match(r"^[a-z]+://", url) else f"{base.rstrip('/')}/{url.lstrip('/')}"
-
-
-def json_ld_data(item, kind: str, base: str, cfg: PageMetaConfig, description: str) -> dict:
-    """schema.org data: NewsArticle for a section, CollectionPage for an issue."""
-    url = absolute_url(base, item.url)
+def json_ld_data(item, kind: str, absolute, cfg: PageMetaConfig, description: str) -> dict:
+    """schema.org data: NewsArticle for a section, CollectionPage for an issue; absolute(url) makes an address."""
+    url = absolute(item.url)
     title = getattr(item, "title_text", None) or item.title
     publisher = {"@type": "Organization", "name": cfg.publisher}
     if cfg.logo:
-        publisher["logo"] = {"@type": "ImageObject", "url": absolute_url(base, cfg.logo)}
+        publisher["logo"] = {"@type": "ImageObject", "url": absolute(cfg.logo)}
     data = {
         "@context": "https://schema.org",
         "@type": kind,
@@ -82,10 +79,10 @@ def json_ld_data(item, kind: str, base: str, cfg: PageMetaConfig, description: s
         data["author"] = {"@type": "Organization", "name": str(author) if author else cfg.publisher}
         image = item.metadata.get("image")
         if image:
-            data["image"] = absolute_url(base, image)
+            data["image"] = absolute(image)
     else:
         data["hasPart"] = [
-            {"@type": "NewsArticle", "headline": getattr(a, "title_text", None) or a.title, "url": absolute_url(base, a.url)}
+            {"@type": "NewsArticle", "headline": getattr(a, "title_text", None) or a.title, "url": absolute(a.url)}
             for a in getattr(item, "articles", [])
         ]
     return data
@@ -106,18 +103,14 @@ def add_reading_time(content):
         content.reading_time = reading_minutes(words, speed)
 
 
-def base_url(settings: dict) -> str:
-    return (settings.get("SITEURL") or settings.get("FEED_DOMAIN") or "").rstrip("/")
-
-
 def add_globals(generator):
     cfg = config(generator.settings)
-    base = base_url(generator.settings)
+    absolute = editions(generator.settings).absolute
 
     def json_ld(item, kind="NewsArticle", description=""):
-        return json_ld_data(item, kind, base, cfg, description)
+        return json_ld_data(item, kind, absolute, cfg, description)
 
-    generator.env.globals.update(json_ld=json_ld, absolute=lambda url: absolute_url(base, url))
+    generator.env.globals.update(json_ld=json_ld)
 
 
 def check_settings(pelican):

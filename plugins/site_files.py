@@ -14,6 +14,8 @@ from xml.sax.saxutils import quoteattr
 from pelican import signals
 from pelican.generators import Generator
 
+from cafetech.editions import editions
+
 DEFAULTS = {
     "SITE_FILES_SITEMAP": "sitemap.xml",
     "SITE_FILES_ROBOTS": True,
@@ -63,17 +65,17 @@ def robots_txt(sitemap_url: str | None) -> str:
     return "User-agent: *\nAllow: /\n" + (f"Sitemap: {sitemap_url}\n" if sitemap_url else "")
 
 
-def content_entries(items, base: str, default_lang: str) -> list[tuple[str, str | None, dict[str, str]]]:
-    """Sitemap entries of articles, pages or issues and their translations."""
+def content_entries(items, absolute, default_lang: str) -> list[tuple[str, str | None, dict[str, str]]]:
+    """Sitemap entries of articles, pages or issues and their translations; absolute(url) makes an address."""
     entries = []
     for item in items:
         versions = [item, *getattr(item, "translations", [])]
-        by_lang = {version.lang: f"{base}/{version.url}" for version in versions}
+        by_lang = {version.lang: absolute(version.url) for version in versions}
         if default_lang in by_lang:
             by_lang["x-default"] = by_lang[default_lang]
         for version in versions:
             date = getattr(version, "modified", None) or getattr(version, "date", None)
-            entries.append((f"{base}/{version.url}", date.date().isoformat() if date else None, by_lang))
+            entries.append((absolute(version.url), date.date().isoformat() if date else None, by_lang))
     return entries
 
 
@@ -86,25 +88,25 @@ class SiteFilesGenerator(Generator):
 
     def generate_output(self, writer):
         cfg = config(self.settings)
-        base = (self.settings.get("SITEURL") or self.settings.get("FEED_DOMAIN") or "").rstrip("/")
-        default_lang = self.settings["DEFAULT_LANG"]
+        model = editions(self.settings)
         output = self.output_path
         sitemap_url = None
         if cfg.sitemap:
-            issues = self.context.get("issues_by_lang", {}).get(default_lang, [])
+            issues = self.context["issues_by_lang"][model.source]
             entries = content_entries(
-                [*self.context.get("articles", []), *self.context.get("pages", []), *issues], base, default_lang
+                [*self.context["articles"], *self.context["pages"], *issues], model.absolute, model.source
             )
-            urls = self.settings.get("I18N_URLS", {})
-            for key in ("home", "issues", "tags"):
-                versions = {lang: f"{base}/{table[key]}" for lang, table in urls.items() if key in table}
-                versions["x-default"] = versions.get(default_lang, "")
+            for kind in ("home", "issues", "tags"):
+                versions = {lang: model.absolute(model.url(kind, lang)) for lang in model.languages}
+                versions["x-default"] = versions[model.source]
                 entries.extend((href, None, versions) for lang, href in versions.items() if lang != "x-default")
-            for slug, langs in sorted(self.context.get("TAG_LANGUAGES", {}).items()):
-                versions = {lang: f"{base}/{urls[lang]['tag'].format(slug=slug)}" for lang in sorted(langs) if lang in urls}
-                entries.extend((href, None, versions) for href in versions.values())
+            for slug, langs in sorted(self.context["TAG_LANGUAGES"].items()):
+                versions = {lang: model.absolute(model.url("tag", lang, slug=slug)) for lang in model.languages if lang in langs}
+                if model.source in versions:
+                    versions["x-default"] = versions[model.source]
+                entries.extend((href, None, versions) for lang, href in versions.items() if lang != "x-default")
             write_text(os.path.join(output, cfg.sitemap), sitemap_xml(entries))
-            sitemap_url = f"{base}/{cfg.sitemap}"
+            sitemap_url = model.absolute(cfg.sitemap)
         if cfg.robots:
             write_text(os.path.join(output, "robots.txt"), robots_txt(sitemap_url))
         if cfg.cname:

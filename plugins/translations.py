@@ -23,31 +23,32 @@ from functools import partial
 from pelican import signals
 from pelican.generators import Generator
 
+from cafetech.editions import editions
 from cafetech.markdown_reader import ReusingMarkdownReader
-from cafetech.sidecars import SidecarError, parse_source, read_sidecar, translate
+from cafetech.sidecars import (
+    STALE_POLICIES,
+    SidecarError,
+    parse_source,
+    publication_state,
+    read_sidecar,
+    should_publish,
+    translate,
+)
 
 logger = logging.getLogger(__name__)
 
 DEFAULTS = {
-    "TRANSLATIONS_MIN_COVERAGE": 100,
-    "TRANSLATIONS_TAG_URL": "{lang}/tag/{slug}/",
-    "TRANSLATIONS_TAG_SAVE_AS": "{lang}/tag/{slug}/index.html",
-    "TRANSLATIONS_TAGS_SAVE_AS": "{lang}/tag/index.html",
-    "TRANSLATIONS_TAG_FEED_ATOM": "{lang}/feeds/tag/{slug}.atom.xml",
-    "TRANSLATIONS_FEED_ATOM": "{lang}/feeds/atom.xml",
-    "TRANSLATIONS_FEED_RSS": "{lang}/feeds/rss.xml",
+    "TRANSLATIONS_MIN_COVERAGE": 100,  # percent of blocks translated for a first publication
+    # A block whose French changed after it was translated: "previous" publishes its previous
+    # translation (the page says the French was updated), "source" shows the French block.
+    "TRANSLATIONS_STALE_BLOCKS": "previous",
 }
 
 
 @dataclass(frozen=True)
 class TranslationsConfig:
     min_coverage: float
-    tag_url: str
-    tag_save_as: str
-    tags_save_as: str
-    tag_feed_atom: str
-    feed_atom: str
-    feed_rss: str
+    stale_blocks: str
 
 
 def config(settings: dict) -> TranslationsConfig:
@@ -55,15 +56,12 @@ def config(settings: dict) -> TranslationsConfig:
     minimum = merged["TRANSLATIONS_MIN_COVERAGE"]
     if not isinstance(minimum, (int, float)) or not 0 < minimum <= 100:
         raise ValueError(f"translations: TRANSLATIONS_MIN_COVERAGE must be a percentage in (0, 100], not {minimum!r}")
-    return TranslationsConfig(
-        min_coverage=float(minimum),
-        tag_url=merged["TRANSLATIONS_TAG_URL"],
-        tag_save_as=merged["TRANSLATIONS_TAG_SAVE_AS"],
-        tags_save_as=merged["TRANSLATIONS_TAGS_SAVE_AS"],
-        tag_feed_atom=merged["TRANSLATIONS_TAG_FEED_ATOM"],
-        feed_atom=merged["TRANSLATIONS_FEED_ATOM"],
-        feed_rss=merged["TRANSLATIONS_FEED_RSS"],
-    )
+    if merged["TRANSLATIONS_STALE_BLOCKS"] not in STALE_POLICIES:
+        raise ValueError(
+            f"translations: TRANSLATIONS_STALE_BLOCKS must be one of {', '.join(STALE_POLICIES)}, "
+            f"not {merged['TRANSLATIONS_STALE_BLOCKS']!r}"
+        )
+    return TranslationsConfig(min_coverage=float(minimum), stale_blocks=merged["TRANSLATIONS_STALE_BLOCKS"])
 
 
 # --- pure functions ---------------------------------------------------------
@@ -113,16 +111,23 @@ class SidecarReader(ReusingMarkdownReader):
             return "", {"status": "skip"}
         with open(source, encoding="utf-8") as handle:
             document = parse_source(handle.read())
-        translated = translate(document, read_sidecar(source_path))
+        cfg = config(self.settings)
+        catalog = read_sidecar(source_path)
+        translated = translate(document, catalog, stale=cfg.stale_blocks)
         self._source_path = source_path
         # A leading newline: a first paragraph like "Update: …" must not be read as metadata.
         content = self.markdown().convert("\n" + translated.body)
         metadata = self._parse_metadata(metadata_lines({**translated.metadata, "lang": lang}))
-        coverage = translated.coverage
-        if coverage.percent < config(self.settings).min_coverage:
-            logger.info("%s: %.0f%% translated, not published", source_path, coverage.percent)
-            metadata["status"] = "skip"
+        coverage, state = translated.coverage, publication_state(catalog)
+        if not should_publish(coverage, state, cfg.min_coverage):
+            if state == "withdrawn":
+                metadata["status"] = "draft"  # kept by Pelican (and reported at every build), never written
+            else:
+                logger.info("%s: %.0f%% translated, not published yet", source_path, coverage.percent)
+                metadata["status"] = "skip"
+        metadata["translation_state"] = state
         metadata["untranslated_blocks"] = len(translated.fallback_blocks)
+        metadata["stale_blocks"] = len(translated.stale_blocks)
         metadata["translation_coverage"] = coverage
         return content, metadata
 
@@ -162,19 +167,48 @@ def share_tags(generator):
             translation.tags = list(original.tags)
 
 
+def translation_notes(items) -> list[str]:
+    """One line for each translation the editors must hear of at every build: stale or withdrawn."""
+    notes = []
+    for item in items:
+        where = item.relative_source_path
+        if getattr(item, "translation_state", None) == "withdrawn":
+            notes.append(f"{where}: withdrawn by the editor (X-Published: withdrawn): no {item.lang} page")
+        elif stale := getattr(item, "stale_blocks", 0):
+            notes.append(
+                f"{where}: {stale} block(s) changed in French since translated; the {item.lang} page shows "
+                "the previous translation until the translator updates it"
+                if config(item.settings).stale_blocks == "previous"
+                else f"{where}: {stale} block(s) changed in French since translated; the {item.lang} page shows them in French"
+            )
+    return notes
+
+
+def report_translations(generators):
+    """Stale and withdrawn translations (articles, pages, issues) are reported at every build, cached or not."""
+    kept = []
+    for generator in generators:
+        for name in ("translations", "drafts_translations", "draft_translations"):
+            kept.extend(getattr(generator, name, None) or [])
+        for lang, issues in (getattr(generator, "issues_by_lang", None) or {}).items():
+            kept.extend(issue for issue in issues if issue.text_lang == lang)
+    for note in translation_notes(kept):
+        logger.warning("%s", note)
+
+
 def keep_translations(generator):
     """Hand the other generators every article's published translations."""
     generator.context["article_translations"] = list(generator.translations)
 
 
 class LanguageTagsGenerator(Generator):
-    """The feeds, tag pages, tag index and tag feeds of each language other than the default.
+    """The feeds, tag pages, tag index and tag feeds of each edition other than the source language's.
 
     (Pelican's TRANSLATION_FEED_* would also write a second feed of the default language.)
     """
 
     def generate_context(self):
-        self.articles_by_lang: dict[str, list] = {}
+        self.articles_by_lang: dict[str, list] = {edition.lang: [] for edition in editions(self.settings).translated}
         for article in self.context.get("article_translations", []):
             self.articles_by_lang.setdefault(article.lang, []).append(article)
         self.by_lang = {lang: group_by_tag(articles) for lang, articles in self.articles_by_lang.items()}
@@ -186,38 +220,33 @@ class LanguageTagsGenerator(Generator):
                 available.setdefault(tag.slug, set()).add(lang)
 
     def generate_output(self, writer):
-        cfg = config(self.settings)
+        model = editions(self.settings)
         write = partial(writer.write_file, relative_urls=self.settings["RELATIVE_URLS"])
         limit = self.settings.get("FEED_MAX_ITEMS")
         for lang, articles in self.articles_by_lang.items():
+            edition = model[lang]
             newest = articles[:limit] if limit else articles
-            writer.write_feed(newest, self.context, cfg.feed_atom.format(lang=lang), feed_type="atom")
-            writer.write_feed(newest, self.context, cfg.feed_rss.format(lang=lang), feed_type="rss")
-        for lang, tags in self.by_lang.items():
-            for tag, articles in tags.items():
+            writer.write_feed(newest, self.context, edition.url("atom"), feed_type="atom")
+            writer.write_feed(newest, self.context, edition.url("rss"), feed_type="rss")
+            tags = self.by_lang[lang]
+            for tag, tagged in tags.items():
                 write(
-                    cfg.tag_save_as.format(lang=lang, slug=tag.slug),
+                    edition.save_as("tag", slug=tag.slug),
                     self.get_template("tag"),
                     self.context,
                     tag=tag,
-                    articles=articles,
+                    articles=tagged,
                     lang=lang,
-                    url=cfg.tag_url.format(lang=lang, slug=tag.slug),
+                    url=edition.url("tag", slug=tag.slug),
                 )
-                writer.write_feed(
-                    articles,
-                    self.context,
-                    cfg.tag_feed_atom.format(lang=lang, slug=tag.slug),
-                    feed_title=str(tag),
-                )
+                writer.write_feed(tagged, self.context, edition.url("tag_atom", slug=tag.slug), feed_title=str(tag))
             write(
-                cfg.tags_save_as.format(lang=lang),
+                edition.save_as("tags"),
                 self.get_template("tags"),
                 self.context,
-                tags=sorted(tags.items(), key=lambda item: str(item[0]).casefold()),
+                tags=sorted(tags.items(), key=lambda item: model.tag_label(item[0], lang).casefold()),
                 lang=lang,
-                url_key="tags",
-                url=cfg.tags_save_as.format(lang=lang).replace("index.html", ""),
+                url=edition.url("tags"),
             )
 
 
@@ -235,4 +264,5 @@ def register():
     signals.generator_init.connect(forget_stale_sidecars)  # every generator: articles, pages, issues
     signals.article_generator_pretaxonomy.connect(share_tags)
     signals.article_generator_finalized.connect(keep_translations)
+    signals.all_generators_finalized.connect(report_translations)
     signals.get_generators.connect(get_generators)

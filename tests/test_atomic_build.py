@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import json
 import shutil
 from pathlib import Path
@@ -131,8 +132,9 @@ def test_a_warm_build_never_shows_a_stale_english_page(tmp_path):
         "Vendredi, trois chercheurs ont démissionné.",
     )
     assert any(path.startswith("en/2023/11/malgre") for path in first)
-    # One block changed and is not translated: below 100 %, the English page is withdrawn.
-    assert not list(output.glob("en/2023/11/malgre*/index.html"))
+    # One block changed and has no translation yet: the published English page stays, that block in French.
+    (page,) = output.glob("en/2023/11/malgre*/index.html")
+    assert re.search(r'<p lang="fr">[^<]*Vendredi, trois chercheurs ont démissionné\.', page.read_text("utf-8"))
 
 
 def test_a_warm_build_never_shows_a_stale_english_issue_page(tmp_path):
@@ -140,8 +142,9 @@ def test_a_warm_build_never_shows_a_stale_english_issue_page(tmp_path):
     output, first = cached_build_then_edit(tmp_path, "issues/2023-11-20/issue.md", "Merci par avance !", "Merci d’avance !")
     assert (tmp_path / "cache" / "IssuesGenerator-Readers").is_file()
     assert "en/issues/2023-11-20/index.html" in first
-    # One block changed and is not translated: below 100 %, the English issue page is withdrawn.
-    assert not list(output.glob("en/issues/2023-11-20/index.html"))
+    # One block changed and has no translation yet: the published English issue page stays, that block in French.
+    english = (output / "en" / "issues" / "2023-11-20" / "index.html").read_text("utf-8")
+    assert re.search(r'lang="fr"[^>]*>[^<]*Merci d’avance', english)
     assert "Merci d’avance" in (output / "numero" / "2023-11-20" / "index.html").read_text("utf-8")
 
 

@@ -318,7 +318,7 @@ def test_each_language_lists_its_own_articles(real_site):
 
 @pytest.fixture(scope="module")
 def partly_translated(tmp_path_factory):
-    """The seed with the second section's sidecar only half translated."""
+    """The seed with the second section's sidecar only half translated, and never published (no X-Published)."""
     from cafetech.sidecars import read_sidecar, render_sidecar
 
     root = tmp_path_factory.mktemp("partial")
@@ -329,7 +329,7 @@ def partly_translated(tmp_path_factory):
     for message in list(catalog)[1:]:
         if message.id and message.context in ("heading", "further_reading"):
             message.string = ""
-    sidecar.write_bytes(render_sidecar(catalog))
+    sidecar.write_bytes(re.sub(rb'"X-Published: [^"]*"\n', b"", render_sidecar(catalog)))
     return content, root
 
 
@@ -398,7 +398,9 @@ def test_social_metadata_and_json_ld(real_site):
     assert issue["@type"] == "CollectionPage" and issue["inLanguage"] == "en" and len(issue["hasPart"]) == 2
     assert re.search(r"\d+ min de lecture", page.select_one(".kicker").get_text())
     assert re.search(r"\d+ min read", soup(real_site / "en" / FIRST / "index.html").select_one(".kicker").get_text())
-    assert page.select_one(".support a")["href"].startswith("https://")
+    # The support link is a page of the site, in the reader's language.
+    assert page.select_one(".support a")["href"] == "/soutenir/"
+    assert soup(real_site / "en" / FIRST / "index.html").select_one(".support a")["href"] == "/en/soutenir/"
 
 
 def test_sitemap_with_hreflang_alternates_and_robots(real_site):

@@ -47,7 +47,14 @@ def test_further_reading_items_from_one_or_several_lines():
     assert all(item.url is None for item in parse_items(["Un"]))
 
 
-def test_config_refuses_urls_without_slug():
-    with pytest.raises(ValueError, match="^issues: ISSUE_URL must contain"):
-        config({"ISSUE_URL": "numero/"})
-    assert config({}).archive_url == "numeros/"
+def test_config_refuses_a_negative_number_of_recent_issues():
+    with pytest.raises(ValueError, match="^issues: ISSUES_HOME_RECENT must be a whole number >= 0"):
+        config({"ISSUES_HOME_RECENT": -1})
+    assert config({}).home_recent == 10
+
+
+def test_an_issue_url_without_its_slug_is_refused_by_the_editions():
+    from cafetech.editions import EditionsError, editions
+
+    with pytest.raises(EditionsError, match=r"\['issue'\] must contain \{slug\}"):
+        editions({"DEFAULT_LANG": "fr", "EDITIONS": {"fr": {"urls": {"issue": "numero/"}}}})
