@@ -483,4 +483,43 @@ def translations_check(c, content=str(CONTENT)):
 
 
 translations = Collection("translations", translations_update, translations_status, translations_check)
-namespace = Collection(build, clean, rebuild, serve, livereload, import_issue, check, gh_pages, email, bench, translations)
+
+
+@task(
+    name="suggest",
+    help={"date": "the issue, YYYY-MM-DD, or all for every issue", **CONTENT_HELP},
+    positional=["date"],
+)
+def tags_suggest(c, date, content=str(CONTENT)):
+    """List the names an issue's articles use often that the tag registry lacks, best first; writes nothing."""
+    from pelican.readers import MarkdownReader
+    from pelican.settings import read_settings
+
+    from cafetech.tag_suggest import NoIssue, issue_articles, issue_folder, suggestion_lines, suggestions
+
+    from tag_registry import article_fields, config, load_registry
+
+    date = None if date == "all" else date
+    try:
+        paths = issue_articles(Path(content), date)
+    except NoIssue as error:
+        raise Exit(f"tags.suggest: {shown(error.folder)}: no such issue", code=1) from None
+    settings = read_settings(str(SETTINGS["dev"]), override={"PATH": str(Path(content).resolve())})
+    cfg = config(settings)
+    reader = MarkdownReader(settings)  # the articles as the build reads them
+    articles = []
+    for path in paths:
+        html, metadata = reader.read(str(path))
+        articles.append(article_fields(metadata.get("title", ""), metadata.get("summary", ""), html))
+    found = suggestions(articles, load_registry(cfg.path).spellings, cfg.weights, cfg.min_mentions)
+    where = shown(issue_folder(Path(content), date))
+    if not found:
+        print(f"No name to suggest: every name {where} uses often is in {shown(Path(cfg.path))}")
+        return
+    print(f"Named often in {where}, not in {shown(Path(cfg.path))} (a score of {cfg.min_mentions} tags an article):")
+    for line in suggestion_lines(found):
+        print(f"  {line}")
+
+
+tags = Collection("tags", tags_suggest)
+namespace = Collection(build, clean, rebuild, serve, livereload, import_issue, check, gh_pages, email, bench, translations, tags)
