@@ -1,18 +1,15 @@
-"""Translation sidecars: the gettext catalog (``<article>.<lang>.po``) beside each French source file.
+"""Translation sidecars: the gettext catalog (``<article>.<lang>.po``) beside each French source file."""
 
-A source file (an article, or an issue's ``issue.md``) is cut into blocks: its
-translatable metadata (title, summary, subtitle, credits, each further-reading
-item) and the blocks of its Markdown body (headings, paragraphs, list items).
-Each block is one catalog entry keyed by (msgctxt = the kind of block, msgid =
-its exact Markdown source), so an entry keeps its translation when its block
-moves. Code, raw HTML, tables, rules and link definitions are not translated.
-
-``update_sidecar`` merges the source into its catalog as msgmerge does (with
-Babel's ``Catalog.update``): a changed block becomes a fuzzy entry keeping its
-translation and previous msgid, a removed one an obsolete ``#~`` entry.
-``translate`` builds the other-language document; a block without a usable
-translation stays in French, marked ``lang="fr"`` for the reader's browser.
-"""
+# A source file (an article, or an issue's issue.md) is cut into blocks: its translatable
+# metadata (title, summary, subtitle, credits, each further-reading item) and the blocks of its
+# Markdown body (headings, paragraphs, list items). Each text is one catalog entry keyed by
+# (msgctxt = the kind of its first block, msgid = its exact Markdown source), so an entry keeps
+# its translation when its block moves, and a text written twice (a lede that is also the
+# summary) is translated once. Code, raw HTML, tables, rules and link definitions are not
+# translated. update_sidecar merges as msgmerge does and rewrites only the entries that changed;
+# translate builds the other-language document. A translation once publishable is stamped
+# (X-Published) and stays published through French edits: its changed blocks are stale (fuzzy,
+# showing their previous translation) until a translator updates them.
 
 from __future__ import annotations
 
@@ -24,8 +21,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import PoFileError, normalize, read_po, unescape, write_po
+from babel.messages.catalog import Catalog, Message
+from babel.messages.pofile import PoFileError, PoFileParser, escape, normalize, unescape, write_po
 from markdown import Markdown
 
 from cafetech.importer import _write_atomically
@@ -38,9 +35,17 @@ WIDTH = 76
 HEADER_COMMENT = """\
 # {lang} translation of a text of the {project} newsletter (the file in
 # the #: references). Translate each msgstr; msgctxt is the kind of block.
-# Keep the links, `code` and *emphasis* of the msgid. Fuzzy entries are
-# not published.
+# Keep the links, `code` and *emphasis* of the msgid. A fuzzy entry's
+# French changed since it was translated: update it, then drop "fuzzy".
 #"""
+PUBLISHED = "X-Published"  # header field: the day the translation was first publishable, or "withdrawn"
+WITHDRAWN = "withdrawn"
+STALE_POLICIES = ("previous", "source")
+# The header fields Babel writes itself; any other (X-Published, a tool's X-Generator) is kept as read.
+_BABEL_FIELDS = frozenset(
+    "project-id-version report-msgid-bugs-to pot-creation-date po-revision-date last-translator language "
+    "language-team plural-forms mime-version content-type content-transfer-encoding generated-by".split()
+)
 
 
 class SidecarError(Exception):
@@ -93,6 +98,7 @@ class Coverage:
     translated: int
     fuzzy: int
     untranslated: int
+    stale: int = 0  # of the fuzzy ones: those still carrying the translation of their previous French
 
     @property
     def total(self) -> int:
@@ -102,13 +108,38 @@ class Coverage:
     def percent(self) -> float:
         return 100.0 * self.translated / self.total if self.total else 100.0
 
+    @property
+    def percent_with_stale(self) -> float:
+        return 100.0 * (self.translated + self.stale) / self.total if self.total else 100.0
+
 
 @dataclass(frozen=True)
 class TranslatedDocument:
     metadata: dict[str, str | list[str]]
     body: str
     coverage: Coverage
-    fallback_blocks: tuple[Block, ...]
+    fallback_blocks: tuple[Block, ...]  # shown in French
+    stale_blocks: tuple[Block, ...] = ()  # whose entry is fuzzy, whatever was shown for them
+
+
+class SidecarCatalog(Catalog):
+    """A Babel catalog that keeps the header fields Babel does not know, such as X-Published."""
+
+    def __init__(self, *args, **kwargs):
+        self.extra_headers: dict[str, str] = {}
+        super().__init__(*args, **kwargs)
+
+    def _get_mime_headers(self) -> list[tuple[str, str]]:
+        headers = super()._get_mime_headers()
+        # Before Generated-By: Babel ends the header with that field's value, which carries the last '\n'.
+        return [*headers[:-1], *self.extra_headers.items(), headers[-1]]
+
+    def _set_mime_headers(self, headers) -> None:
+        headers = list(headers)
+        super()._set_mime_headers(headers)
+        self.extra_headers = {name: value.strip() for name, value in headers if name.lower() not in _BABEL_FIELDS}
+
+    mime_headers = property(_get_mime_headers, _set_mime_headers)
 
 
 # --- reading the source (pure) -----------------------------------------------
@@ -305,49 +336,112 @@ def _end_of_html(entries, i: int, tag: str) -> int:
 # --- catalogs (pure) ---------------------------------------------------------
 
 
+def entry_keys(blocks: tuple[Block, ...]) -> tuple[tuple[str, str], ...]:
+    """The (msgctxt, msgid) of each block's entry: a text met earlier in the file shares that block's entry."""
+    first_kind: dict[str, str] = {}
+    return tuple((first_kind.setdefault(block.text, block.kind), block.text) for block in blocks)
+
+
 def template_catalog(doc: SourceDocument, source_name: str, lang: str = "en") -> Catalog:
-    """The entries of a source file, untranslated: one per (kind, text), in the order of the source."""
+    """The entries of a source file, untranslated: one per text, in the order of the source."""
     version = (doc.metadata.get("issue") or doc.metadata.get("date") or [None])[0]
-    catalog = Catalog(locale=lang, project=PROJECT, version=version, fuzzy=False)
+    catalog = SidecarCatalog(locale=lang, project=PROJECT, version=version, fuzzy=False)
     language = catalog.locale.english_name if catalog.locale else lang
     catalog.header_comment = HEADER_COMMENT.format(lang=language, project=PROJECT)  # no long word: see render
     where = os.path.basename(source_name)
-    for block in doc.blocks:
-        catalog.add(block.text, "", locations=[(where, block.line)], context=block.kind)
+    for block, (context, text) in zip(doc.blocks, entry_keys(doc.blocks)):
+        catalog.add(text, "", locations=[(where, block.line)], context=context)  # a repeat adds its location
     return catalog
 
 
+def _has_string(message: Message | None) -> bool:
+    return message is not None and isinstance(message.string, str) and bool(message.string.strip())
+
+
+def _entry(catalog: Catalog, context: str, text: str) -> Message | None:
+    """The entry of a text: its own, or when that has no translation, a translated one of the same text
+    under another kind (a sidecar written before a repeated text had one entry)."""
+    own = catalog.get(text, context=context)
+    if _has_string(own):
+        return own
+    others = [m for kind in CONTEXTS if kind != context and _has_string(m := catalog.get(text, context=kind))]
+    others.sort(key=lambda message: "fuzzy" in message.flags)  # stable: a settled translation first
+    return others[0] if others else own
+
+
 def coverage(doc: SourceDocument, catalog: Catalog) -> Coverage:
-    """How many of the source's current blocks are translated, fuzzy, or not translated."""
+    """How many of the source's texts are translated, fuzzy (stale: with a translation), or not translated."""
     counts = Counter()
-    for block in doc.blocks:
-        message = catalog.get(block.text, context=block.kind)
+    for context, text in dict.fromkeys(entry_keys(doc.blocks)):
+        message = _entry(catalog, context, text)
         if message is not None and "fuzzy" in message.flags:
             counts["fuzzy"] += 1
-        elif message is not None and isinstance(message.string, str) and message.string.strip():
+            counts["stale"] += _has_string(message)
+        elif _has_string(message):
             counts["translated"] += 1
         else:
             counts["untranslated"] += 1
-    return Coverage(counts["translated"], counts["fuzzy"], counts["untranslated"])
+    return Coverage(counts["translated"], counts["fuzzy"], counts["untranslated"], counts["stale"])
 
 
-def _usable(catalog: Catalog, block: Block) -> str | None:
-    """The translation to publish for a block: not fuzzy, not empty, not unsafe; on one line."""
-    message = catalog.get(block.text, context=block.kind)
-    if message is None or "fuzzy" in message.flags or not isinstance(message.string, str):
+def catalog_coverage(catalog: Catalog) -> Coverage:
+    """How many of a catalog's own entries (not the obsolete ones) are translated, fuzzy or not translated."""
+    counts = Counter()
+    for message in (message for message in catalog if message.id):
+        if "fuzzy" in message.flags:
+            counts["fuzzy"] += 1
+            counts["stale"] += _has_string(message)
+        else:
+            counts["translated" if _has_string(message) else "untranslated"] += 1
+    return Coverage(counts["translated"], counts["fuzzy"], counts["untranslated"], counts["stale"])
+
+
+def publication_state(catalog: Catalog) -> str:
+    """'new' (never publishable yet), 'published' (X-Published: <day>) or 'withdrawn' (by the editor)."""
+    value = _published_field(catalog)
+    return "new" if not value else WITHDRAWN if value.lower() == WITHDRAWN else "published"
+
+
+def should_publish(coverage: Coverage, state: str, min_coverage: float) -> bool:
+    """Whether the translation gets a page: once published, a French edit never takes it away."""
+    if state not in ("new", "published", WITHDRAWN):
+        raise ValueError(f"state must be 'new', 'published' or 'withdrawn', not {state!r}")
+    return state == "published" or (state == "new" and coverage.percent >= min_coverage)
+
+
+def _published_field(catalog: Catalog) -> str | None:
+    extra = getattr(catalog, "extra_headers", {})  # a plain Babel catalog (a template) has none
+    return next((value for name, value in extra.items() if name.lower() == PUBLISHED.lower()), None)
+
+
+def _translation(message: Message | None, block: Block, stale: str) -> str | None:
+    """The translation to publish for a block (None: French): not empty, not unsafe; on one line.
+
+    A fuzzy entry's translation is that of the previous French: published only with stale="previous".
+    """
+    if not _has_string(message) or ("fuzzy" in message.flags and stale != "previous"):
         return None
     text = re.sub(r"\s*\n\s*", " ", message.string).strip()
-    return text if text and not _unsafe(block.text, text) else None
+    return None if _unsafe(block.text, text) else text
 
 
 _BLOCK_MARKER = re.compile(r"^(?:[#>]|[-*+](?=\s)|\d+\.(?=\s))")
 
 
-def translate(doc: SourceDocument, catalog: Catalog, fallback: str = "source") -> TranslatedDocument:
-    """The document in the catalog's language; a block without a usable translation stays French."""
+def translate(
+    doc: SourceDocument, catalog: Catalog, stale: str = "previous", *, fallback: str = "source"
+) -> TranslatedDocument:
+    """The document in the catalog's language; a block without a translation to publish stays French.
+
+    ``stale`` is what a fuzzy block with a translation shows: "previous" (that translation, written for
+    the French before its last edit) or "source" (the French).
+    """
     if fallback != "source":
         raise ValueError(f"fallback must be 'source' (the French text, marked lang=\"fr\"), not {fallback!r}")
-    texts = [_usable(catalog, block) for block in doc.blocks]
+    if stale not in STALE_POLICIES:
+        raise ValueError(f"stale must be one of {', '.join(map(repr, STALE_POLICIES))}, not {stale!r}")
+    entries = [_entry(catalog, context, text) for context, text in entry_keys(doc.blocks)]
+    texts = [_translation(message, block, stale) for message, block in zip(entries, doc.blocks)]
     by_key = {(block.kind, block.text): text for block, text in zip(doc.blocks, texts)}
     metadata: dict[str, str | list[str]] = {}
     for key, values in doc.metadata.items():
@@ -375,7 +469,8 @@ def translate(doc: SourceDocument, catalog: Catalog, fallback: str = "source") -
             text = f'<p lang="fr" markdown="1">{block.text}</p>'
         lines.append(item.prefix + text + (f" {{{attrs}}}" if attrs else ""))
     fallbacks = tuple(block for block, text in zip(doc.blocks, texts) if text is None)
-    return TranslatedDocument(metadata, "\n".join(lines), coverage(doc, catalog), fallbacks)
+    stale_blocks = tuple(block for block, m in zip(doc.blocks, entries) if m is not None and "fuzzy" in m.flags)
+    return TranslatedDocument(metadata, "\n".join(lines), coverage(doc, catalog), fallbacks, stale_blocks)
 
 
 # --- the markup a translation must keep (pure) -------------------------------
@@ -460,8 +555,9 @@ def _parse_po(data: bytes, path) -> Catalog:
             raise SidecarError(path, f"malformed line (a quote missing? a wrong keyword?): {line[:60]!r}", number)
     # msgmerge's '#~|' (the previous msgid of an obsolete entry) stops Babel: it is not needed.
     lines = ["" if line.strip().startswith("#~|") else line for line in lines]
+    catalog = SidecarCatalog()
     try:
-        catalog = read_po(io.StringIO("\n".join(lines)), abort_invalid=True)
+        PoFileParser(catalog, abort_invalid=True).parse(io.StringIO("\n".join(lines)))  # Babel's read_po
     except PoFileError as error:
         raise SidecarError(path, str(error).rsplit(" on ", 1)[0], error.lineno + 1) from None
     except (ValueError, LookupError) as error:
@@ -469,6 +565,10 @@ def _parse_po(data: bytes, path) -> Catalog:
     if catalog.charset.lower().replace("_", "-") not in ("utf-8", "utf8"):
         line = next((n for n, text in enumerate(lines, 1) if text.startswith('"Content-Type:')), 1)
         raise SidecarError(path, f"the charset is {catalog.charset!r}; sidecars are UTF-8 (charset=utf-8)", line)
+    published = _published_field(catalog)
+    if published is not None and published.lower() != WITHDRAWN and not _is_day(published):
+        line = next((n for n, text in enumerate(lines, 1) if text.lower().startswith(f'"{PUBLISHED.lower()}:')), 1)
+        raise SidecarError(path, f"{PUBLISHED} is {published!r}: write a day (YYYY-MM-DD) or '{WITHDRAWN}'", line)
     messages = [*(message for message in catalog if message.id), *catalog.obsolete.values()]
     read = {message.lineno for message in messages}  # Babel keeps the first of two equal entries: refuse
     msgids = [n for n, text in enumerate(lines, 1) if re.match(r"^(#~\s*)?msgid\s", text.strip())]
@@ -520,9 +620,134 @@ def render_sidecar(catalog: Catalog) -> bytes:
     return "\n\n".join(chunks).encode("utf-8")
 
 
+def _is_day(value: str) -> bool:
+    try:
+        return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)) and bool(dt.date.fromisoformat(value))
+    except ValueError:
+        return False
+
+
+# --- writing a sidecar, keeping the bytes of what did not change ---------------
+
+_ENTRY_KEYWORD = re.compile(r"^(?:msgctxt|msgid)\b")
+
+
+def _entry_spans(lines: list[str]) -> list[tuple[int, int]]:
+    """The lines [start, stop) of each entry of a PO file, header included, blank lines left out."""
+    spans, start, stop, translated = [], None, 0, False
+    for number, line in enumerate(lines):
+        stripped = line.strip()
+        body = stripped[2:].lstrip() if stripped.startswith("#~") else stripped
+        opens = _ENTRY_KEYWORD.match(body) or body.startswith("|") or (stripped[:1] == "#" and body == stripped)
+        if start is not None and translated and (not stripped or opens):
+            spans.append((start, stop))
+            start, translated = None, False
+        if stripped:
+            start = number if start is None else start
+            stop = number + 1
+            translated = translated or body.startswith("msgstr")
+    return spans + ([(start, stop)] if start is not None else [])
+
+
+def _entry_key(message: Message, obsolete: bool) -> tuple:
+    return (obsolete, message.context, message.id)
+
+
+def _rendered_entries(catalog: Catalog) -> tuple[str, list[tuple[tuple, str]]]:
+    """The header and each entry (key, text) as render_sidecar writes them."""
+    chunks = render_sidecar(catalog).decode("utf-8").split("\n\n")
+    messages = [*((m, False) for m in catalog if m.id), *((m, True) for m in catalog.obsolete.values())]
+    return chunks[0], [(_entry_key(m, obsolete), chunk) for (m, obsolete), chunk in zip(messages, chunks[1:])]
+
+
+@dataclass(frozen=True)
+class _Written:
+    """A sidecar as it was read: its bytes, its entries' own text, and the same rendered by Babel."""
+
+    data: bytes
+    header: str | None  # the header's own lines (None: the file had no header)
+    entries: dict[tuple, str]  # key -> the entry's own lines
+    rendered_header: str
+    rendered: dict[tuple, str]  # key -> the entry as render_sidecar writes it
+    fields: list[tuple[str, str]]  # the header fields as Babel (and SidecarCatalog) read them
+    header_comment: str
+
+
+def _as_written(data: bytes, catalog: Catalog) -> _Written:
+    lines = data.decode("utf-8-sig").split("\n")
+    spans = _entry_spans(lines)
+    messages = [*((m, False) for m in catalog if m.id), *((m, True) for m in catalog.obsolete.values())]
+    owner: dict[int, list[tuple]] = {}  # span -> keys of the messages whose msgid is in it
+    for message, obsolete in messages:
+        found = next((n for n, (start, stop) in enumerate(spans) if start < message.lineno <= stop), None)
+        owner.setdefault(found, []).append(_entry_key(message, obsolete))
+    entries = {keys[0]: "\n".join(lines[slice(*spans[n])]) for n, keys in owner.items() if n is not None and len(keys) == 1}
+    header = "\n".join(lines[slice(*spans[0])]) if spans and 0 not in owner else None
+    rendered_header, rendered = _rendered_entries(catalog)
+    return _Written(data, header, entries, rendered_header, dict(rendered), catalog.mime_headers, catalog.header_comment)
+
+
+def _patched_header(written: _Written, catalog: Catalog) -> str | None:
+    """The header as written with only its changed fields rewritten, each on its line; None if it cannot be."""
+    if written.header is None or catalog.header_comment != written.header_comment:
+        return None
+    lines = written.header.split("\n")
+    old, new = dict(written.fields), catalog.mime_headers
+    if set(old) - {name for name, _ in new}:
+        return None
+    previous = None
+    for name, value in new:
+        line = f"{escape(f'{name}: {value.rstrip()}')[:-1]}\\n\""  # one field, one '"Name: value\n"' line
+        at = [n for n, text in enumerate(lines) if text.lower().startswith(f'"{name.lower()}:')]
+        if name in old and old[name] != value:
+            if len(at) != 1 or not lines[at[0]].endswith('\\n"'):
+                return None
+            lines[at[0]] = line
+        elif name not in old:
+            after = [n for n, text in enumerate(lines) if previous and text.lower().startswith(f'"{previous.lower()}:')]
+            if len(after) != 1 or not lines[after[0]].endswith('\\n"'):
+                return None
+            lines.insert(after[0] + 1, line)
+        previous = name
+    return "\n".join(lines)
+
+
+def _render_keeping(catalog: Catalog, written: _Written) -> bytes:
+    """The PO file of ``catalog``; each entry (and the header) unchanged since ``written`` keeps its bytes."""
+    header, entries = _rendered_entries(catalog)
+    if header == written.rendered_header and entries == list(written.rendered.items()):
+        return written.data  # nothing changed but, maybe, the layout: keep it all
+    if header == written.rendered_header and written.header is not None:
+        header = written.header
+    else:
+        header = _patched_header(written, catalog) or header
+    kept = [
+        written.entries[key] if written.rendered.get(key) == text and key in written.entries else text
+        for key, text in entries
+    ]
+    return "\n\n".join([header, *kept, ""]).encode("utf-8")
+
+
+# --- updating a sidecar ------------------------------------------------------
+
+
 def _strings(catalog: Catalog) -> Counter:
     messages = [*(message for message in catalog if message.id), *catalog.obsolete.values()]
     return Counter(m.string for m in messages if isinstance(m.string, str) and m.string)
+
+
+def _carry_repeated(catalog: Catalog, template: Catalog) -> None:
+    """Give a text's entry the translation of its dropped twin (the same text under another kind) if it has none."""
+    for message in (message for message in template if message.id):
+        own = catalog.get(message.id, context=message.context)
+        twin = _entry(catalog, message.context, message.id)
+        if twin is own or twin is None:
+            continue
+        if own is None:
+            catalog[message.id] = Message(message.id, context=message.context)
+            own = catalog.get(message.id, context=message.context)
+        own.string, own.flags = twin.string, own.flags | (twin.flags & {"fuzzy"})
+        own.previous_id = list(twin.previous_id) if "fuzzy" in twin.flags else own.previous_id
 
 
 def _merge(catalog: Catalog, template: Catalog, po_path) -> tuple[int, int, int]:
@@ -532,8 +757,9 @@ def _merge(catalog: Catalog, template: Catalog, po_path) -> tuple[int, int, int]
         if (message.context, message.id) in wanted and catalog.get(message.id, message.context) is None:
             del catalog.obsolete[key]
             catalog[message.id] = message
-    before = {(message.context, message.id): message for message in catalog if message.id}
     was_obsolete, strings = set(catalog.obsolete), _strings(catalog)
+    _carry_repeated(catalog, template)
+    before = {(message.context, message.id): message for message in catalog if message.id}
     catalog.update(template, update_creation_date=False)
     added = fuzzy = 0
     for message in (message for message in catalog if message.id):
@@ -550,19 +776,34 @@ def _merge(catalog: Catalog, template: Catalog, po_path) -> tuple[int, int, int]
     return added, fuzzy, len(set(catalog.obsolete) - was_obsolete)
 
 
-def merge_catalog(template: Catalog, po_path: str | os.PathLike) -> UpdateResult:
-    """Create ``po_path`` from ``template``, or merge the template into it; write only when it changes."""
+def _publishable(catalog: Catalog, min_coverage: float | None) -> bool:
+    counts = catalog_coverage(catalog)
+    return min_coverage is not None and counts.total > 0 and counts.percent >= min_coverage
+
+
+def merge_catalog(
+    template: Catalog, po_path: str | os.PathLike, min_coverage: float | None = 100, *, today: dt.date | None = None
+) -> UpdateResult:
+    """Create ``po_path`` from ``template``, or merge the template into it; write only when it changes.
+
+    A catalog that was publishable before the merge (``min_coverage`` percent of its entries translated,
+    fuzzy ones not counted; None: never) gets its X-Published stamp, which nothing here removes.
+    """
     po_path = Path(po_path)
     old = po_path.read_bytes() if po_path.exists() else None
     if old is None:
         catalog, (added, fuzzy, obsolete) = template, (len(template), 0, 0)
+        data = render_sidecar(catalog)
     else:
         catalog = _parse_po(old, po_path)
+        written = _as_written(old, catalog)
+        publishable = _publishable(catalog, min_coverage)
         added, fuzzy, obsolete = _merge(catalog, template, po_path)
-    data = render_sidecar(catalog)
-    if old is not None and data != old:
-        catalog.creation_date = dt.datetime.now().astimezone()
-        data = render_sidecar(catalog)
+        if publishable and publication_state(catalog) == "new":
+            catalog.extra_headers[PUBLISHED] = (today or dt.date.today()).isoformat()
+        if _rendered_entries(catalog)[1] != list(written.rendered.items()):
+            catalog.creation_date = dt.datetime.now().astimezone()  # the entries changed, not only the header
+        data = _render_keeping(catalog, written)
     if data != old:
         po_path.parent.mkdir(parents=True, exist_ok=True)
         _write_atomically(po_path, data.decode("utf-8"))  # a temporary file, then os.replace
@@ -570,13 +811,31 @@ def merge_catalog(template: Catalog, po_path: str | os.PathLike) -> UpdateResult
 
 
 def update_sidecar(
-    source_path: str | os.PathLike, po_path: str | os.PathLike | None = None, lang: str = "en"
+    source_path: str | os.PathLike,
+    po_path: str | os.PathLike | None = None,
+    lang: str = "en",
+    min_coverage: float | None = 100,
+    *,
+    today: dt.date | None = None,
 ) -> UpdateResult:
     """Create or update the catalog of a source file, writing it only when it changes."""
     source_path = Path(source_path)
     po_path = Path(po_path) if po_path is not None else sidecar_path(source_path, lang)
     doc = parse_source(source_path.read_text("utf-8"))
-    return merge_catalog(template_catalog(doc, source_path.name, lang), po_path)
+    return merge_catalog(template_catalog(doc, source_path.name, lang), po_path, min_coverage, today=today)
+
+
+def stamp_published(po_path: str | os.PathLike, day: dt.date) -> bool:
+    """Record in a sidecar that its translation is published from ``day``; False if it already says
+    published or withdrawn (nothing written)."""
+    po_path = Path(po_path)
+    catalog = read_sidecar(po_path)
+    if publication_state(catalog) != "new":
+        return False
+    written = _as_written(po_path.read_bytes(), catalog)
+    catalog.extra_headers[PUBLISHED] = day.isoformat()
+    _write_atomically(po_path, _render_keeping(catalog, written).decode("utf-8"))
+    return True
 
 
 def check_sidecar(source_path: str | os.PathLike, po_path: str | os.PathLike) -> list[str]:
@@ -587,16 +846,19 @@ def check_sidecar(source_path: str | os.PathLike, po_path: str | os.PathLike) ->
     except SidecarError as error:
         return [str(error)]
     doc = parse_source(source_path.read_text("utf-8"))
-    name, keys = source_path.name, {(block.kind, block.text) for block in doc.blocks}
+    name, keys = source_path.name, {}
+    for key, block in zip(entry_keys(doc.blocks), doc.blocks):
+        keys.setdefault(key, block)  # a text is named by its first block
+    texts = {text for _, text in keys}
     problems = [
         f"{po_path}:1: out of date: the {block.kind} at {name}:{block.line} ({_excerpt(block.text)}) "
         "has no entry; update the sidecar"
-        for block in doc.blocks
-        if catalog.get(block.text, context=block.kind) is None
+        for (context, text), block in keys.items()
+        if _entry(catalog, context, text) is None
     ]
     for message in (message for message in catalog if message.id):
         where = f"{po_path}:{message.lineno}: "
-        if (message.context, message.id) not in keys:
+        if message.id not in texts:  # the same text under another kind is redundant: update drops it, not its translation
             problems.append(
                 f"{where}out of date: this {message.context or 'entry'} ({_excerpt(message.id)}) "
                 f"is not in {name} any more; update the sidecar"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import difflib
+import io
 import os
 import re
 import shutil
@@ -11,8 +14,8 @@ from pathlib import Path
 
 import markdown
 import pytest
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import write_po
+from babel.messages.catalog import Catalog, Message
+from babel.messages.pofile import read_po, write_po
 from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -24,8 +27,12 @@ from cafetech.sidecars import (
     check_sidecar,
     coverage,
     parse_source,
+    publication_state,
     read_sidecar,
     render_sidecar,
+    should_publish,
+    sidecar_path,
+    stamp_published,
     template_catalog,
     translate,
     update_sidecar,
@@ -199,7 +206,7 @@ def test_empty_catalog_gives_back_the_source(source):
     doc = parse_source(source.read_text("utf-8"))
     result = translate(doc, Catalog(locale="en"))
     assert result.fallback_blocks == doc.blocks
-    assert result.coverage == Coverage(0, 0, len(doc.blocks))
+    assert result.coverage == Coverage(0, 0, len({block.text for block in doc.blocks}))
     assert visible_text(result.body) == visible_text(doc.body)
     body_blocks = [b for b in doc.blocks if b.kind in ("heading", "paragraph", "list_item")]
     assert len(render(result.body).select('[lang="fr"]')) == len(body_blocks)
@@ -238,7 +245,7 @@ def test_a_catalog_repeating_the_source_rebuilds_the_body_exactly():
         assert result.fallback_blocks == ()
 
 
-def test_partial_catalog_fallbacks_are_french_and_fuzzy_entries_unused():
+def test_partial_catalog_fallbacks_are_french_and_fuzzy_entries_unused_when_stale_shows_the_source():
     doc = parse_source(FIRST.read_text("utf-8"))
     catalog = template_catalog(doc, FIRST.name)
     blocks = doc.blocks
@@ -248,13 +255,14 @@ def test_partial_catalog_fallbacks_are_french_and_fuzzy_entries_unused():
     catalog.get(blocks[6].text, "paragraph").string = "Sam Altman's *aborted* return, see [this](https://example.com)."
     fuzzy = catalog.get(blocks[8].text, "paragraph")
     fuzzy.string, fuzzy.flags = "A stale translation", {"fuzzy"}
-    result = translate(doc, catalog)
+    result = translate(doc, catalog, stale="source")
 
     assert result.metadata["title"] == "Despite the pressure, OpenAI refuses to reinstate Sam Altman"
     assert result.metadata["further_reading"] == ["OpenAI drops its latest language model", blocks[3].text]
     assert result.metadata["summary"] == blocks[1].text and result.metadata["lang"] == "en"
     assert result.metadata["slug"] == doc.metadata["slug"][0] and result.metadata["issue"] == "2023-11-20"
-    assert result.coverage == Coverage(translated=4, fuzzy=1, untranslated=6)
+    assert result.coverage == Coverage(translated=4, fuzzy=1, untranslated=5, stale=1)  # the lede is the summary
+    assert result.stale_blocks == (blocks[8],)
     assert [b.kind for b in result.fallback_blocks] == [
         "summary", "further_reading", "paragraph", "heading", "paragraph", "heading", "paragraph",
     ]  # fmt: skip
@@ -322,30 +330,30 @@ def test_fallback_must_be_source():
 # --- catalogs ----------------------------------------------------------------
 
 
-def test_template_catalog_entries():
+def test_template_catalog_has_one_entry_per_text():
     doc = parse_source("Title: Même\nSummary: Même\n\nMême\n\n## Autre\n\nMême\n")
     catalog = template_catalog(doc, "/some/dir/03-x.md")
     assert str(catalog.locale) == "en" and catalog.project == "Cafétech"
     entries = [(m.context, m.id, m.string, m.locations) for m in catalog if m.id]
-    assert entries == [
-        ("title", "Même", "", [("03-x.md", 1)]),
-        ("summary", "Même", "", [("03-x.md", 2)]),
-        ("paragraph", "Même", "", [("03-x.md", 4), ("03-x.md", 8)]),
+    assert entries == [  # a text met again is the entry of its first block, wherever it is
+        ("title", "Même", "", [("03-x.md", 1), ("03-x.md", 2), ("03-x.md", 4), ("03-x.md", 8)]),
         ("heading", "Autre", "", [("03-x.md", 6)]),
     ]
 
 
-def test_coverage_counts_current_blocks_and_duplicates():
-    doc = parse_source("Title: T\n\nMême\n\nAutre\n\nMême\n\nFloue\n")
+def test_coverage_counts_a_repeated_text_once_and_stale_translations_apart():
+    doc = parse_source("Title: T\n\nMême\n\nAutre\n\nMême\n\nFloue\n\nVide\n")
     catalog = template_catalog(doc, "x.md")
     catalog.get("Même", "paragraph").string = "Same"
     floue = catalog.get("Floue", "paragraph")
     floue.string, floue.flags = "Fuzzy", {"fuzzy"}
+    catalog.get("Vide", "paragraph").flags.add("fuzzy")  # fuzzy without a translation: not stale
     catalog.add("Plus là", "Gone", context="paragraph")
     result = coverage(doc, catalog)
-    assert result == Coverage(translated=2, fuzzy=1, untranslated=2)
-    assert (result.total, result.percent) == (5, 40.0)
-    assert Coverage(0, 0, 0).percent == 100.0
+    assert result == Coverage(translated=1, fuzzy=2, untranslated=2, stale=1)
+    assert (result.total, result.percent, result.percent_with_stale) == (5, 20.0, 40.0)
+    assert Coverage(0, 0, 0).percent == Coverage(0, 0, 0).percent_with_stale == 100.0
+    assert Coverage(1, 2, 3).stale == 0  # the field older callers do not pass
 
 
 # --- updating sidecars -------------------------------------------------------
@@ -355,7 +363,7 @@ def test_update_creates_then_changes_nothing(article):
     result = update_sidecar(article)
     po = article.with_name(article.name[:-3] + ".en.po")
     assert result.path == po and po.exists()
-    assert (result.created, result.changed, result.added, result.fuzzy, result.obsolete) == (True, True, 11, 0, 0)
+    assert (result.created, result.changed, result.added, result.fuzzy, result.obsolete) == (True, True, 10, 0, 0)
     first = po.read_bytes()
     text = first.decode("utf-8")
     assert f"#: {article.name}:13\n#, fuzzy" not in text and f'#: {article.name}:13\nmsgctxt "heading"' in text
@@ -391,8 +399,9 @@ def test_edited_paragraph_becomes_fuzzy_with_previous_msgid(translated):
     message = catalog.get(edited.text, "paragraph")
     assert "fuzzy" in message.flags and message.previous_id[0].startswith(old)
     assert message.string == f"EN[paragraph] {message.previous_id[0]}"
-    assert coverage(doc, catalog) == Coverage(10, 1, 0)
-    assert translate(doc, catalog).fallback_blocks == (edited,)
+    assert coverage(doc, catalog) == Coverage(9, 1, 0, stale=1)
+    assert translate(doc, catalog, stale="source").fallback_blocks == (edited,)
+    assert translate(doc, catalog).fallback_blocks == () and translate(doc, catalog).stale_blocks == (edited,)
     mtime = po.stat().st_mtime_ns
     assert update_sidecar(article).changed is False and po.read_text("utf-8") == text
     assert po.stat().st_mtime_ns == mtime
@@ -459,7 +468,7 @@ def test_moved_paragraph_keeps_its_translation(translated):
     assert (result.changed, result.added, result.fuzzy, result.obsolete) == (True, 0, 0, 0)
     doc = parse_source(article.read_text("utf-8"))
     catalog = read_sidecar(po)
-    assert coverage(doc, catalog) == Coverage(11, 0, 0)
+    assert coverage(doc, catalog) == Coverage(10, 0, 0)
     moved = catalog.get("Vers un exode des employés ?", "heading")
     assert moved.locations == [(article.name, 13)] and moved.string == "EN[heading] Vers un exode des employés ?"
     assert translate(doc, catalog).fallback_blocks == ()
@@ -473,6 +482,9 @@ def test_update_keeps_the_translators_header_and_comments(translated):
     text = text.replace('#: 01', "# Vérifier le nom propre.\n#: 01", 1)
     text = text.replace("#\nmsgid", f"# Glossaire : https://example.com/{'glossaire-' * 8}\n#\nmsgid", 1)
     po.write_text(text, "utf-8")
+    assert update_sidecar(article, today=dt.date(2024, 1, 2)).changed is True  # all translated: stamped, nothing else
+    assert po.read_text("utf-8") == text.replace('"Generated-By', '"X-Published: 2024-01-02\\n"\n"Generated-By')
+    text = po.read_text("utf-8")
     assert update_sidecar(article).changed is False and po.read_text("utf-8") == text
     creation = re.search(r"POT-Creation-Date: [^\\]+", text)[0]
     article.write_text(article.read_text("utf-8") + "\nUn paragraphe de plus.\n", "utf-8")
@@ -547,7 +559,7 @@ def test_files_written_by_other_tools_are_read(translated, tmp_path):
     with foreign.open("wb") as handle:  # Babel's own layout: sorted, unwrapped
         write_po(handle, catalog, width=0, sort_output=True)
     assert update_sidecar(article, foreign).changed is True
-    assert coverage(parse_source(article.read_text("utf-8")), read_sidecar(foreign)) == Coverage(11, 0, 0)
+    assert coverage(parse_source(article.read_text("utf-8")), read_sidecar(foreign)) == Coverage(10, 0, 0)
     assert update_sidecar(article, foreign).changed is False
 
 
@@ -703,3 +715,310 @@ def test_the_quick_safety_check_agrees_with_the_markup_check(source, translation
     from cafetech.sidecars import _unsafe, _unsafe_markup
 
     assert _unsafe(source, translation) == _unsafe_markup(source, translation)
+
+
+# --- an update rewrites only what changed ------------------------------------
+
+
+def save_on_one_line(po: Path) -> bytes:
+    """Save a sidecar as a translator's editor may: every string on one line, however long."""
+    buffer = io.BytesIO()
+    write_po(buffer, read_sidecar(po), width=0, include_previous=True)
+    po.write_bytes(buffer.getvalue())
+    return buffer.getvalue()
+
+
+def changed_lines(before: bytes, after: bytes) -> list[str]:
+    diff = difflib.unified_diff(before.decode().split("\n"), after.decode().split("\n"), lineterm="", n=0)
+    return [line for line in diff if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+
+
+def test_an_unchanged_source_leaves_a_sidecar_written_on_long_lines_byte_for_byte(translated):
+    article, po = translated
+    stamp_published(po, dt.date(2024, 1, 2))
+    data = save_on_one_line(po)
+    assert max(len(line) for line in data.split(b"\n")) > 500  # a whole paragraph's msgstr on one line
+    result = update_sidecar(article)
+    assert (result.changed, po.read_bytes()) == (False, data)
+
+
+def test_a_changed_block_rewrites_only_its_entry_and_the_creation_date(translated):
+    article, po = translated
+    stamp_published(po, dt.date(2024, 1, 2))
+    data = save_on_one_line(po)
+    old = "Un autre élément semblait jouer"
+    article.write_text(article.read_text("utf-8").replace(old, "Un autre facteur semblait jouer"), "utf-8")
+    result = update_sidecar(article)
+    after = po.read_bytes()
+    assert (result.changed, result.fuzzy) == (True, 1)
+    before_chunks, after_chunks = data.split(b"\n\n"), after.split(b"\n\n")
+    edited = [n for n, chunk in enumerate(before_chunks) if old.encode() in chunk and b"msgctxt" in chunk]
+    assert len(edited) == 1 and len(after_chunks) == len(before_chunks)
+    for n, (chunk, new) in enumerate(zip(before_chunks, after_chunks)):
+        if n == 0:
+            assert all(line[1:].startswith('"POT-Creation-Date:') for line in changed_lines(chunk, new))
+        elif n == edited[0]:
+            assert b"#, fuzzy" in new and b"#| msgid" in new
+            assert all(len(line) <= 80 for line in new.decode().split("\n") if not line.startswith("#:"))  # rewrapped
+        else:
+            assert new == chunk
+    assert update_sidecar(article).changed is False and po.read_bytes() == after
+
+
+def test_a_header_field_babel_does_not_know_is_kept(translated):
+    article, po = translated
+    text = po.read_text("utf-8").replace('"Generated-By', '"X-Generator: Poedit 3.4\\n"\n"Generated-By')
+    po.write_text(text, "utf-8")
+    assert "X-Generator" not in str(read_po(io.StringIO(text)).mime_headers)  # Babel alone drops it
+    assert ("X-Generator", "Poedit 3.4") in read_sidecar(po).mime_headers
+    article.write_text(article.read_text("utf-8") + "\nUn paragraphe de plus.\n", "utf-8")
+    update_sidecar(article)
+    assert '"X-Generator: Poedit 3.4\\n"' in po.read_text("utf-8")
+    assert b"X-Generator: Poedit 3.4" in render_sidecar(read_sidecar(po))
+
+
+LONG_WORDS = st.lists(st.sampled_from(WORDS + ["anticonstitutionnellement", "«", "—", "l’IA"]), min_size=1, max_size=40)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(block, min_size=2, max_size=8, unique=True),
+    st.lists(LONG_WORDS.map(" ".join), min_size=8, max_size=8),
+    st.sampled_from([0, 20, 50, 76, 120]),
+    st.integers(0, 7),
+)
+def test_an_update_never_rewraps_an_entry_it_did_not_change(blocks, translations, width, edited):
+    with tempfile.TemporaryDirectory() as directory:
+        article = Path(directory) / "01-x.md"
+        article.write_text(_source(blocks), "utf-8")
+        po = update_sidecar(article).path
+        catalog = read_sidecar(po)
+        for message, string in zip((m for m in catalog if m.id), translations):
+            message.string = string
+        buffer = io.BytesIO()
+        write_po(buffer, catalog, width=width, sort_output=False, include_previous=True)  # another tool's layout
+        po.write_bytes(buffer.getvalue())
+        before = po.read_bytes()
+        assert update_sidecar(article, min_coverage=None).changed is False and po.read_bytes() == before
+
+        edited %= len(blocks)
+        changed = list(blocks)
+        changed[edited] = blocks[edited].rstrip(".") + " ÉDITÉ" + ("." if blocks[edited].endswith(".") else "")
+        article.write_text(_source(changed), "utf-8")
+        update_sidecar(article, min_coverage=None)
+        after = po.read_bytes()
+        text = blocks[edited].removeprefix("## ")
+        old_entry = f'msgid "{text}"'.encode()
+        for chunk in before.split(b"\n\n")[1:]:
+            if old_entry not in chunk.replace(b'"\n"', b""):  # an entry the edit did not touch
+                assert chunk in after.split(b"\n\n")
+        header = changed_lines(before.split(b"\n\n")[0], after.split(b"\n\n")[0])
+        assert all("POT-Creation-Date" in line for line in header)
+        assert update_sidecar(article, min_coverage=None).changed is False and po.read_bytes() == after
+
+
+# --- a text written twice is one entry ---------------------------------------
+
+
+def seed_with_the_lede_twice(tmp_path, source: Path, summary: bool, paragraph: bool) -> tuple[Path, Path, str, str]:
+    """A copy of a seed article and of its sidecar as written before a repeated text had one entry: the
+    lede both as the summary and as the first paragraph, each translated or not."""
+    article = tmp_path / source.name
+    shutil.copy(source, article)
+    po = sidecar_path(article)
+    catalog = read_sidecar(shutil.copy(sidecar_path(source), po))
+    doc = parse_source(article.read_text("utf-8"))
+    lede = next(b for b in doc.blocks if b.kind == "summary")
+    first = next(b for b in doc.blocks if b.kind == "paragraph")
+    assert first.text == lede.text
+    english = catalog.get(lede.text, "summary").string
+    catalog.obsolete = {key: m for key, m in catalog.obsolete.items() if m.id != lede.text}
+    kept = catalog.get(lede.text, "summary")
+    kept.string, kept.locations = english if summary else "", [(article.name, lede.line)]
+    twin = catalog.get(lede.text, "paragraph") or Message(lede.text, context="paragraph")
+    twin.string, twin.locations = english if paragraph else "", [(article.name, first.line)]
+    catalog[lede.text] = twin
+    po.write_bytes(render_sidecar(catalog))
+    assert read_sidecar(po).get(lede.text, "paragraph") is not None
+    return article, po, lede.text, english
+
+
+def test_the_seed_lede_is_one_entry_in_the_template():
+    doc = parse_source(FIRST.read_text("utf-8"))
+    catalog = template_catalog(doc, FIRST.name)
+    lede = doc.blocks[1].text
+    assert catalog.get(lede, "summary").locations == [(FIRST.name, 7), (FIRST.name, 11)]
+    assert catalog.get(lede, "paragraph") is None
+    assert len([m for m in catalog if m.id]) == len(doc.blocks) - 1
+
+
+@pytest.mark.parametrize("source", [FIRST, SECOND], ids=["first", "second"])
+def test_a_sidecar_with_the_lede_twice_is_checked_counted_and_merged_without_loss(tmp_path, source):
+    article, po, lede, english = seed_with_the_lede_twice(tmp_path, source, summary=True, paragraph=True)
+    doc = parse_source(article.read_text("utf-8"))
+    assert check_sidecar(article, po) == []  # the second entry is redundant, not out of date
+    texts = len({block.text for block in doc.blocks})
+    assert coverage(doc, read_sidecar(po)) == Coverage(texts, 0, 0)
+
+    result = update_sidecar(article, min_coverage=None)
+    assert (result.added, result.fuzzy, result.obsolete) == (0, 0, 1)
+    catalog = read_sidecar(po)
+    kept = catalog.get(lede, "summary")
+    assert kept.string == english and [line for _, line in kept.locations] == [7, 11]
+    assert catalog.get(lede, "paragraph") is None and [m.string for m in catalog.obsolete.values()] == [english]
+    assert coverage(doc, catalog) == Coverage(texts, 0, 0)
+    translated = translate(doc, catalog)
+    assert translated.metadata["summary"] == english and translated.body.startswith(english + "\n")
+    assert check_sidecar(article, po) == [] and update_sidecar(article, min_coverage=None).changed is False
+
+
+def test_a_translation_only_the_dropped_entry_had_is_carried_to_the_kept_one(tmp_path):
+    article, po, lede, english = seed_with_the_lede_twice(tmp_path, FIRST, summary=False, paragraph=True)
+    doc = parse_source(article.read_text("utf-8"))
+    before = translate(doc, read_sidecar(po))  # read as the update will merge it
+    assert before.metadata["summary"] == english and before.fallback_blocks == ()
+    update_sidecar(article, min_coverage=None)
+    catalog = read_sidecar(po)
+    assert catalog.get(lede, "summary").string == english and "fuzzy" not in catalog.get(lede, "summary").flags
+    assert translate(doc, catalog).body == before.body and coverage(doc, catalog).untranslated == 0
+
+
+def test_a_repeated_text_is_translated_once_everywhere_it_appears():
+    doc = parse_source("Title: T\nSummary: Même\n\nMême\n\n- Même\n")
+    catalog = template_catalog(doc, "x.md")
+    catalog.get("Même", "summary").string = "Same"
+    result = translate(doc, catalog)
+    assert result.metadata["summary"] == "Same" and result.body == "Same\n\n- Same\n"
+    assert coverage(doc, catalog) == Coverage(1, 0, 1)
+
+
+# --- the publication lifecycle -----------------------------------------------
+
+
+def with_header_field(po: Path, field: str) -> bytes:
+    text = po.read_text("utf-8").replace('"Generated-By', f'"{field}\\n"\n"Generated-By')
+    po.write_text(text, "utf-8")
+    return po.read_bytes()
+
+
+def test_publication_state_is_read_from_the_x_published_field(translated):
+    _, po = translated
+    assert publication_state(read_sidecar(po)) == "new" and publication_state(Catalog()) == "new"
+    with_header_field(po, "X-Published: 2024-01-02")
+    catalog = read_sidecar(po)
+    assert publication_state(catalog) == "published" and b"X-Published: 2024-01-02" in render_sidecar(catalog)
+    po.write_text(po.read_text("utf-8").replace("X-Published: 2024-01-02", "X-Published: Withdrawn"), "utf-8")
+    assert publication_state(read_sidecar(po)) == "withdrawn"
+
+
+def test_a_publication_stamp_that_is_neither_a_day_nor_withdrawn_is_refused_with_its_line(translated):
+    _, po = translated
+    with_header_field(po, "X-Published: bientôt")
+    line = po.read_text("utf-8").split("\n").index('"X-Published: bientôt\\n"') + 1
+    with pytest.raises(SidecarError, match=rf"^{re.escape(str(po))}:{line}: X-Published is 'bientôt'"):
+        read_sidecar(po)
+
+
+def test_a_french_edit_to_a_publishable_translation_stamps_it_published(translated):
+    article, po = translated
+    old = "Un autre élément semblait jouer"
+    article.write_text(article.read_text("utf-8").replace(old, "Un autre facteur semblait jouer"), "utf-8")
+    assert update_sidecar(article, today=dt.date(2024, 3, 4)).fuzzy == 1
+    catalog = read_sidecar(po)
+    counts = coverage(parse_source(article.read_text("utf-8")), catalog)
+    assert publication_state(catalog) == "published" and '"X-Published: 2024-03-04\\n"' in po.read_text("utf-8")
+    assert counts.percent < 100 and counts.percent_with_stale == 100
+    assert should_publish(counts, publication_state(catalog), 100)
+    article.write_text(article.read_text("utf-8") + "\nNouveau.\n", "utf-8")
+    update_sidecar(article, today=dt.date(2025, 1, 1))
+    assert "X-Published: 2024-03-04" in po.read_text("utf-8")  # the first day stays
+
+
+def test_an_unfinished_translation_is_stamped_only_at_its_threshold(article):
+    po = update_sidecar(article).path
+    assert publication_state(read_sidecar(po)) == "new"  # just created: never stamped
+    fill(po, lambda m: None if m.context == "heading" else english(m))  # 3 headings of 10 texts untranslated
+    assert update_sidecar(article).changed is False and publication_state(read_sidecar(po)) == "new"
+    assert update_sidecar(article, min_coverage=None).changed is False
+    assert update_sidecar(article, min_coverage=70, today=dt.date(2024, 1, 2)).changed is True
+    assert publication_state(read_sidecar(po)) == "published"
+
+
+def test_an_update_never_changes_a_withdrawn_translation(translated):
+    article, po = translated
+    with_header_field(po, "X-Published: withdrawn")
+    article.write_text(article.read_text("utf-8").replace("## Fronde des investisseurs", "## Fronde"), "utf-8")
+    update_sidecar(article)
+    catalog = read_sidecar(po)
+    assert publication_state(catalog) == "withdrawn" and po.read_text("utf-8").count("X-Published") == 1
+    assert stamp_published(po, dt.date(2024, 1, 2)) is False and publication_state(read_sidecar(po)) == "withdrawn"
+    assert not should_publish(Coverage(10, 0, 0), "withdrawn", 100)
+
+
+def test_stamp_published_adds_one_header_line_once(translated):
+    _, po = translated
+    before = po.read_bytes()
+    assert stamp_published(po, dt.date(2024, 1, 2)) is True
+    assert changed_lines(before, po.read_bytes()) == ['+"X-Published: 2024-01-02\\n"']
+    stamped = po.read_bytes()
+    assert stamp_published(po, dt.date(2025, 1, 1)) is False and po.read_bytes() == stamped
+
+
+@pytest.mark.parametrize(
+    ("counts", "state", "expected"),
+    [
+        (Coverage(10, 0, 0), "new", True),
+        (Coverage(9, 1, 0, stale=1), "new", False),
+        (Coverage(9, 0, 1), "new", False),
+        (Coverage(0, 2, 8, stale=2), "published", True),
+        (Coverage(10, 0, 0), "withdrawn", False),
+    ],
+)
+def test_should_publish_follows_the_state_then_the_coverage(counts, state, expected):
+    assert should_publish(counts, state, 100) is expected
+
+
+def test_should_publish_refuses_an_unknown_state():
+    with pytest.raises(ValueError, match="'new', 'published' or 'withdrawn'"):
+        should_publish(Coverage(1, 0, 0), "draft", 100)
+
+
+def test_a_stale_block_shows_its_previous_translation_unless_the_policy_is_source(translated):
+    article, po = translated
+    old = "Un autre élément semblait jouer"
+    article.write_text(article.read_text("utf-8").replace(old, "Un autre facteur semblait jouer"), "utf-8")
+    update_sidecar(article)
+    doc, catalog = parse_source(article.read_text("utf-8")), read_sidecar(po)
+    edited = doc.blocks[-1]
+    previous = translate(doc, catalog)
+    assert (previous.fallback_blocks, previous.stale_blocks) == ((), (edited,))
+    assert f"EN[paragraph] {old}" in previous.body and 'lang="fr"' not in previous.body
+    source = translate(doc, catalog, stale="source")
+    assert (source.fallback_blocks, source.stale_blocks) == ((edited,), (edited,))
+    assert "EN[paragraph] Un autre" not in source.body and f'<p lang="fr" markdown="1">{edited.text}</p>' in source.body
+
+
+def test_an_unsafe_previous_translation_stays_french():
+    doc = parse_source("Title: T\n\nUn mot.\n")
+    catalog = template_catalog(doc, "x.md")
+    message = catalog.get("Un mot.", "paragraph")
+    message.string, message.flags = "A word<script>alert(1)</script>.", {"fuzzy"}
+    result = translate(doc, catalog)
+    assert "<script>" not in result.body and result.stale_blocks == (doc.blocks[1],)
+    assert result.fallback_blocks == doc.blocks  # the title is not translated at all
+
+
+def test_the_stale_policy_is_previous_or_source():
+    with pytest.raises(ValueError, match="'previous', 'source'"):
+        translate(parse_source("Title: T\n"), Catalog(), stale="drop")
+
+
+def test_a_new_text_written_twice_is_one_missing_entry_named_by_its_first_block(tmp_path):
+    article = tmp_path / "x.md"
+    article.write_text("Title: T\n\nUn.\n", "utf-8")
+    po = update_sidecar(article).path
+    article.write_text("Title: T\n\nUn.\n\nDeux.\n\nDeux.\n", "utf-8")
+    assert check_sidecar(article, po) == [
+        f"{po}:1: out of date: the paragraph at x.md:5 ('Deux.') has no entry; update the sidecar"
+    ]
+    assert update_sidecar(article).added == 1 and check_sidecar(article, po) == []
