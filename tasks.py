@@ -415,12 +415,12 @@ def translations_update(c, content=str(CONTENT)):
 
 @task(name="status", help=CONTENT_HELP)
 def translations_status(c, content=str(CONTENT)):
-    """Show, per article and in total, how many blocks are translated, fuzzy and untranslated."""
+    """Show, per article and in total, how many texts are translated, fuzzy (stale: still showing an old translation) and untranslated; list stale and withdrawn English pages."""
     from babel.messages.catalog import Catalog
 
-    from cafetech.sidecars import Coverage, SidecarError, coverage, parse_source, read_sidecar
+    from cafetech.sidecars import Coverage, SidecarError, coverage, parse_source, publication_state, read_sidecar
 
-    rows, total, broken = [], Coverage(0, 0, 0), []
+    rows, total, broken, notes = [], Coverage(0, 0, 0), [], []
     for source in french_sources(content):
         sidecar = sidecar_of(source)
         document = parse_source(source.read_text("utf-8"))
@@ -429,18 +429,28 @@ def translations_status(c, content=str(CONTENT)):
         except SidecarError as error:
             broken.append(str(error))
             continue
-        counts = coverage(document, catalog)
+        counts, state = coverage(document, catalog), publication_state(catalog)
         rows.append((str(source.relative_to(content)), counts))
         total = Coverage(
-            total.translated + counts.translated, total.fuzzy + counts.fuzzy, total.untranslated + counts.untranslated
+            total.translated + counts.translated,
+            total.fuzzy + counts.fuzzy,
+            total.untranslated + counts.untranslated,
+            total.stale + counts.stale,
         )
+        if state == "published" and counts.fuzzy:
+            notes.append(f"stale: {shown(sidecar)}: {counts.fuzzy} block(s) changed in French since translation")
+        elif state == "withdrawn":
+            notes.append(f"withdrawn: {shown(sidecar)}")
     orphans = orphan_sidecars(Path(content))
     width = max([len(name) for name, _ in rows] + [5])
-    print(f"{'article':<{width}}  translated  fuzzy  untranslated      %")
+    print(f"{'article':<{width}}  translated  fuzzy  stale  untranslated      %")
     for name, counts in [*rows, ("total", total)]:
         print(
-            f"{name:<{width}}  {counts.translated:>10}  {counts.fuzzy:>5}  {counts.untranslated:>12}  {counts.percent:>5.1f}"
+            f"{name:<{width}}  {counts.translated:>10}  {counts.fuzzy:>5}  {counts.stale:>5}  {counts.untranslated:>12}"
+            f"  {counts.percent:>5.1f}"
         )
+    for line in notes:
+        print(line)
     for po in orphans:
         print(f"warning: {shown(po)}: its source article does not exist; delete it or restore the article", file=sys.stderr)
     if broken:
