@@ -336,9 +336,10 @@ def import_issue(c, path, date=None, force=False, content=str(CONTENT)):
     if not report.written and not report.overwritten:
         print(f"{shown(report.directory)}: already imported, nothing changed")
         return
-    for label, paths in (("written", report.written), ("replaced (it had been edited)", report.overwritten)):
-        for file in paths:
-            print(f"{label}: {shown(file)}")
+    for file in report.written:
+        print(f"written: {shown(file)}")
+    for file in report.overwritten:
+        print(f"replaced (it had been edited): {shown(file)}; the previous version is kept in {shown(report.kept[file])}")
 
 
 def shown(path: Path) -> Path:

@@ -1,23 +1,24 @@
-"""The issue importer: turns the plain text of a newsletter issue into its content files.
+"""The issue importer: turns the plain text of a newsletter issue into its content files."""
 
-The text is what an editor pastes from the email tool::
-
-    <issue title>
-    Et aussi: <subtitle>
-    <introduction paragraph>
-    <section title>
-    <lede paragraph>
-    <subheading> – <paragraph>          (zero or more)
-    <paragraph>                         (paragraphs without subheading are kept too)
-    Pour aller plus loin:               (optional)
-    – <title of an article>             (one or more)
-    <next section title> ...
-    Crédit photos: <credits>            (optional, last line)
-
-One Markdown article is written per section, and the issue itself (title,
-subtitle, introduction, credits, date, order of the sections) is written once,
-to ``issue.md``, beside a copy of the text that was read (``issue.txt``).
-"""
+# The text is what an editor pastes from the email tool:
+#
+#     <issue title>
+#     Et aussi: <subtitle>
+#     <introduction paragraph>
+#     <section title>
+#     <lede paragraph>
+#     <subheading> – <paragraph>          (zero or more)
+#     <paragraph>                         (paragraphs without subheading are kept too)
+#     Pour aller plus loin:               (optional)
+#     – <title of an article>             (one or more)
+#     <next section title> ...
+#     Crédit photos: <credits>            (optional, last line)
+#
+# One Markdown article is written per section, and the issue itself (title,
+# subtitle, introduction, credits, date, order of the sections) is written once,
+# to ``issue.md``, beside a copy of the text that was read (``issue.txt``). An edited
+# file that --force replaces is first copied to ``.replaced/<time>/`` in the issue's
+# folder: Pelican skips dot folders (IGNORE_FILES), and the edit is work nobody else has.
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +37,7 @@ from pelican.utils import slugify
 ISSUE_FILE = "issue.md"
 SOURCE_FILE = "issue.txt"
 MANIFEST_FILE = ".import-manifest.json"
+REPLACED_DIR = ".replaced"  # copies of the edited files an import with --force replaced
 ISSUES_DIR = "issues"
 
 MAX_SUBHEADING_WORDS = 10
@@ -100,6 +103,7 @@ class ImportReport:
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     overwritten: list[Path] = field(default_factory=list)
+    kept: dict[Path, Path] = field(default_factory=dict)  # each overwritten file -> the copy of its previous version
 
 
 # --- reading the text -------------------------------------------------------
@@ -381,6 +385,29 @@ def _umask() -> int:
     return current
 
 
+def keep_copies(paths: list[Path], replaced_dir: Path) -> dict[Path, Path]:
+    """Copy each file, byte for byte, into a new ``replaced_dir/<time>/`` folder; {file: its copy}."""
+    if not paths:
+        return {}
+    stamp = dt.datetime.now().strftime("%Y-%m-%dT%H-%M-%S")
+    for attempt in range(1, 100):  # two imports in the same second get two folders
+        folder = replaced_dir / (stamp if attempt == 1 else f"{stamp}-{attempt}")
+        try:
+            folder.mkdir(parents=True)
+            break
+        except FileExistsError:
+            continue
+        except OSError as error:
+            raise IssueImportError(folder, f"cannot make a folder for the replaced files: {error.strerror}; nothing was replaced") from None
+    copies = {}
+    for path in paths:
+        try:
+            copies[path] = Path(shutil.copy2(path, folder / path.name))
+        except OSError as error:
+            raise IssueImportError(path, f"cannot keep a copy before replacing it: {error.strerror}; nothing was replaced") from None
+    return copies
+
+
 def import_issue(
     source: str | os.PathLike, date: str | None, content_dir: str | os.PathLike, force: bool = False
 ) -> ImportReport:
@@ -388,7 +415,8 @@ def import_issue(
 
     Nothing is written unless every file can be: a file whose content differs from
     what the importer last wrote there (an editor changed it) is only replaced
-    with ``force``. Importing the same text twice changes nothing.
+    with ``force``, after a copy is kept (``ImportReport.kept``). Importing the same
+    text twice changes nothing; no translation sidecar (.po) is ever written or deleted.
     """
     source = Path(source)
     try:
@@ -434,6 +462,7 @@ def import_issue(
         )
     if plan:
         directory.mkdir(parents=True, exist_ok=True)
+        report.kept = keep_copies(edited, directory / REPLACED_DIR)
         for path, text_out in plan:
             _write_atomically(path, text_out)
         new_manifest = {name: _digest(text_out) for name, text_out in files.items()}

@@ -332,6 +332,49 @@ def test_edited_files_are_never_replaced_without_force(seed_file, tmp_path):
     assert "ajoutée par la rédaction" not in article.read_text("utf-8")
 
 
+def test_force_keeps_each_edited_file_it_replaces_and_never_touches_a_sidecar(seed_file, tmp_path):
+    content = tmp_path / "content"
+    import_issue(seed_file, "2023-11-20", content)
+    folder = content / "issues" / "2023-11-20"
+    article, issue = next(folder.glob("01-*.md")), folder / "issue.md"
+    for edited in (article, issue):
+        edited.write_text(edited.read_text("utf-8") + "\nUne phrase ajoutée par la rédaction.\n", "utf-8")
+    edits = {path: path.read_bytes() for path in (article, issue)}
+    sidecars = {path: b"# a translator's work\n" + path.name.encode() for path in (article.with_suffix(".en.po"), folder / "issue.en.po")}
+    for path, data in sidecars.items():
+        path.write_bytes(data)
+
+    report = import_issue(seed_file, "2023-11-20", content, force=True)
+
+    assert sorted(report.overwritten) == sorted(edits) and sorted(report.kept) == sorted(edits)
+    for path, data in edits.items():
+        copy = report.kept[path]
+        assert copy.read_bytes() == data and copy.name == path.name
+        assert copy.parent.parent == folder / ".replaced"  # a dot folder: Pelican does not read it
+        assert b"ajout\xc3\xa9e par la r\xc3\xa9daction" not in path.read_bytes()
+    assert {path: path.read_bytes() for path in sidecars} == sidecars
+
+    for edited in (article, issue):  # a second forced import keeps the first copies and makes new ones
+        edited.write_text(edited.read_text("utf-8") + "\nEncore.\n", "utf-8")
+    again = import_issue(seed_file, "2023-11-20", content, force=True)
+    assert set(again.kept.values()).isdisjoint(report.kept.values())
+    assert all(copy.read_bytes() == edits[path] for path, copy in report.kept.items())
+    assert {path: path.read_bytes() for path in sidecars} == sidecars
+
+
+def test_an_import_without_edits_keeps_no_copy(seed_file, tmp_path):
+    content = tmp_path / "content"
+    import_issue(seed_file, "2023-11-20", content)
+    seed_file.write_text(SEED_TEXT.replace("Merci par avance !", "Merci d’avance !"), "utf-8")
+    report = import_issue(seed_file, "2023-11-20", content, force=True)
+    assert report.kept == {} and not (content / "issues" / "2023-11-20" / ".replaced").exists()
+
+
+def test_the_importer_writes_no_sidecar():
+    files = issue_files(parse_issue(SEED_TEXT), dt.date(2023, 11, 20), SEED_TEXT)
+    assert not [name for name in files if name.endswith(".po")]
+
+
 def test_a_changed_source_replaces_files_nobody_edited(seed_file, tmp_path):
     content = tmp_path / "content"
     import_issue(seed_file, "2023-11-20", content)
