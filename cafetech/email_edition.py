@@ -1,19 +1,13 @@
-"""The email edition of an issue: one HTML email and its plain-text alternative, from the built site.
+"""The email edition of an issue: one HTML email and its plain-text alternative, from the built site."""
 
-The email is made from the pages the build wrote (so it says exactly what the site says): the
-issue page (``numero/<date>/index.html``, ``en/issues/<date>/index.html``) for the title,
-subtitle, date, introduction and credits, and, for each section listed in its ``ol.sections``,
-the section page for its title (``h1``), its full text (``.content``) and its further reading.
-
-The HTML part is one self-contained document for mail clients: a centred table of at most 600px,
-system fonts, no script, no stylesheet link, every style inlined into ``style`` attributes (by
-``css_inline``), every link and image address absolute against ``site_url``. The text part carries
-the same content, wrapped at 72 columns, links written ``text <url>``.
-
-    html, text = build_email("output", "2023-11-20", "en", "https://cafetech.github.io")
-    write_email("output", "2023-11-20", "en", "https://cafetech.github.io")
-    # -> output/email/2023-11-20.en.html, output/email/2023-11-20.en.txt
-"""
+# The email is made from the pages the build wrote, so it says exactly what the site says: the issue
+# page (ISSUE_PAGES) for the title, subtitle, date, introduction and credits, and, for each section
+# listed in its ``ol.sections``, the section page for its title (h1), its full text (.content) and
+# its further reading. The HTML part is one self-contained document for mail clients: a centred
+# table of at most 600px, system fonts, no script, no stylesheet link, every style inlined (by
+# css_inline), every address absolute against site_url. The text part carries the same content,
+# wrapped at 72 columns, links written ``text <url>``. write_email("output", "2023-11-20", "en",
+# "https://cafetech.github.io") writes output/email/2023-11-20.en.html and .txt.
 
 from __future__ import annotations
 
@@ -29,6 +23,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import css_inline
+from babel import Locale
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 # Where the build writes an issue page, per language (ISSUE_SAVE_AS and ISSUE_LANG_SAVE_AS).
@@ -189,6 +184,19 @@ def _check_arguments(date: str, lang: str, site_url: str | None) -> str:
     return site_url.strip().rstrip("/")
 
 
+def _missing_issue_page(output: Path, date: str, lang: str) -> str:
+    """Why the issue page of ``date`` in ``lang`` is missing: no build of that issue, or no such edition."""
+    path = output / ISSUE_PAGES[lang].format(date=date)
+    others = [output / page.format(date=date) for other, page in ISSUE_PAGES.items() if other != lang]
+    built = next((other for other in others if other.is_file()), None)
+    if built is None:
+        return f"{_shown(path)}: no such issue page; build the site first (invoke build) or check the date"
+    if lang == next(iter(ISSUE_PAGES)):  # the newsletter's own language: every built issue has it
+        return f"{_shown(path)} does not exist though {_shown(built)} does; rebuild the site (invoke build)"
+    name = Locale.parse(lang).english_name
+    return f"{_shown(path)} does not exist: issue {date} has no {name} edition yet (no article translated)"
+
+
 def read_issue(output_dir: str | os.PathLike, date: str, lang: str, site_url: str) -> Issue:
     """The issue of ``date`` in ``lang`` as the built site shows it, with absolute links."""
     site_url = _check_arguments(date, lang, site_url)
@@ -196,7 +204,7 @@ def read_issue(output_dir: str | os.PathLike, date: str, lang: str, site_url: st
     relative = ISSUE_PAGES[lang].format(date=date)
     path = output / relative
     if not path.is_file():
-        raise EmailError(f"{_shown(path)}: no such issue page; build the site first (invoke build) or check the date")
+        raise EmailError(_missing_issue_page(output, date, lang))
     page = _read(path)
     stylesheet = page.find("link", rel="stylesheet", href=lambda h: h and h.endswith(STYLESHEET_PATH))
     links = _Links(site_url, stylesheet["href"][: -len(STYLESHEET_PATH)] if stylesheet else "")

@@ -330,3 +330,24 @@ def test_a_site_built_for_publication_is_rebased_on_site_url(tmp_path):
         assert all(h.startswith(SITE + "/") for h in hrefs), hrefs
         assert "build.example" not in html and "build.example" not in text
         assert len(soup(html).find_all("h2")) == 2
+
+
+def test_an_issue_without_an_english_page_is_said_to_have_no_english_edition(edited):
+    (edited / ISSUE_PAGES["en"]).unlink()
+    with pytest.raises(EmailError) as error:
+        write_email(edited, DATE, "en", SITE)
+    message = str(error.value)
+    assert message.endswith(f"{ISSUE_PAGES['en']} does not exist: issue {DATE} has no English edition yet (no article translated)")
+    assert "build the site first" not in message and "\n" not in message
+
+
+def test_a_missing_french_page_beside_an_english_one_asks_for_a_rebuild(edited):
+    (edited / ISSUE_PAGES["fr"]).unlink()
+    with pytest.raises(EmailError, match=rf"{ISSUE_PAGES['fr']} does not exist though .*{ISSUE_PAGES['en']} does; rebuild"):
+        write_email(edited, DATE, "fr", SITE)
+
+
+def test_without_a_built_site_the_error_says_to_build_it_first(tmp_path):
+    for output in (tmp_path / "nothing-built", tmp_path):
+        with pytest.raises(EmailError, match=r"index.html: no such issue page; build the site first"):
+            write_email(output, DATE, "en", SITE)
