@@ -7,6 +7,9 @@ import shutil
 import sys
 from pathlib import Path
 
+import re
+from urllib.parse import urlsplit
+
 from invoke import Exit, task
 
 ROOT = Path(__file__).resolve().parent
@@ -141,13 +144,57 @@ def livereload(c, port=8000, bind="127.0.0.1"):
         server.shutdown()
 
 
-def quality_problems(output: Path, settings: Path) -> list[str]:
-    """What `invoke check` refuses in a built site: broken references, bad feeds, invalid HTML, accessibility violations."""
-    from cafetech.quality import ACCESSIBILITY_PAGES, accessibility_problems, broken_references, feed_problems, html_problems
+def quality_problems(output: Path, settings: Path, content: Path = CONTENT) -> list[str]:
+    """What `invoke check` refuses in a built site: broken references, bad feeds, leaked code, feed ids,
+    hreflang and canonical links, the source language's site texts in another edition, invalid HTML,
+    accessibility violations."""
+    from cafetech import quality
 
-    problems = broken_references(output, report_site_url(settings)) + feed_problems(output) + html_problems(output)
-    problems += browser_check(output, lambda base, browser: accessibility_problems(base, list(ACCESSIBILITY_PAGES), browser))
+    site_url, absolute_base, lang_prefixes, forbidden, model = edition_facts(settings, content)
+    problems = quality.broken_references(output, site_url)
+    problems += quality.feed_problems(output) + quality.leaked_code_problems(output)
+    problems += quality.feed_id_problems(output, absolute_base)
+    problems += quality.hreflang_problems(output, absolute_base) + quality.canonical_problems(output, absolute_base)
+    problems += quality.foreign_text_problems(output, lang_prefixes, forbidden)
+    problems += quality.html_problems(output)
+    pages = pages_to_audit(output, model)
+    problems += browser_check(output, lambda base, browser: quality.accessibility_problems(base, pages, browser))
     return problems
+
+
+def edition_facts(settings: Path, content: Path = CONTENT) -> tuple:
+    """What the checks need to know of the editions: the address links may carry, the absolute base
+    of canonical and feed links, each edition's folder, and the texts each edition must not show."""
+    from pelican.settings import read_settings
+
+    from cafetech.editions import editions
+    from tag_registry import load_registry
+
+    values = read_settings(str(settings))
+    values.update(THEME=str(ROOT / "theme"))
+    model = editions(values)
+    tags = load_registry(str(Path(content) / "tags.toml")).names
+    prefixes = {edition.lang: edition.url("home") for edition in model.editions}
+    forbidden = {edition.lang: model.foreign_site_texts(edition.lang, tags) for edition in model.translated}
+    return values.get("SITEURL", ""), model.base_url, prefixes, forbidden, model
+
+
+def pages_to_audit(output: Path, model) -> list[str]:
+    """The pages axe audits, in each edition: its home, its newest issue, that issue's first article, a tag page."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for page in sorted(output.rglob("*.html")):
+        url = page.relative_to(output).as_posix()
+        if (match := model.page_of(url)) is not None:
+            found.setdefault(match[:2], []).append("/" + url.removesuffix("index.html"))
+    paths = []
+    for lang in model.languages:
+        issues = found.get(("issue", lang), [])
+        paths += ["/" + model.url("home", lang), *issues[-1:]]
+        if issues:
+            first = re.search(r'<ol class="sections">.*?<a href="([^"]+)"', (output / issues[-1].lstrip("/") / "index.html").read_text("utf-8"), re.S)
+            paths += [urlsplit(first[1]).path] if first else []
+        paths += found.get(("tag", lang), [])[:1]
+    return paths
 
 
 def browser_check(output: Path, check_pages) -> list[str]:
@@ -179,17 +226,23 @@ def report_site_url(settings: Path) -> str:
 
 
 def print_check(pages: int, problems: list[str], warnings: list[str]) -> None:
+    from translations import NOTE_KINDS
+
     unresolved = [w for w in warnings if "further reading" in w]
-    for line in unresolved:
+    translations = [w for w in warnings if any(f": {kind}: " in w for kind in NOTE_KINDS)]
+    for line in unresolved + translations:
         print(f"warning: {line}")
     for line in problems:
         print(f"error: {line}", file=sys.stderr)
-    print(f"check: {pages} pages, {len(problems)} problem(s), {len(unresolved)} unresolved further-reading item(s)")
+    print(
+        f"check: {pages} pages, {len(problems)} problem(s), {len(unresolved)} unresolved further-reading item(s), "
+        f"{len(translations)} stale or withdrawn translation(s)"
+    )
 
 
-@task(help={"publish": "check the production build (publishconf.py)"})
-def check(c, publish=False):
-    """Build into a temporary folder and check it: links, hreflang targets, feeds, HTML validity (Nu), accessibility (axe); lists unresolved further reading."""
+@task(help={"publish": "check the production build (publishconf.py)", "content": "the content folder (default: content/)"})
+def check(c, publish=False, content=str(CONTENT)):
+    """Build into a temporary folder and check it: links, hreflang, canonical links, feeds and their ids, leaked code, each edition's language, HTML validity (Nu), accessibility (axe); lists unresolved further reading and stale translations."""
     import io
     import tempfile
 
@@ -199,10 +252,10 @@ def check(c, publish=False):
     with tempfile.TemporaryDirectory(prefix="cafetech-check-") as tmp:
         messages = io.StringIO()
         try:
-            report = atomic_build(settings, CONTENT, Path(tmp) / "site", {"CACHE_PATH": str(Path(tmp) / "cache")}, stream=messages)
+            report = atomic_build(settings, content, Path(tmp) / "site", {"CACHE_PATH": str(Path(tmp) / "cache")}, stream=messages)
         except BuildFailed:
             raise Exit("check: the site does not build:\n" + messages.getvalue().rstrip(), code=1) from None
-        problems = quality_problems(report.output, settings)
+        problems = quality_problems(report.output, settings, Path(content))
         print_check(len(list(report.output.rglob("*.html"))), problems, report.warnings)
     if problems:
         raise Exit(code=1)

@@ -180,6 +180,28 @@ class Editions:
         return self.translations().get(lang, gettext_module.NullTranslations()).pgettext(TAG_CONTEXT, str(tag))
 
 
+    def foreign_site_texts(self, lang: str, tag_names=()) -> list[str]:
+        """The source language's own texts that have another form in ``lang`` (site texts, theme
+        strings, tag names): none may show in that edition's pages or feeds outside a lang island."""
+        source, edition = self[self.source], self[lang]
+        texts = {source.tagline: edition.tagline, source.sitename: edition.sitename}
+        if source.support and edition.support:
+            texts.update({source.support.text: edition.support.text, source.support.label: edition.support.label})
+        catalog = self.translations().get(lang)
+        if catalog is not None and lang != self.source:
+            for message in _catalog_ids(self.catalog_path(lang)):
+                if "%(" not in message:
+                    texts[message] = catalog.gettext(message)
+            for name in tag_names:
+                texts[str(name)] = self.tag_label(name, lang)
+        return sorted(text for text, translated in texts.items() if text and text != translated and len(text) > 3)
+
+
+def _catalog_ids(po_path: str) -> list[str]:
+    with open(po_path, "rb") as handle:
+        return [message.id for message in read_po(handle) if message.id and isinstance(message.id, str) and not message.context]
+
+
 class ThemeCatalogError(Exception):
     """A theme catalog that is missing or cannot be read; the message names the file."""
 

@@ -127,7 +127,7 @@ class SidecarReader(ReusingMarkdownReader):
                 metadata["status"] = "skip"
         metadata["translation_state"] = state
         metadata["untranslated_blocks"] = len(translated.fallback_blocks)
-        metadata["stale_blocks"] = len(translated.stale_blocks)
+        metadata["stale_blocks"] = coverage.fuzzy  # entries, as the translator counts them (a lede repeated in the text is one)
         metadata["translation_coverage"] = coverage
         return content, metadata
 
@@ -167,19 +167,21 @@ def share_tags(generator):
             translation.tags = list(original.tags)
 
 
+NOTE_KINDS = ("stale translation", "withdrawn translation")  # what `invoke check` lists of the build's warnings
+
+
 def translation_notes(items) -> list[str]:
     """One line for each translation the editors must hear of at every build: stale or withdrawn."""
     notes = []
     for item in items:
         where = item.relative_source_path
         if getattr(item, "translation_state", None) == "withdrawn":
-            notes.append(f"{where}: withdrawn by the editor (X-Published: withdrawn): no {item.lang} page")
+            notes.append(f"{where}: {NOTE_KINDS[1]}: the sidecar says X-Published: withdrawn, so there is no {item.lang} page")
         elif stale := getattr(item, "stale_blocks", 0):
+            shown = "its previous translation" if config(item.settings).stale_blocks == "previous" else "the French"
             notes.append(
-                f"{where}: {stale} block(s) changed in French since translated; the {item.lang} page shows "
-                "the previous translation until the translator updates it"
-                if config(item.settings).stale_blocks == "previous"
-                else f"{where}: {stale} block(s) changed in French since translated; the {item.lang} page shows them in French"
+                f"{where}: {NOTE_KINDS[0]}: {stale} block(s) changed in French since translated; "
+                f"the {item.lang} page shows {shown} until the translator updates it"
             )
     return notes
 

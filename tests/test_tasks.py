@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
+
+import pytest
 
 from conftest import FIXTURES, ROOT
 
@@ -56,7 +59,7 @@ def test_committed_translations_are_up_to_date():
     """CI runs `invoke translations.check` on the real content."""
     result = invoke("translations.check")
     assert result.returncode == 0, result.stderr
-    assert "4 sidecars and 1 theme catalog(s) up to date" in result.stdout
+    assert "5 sidecars and 1 theme catalog(s) up to date" in result.stdout
 
 
 def test_translation_tasks_on_a_copy(tmp_path):
@@ -70,7 +73,7 @@ def test_translation_tasks_on_a_copy(tmp_path):
 
     status = invoke("translations.status", "--content", str(content))
     assert status.returncode == 0
-    assert status.stdout.splitlines()[-1].split() == ["total", "29", "0", "0", "100.0"]
+    assert status.stdout.splitlines()[-1].split() == ["total", "33", "0", "0", "0", "100.0"]
 
     # An editor changes a paragraph: check fails, update marks the entry fuzzy and keeps the translation.
     text = article.read_text("utf-8").replace("Vendredi, trois chercheurs en IA ont démissionné.", "Vendredi, trois chercheurs ont démissionné.")
@@ -85,7 +88,8 @@ def test_translation_tasks_on_a_copy(tmp_path):
     assert "On Friday, three AI researchers resigned." in after
     assert invoke("translations.check", "--content", str(content)).returncode == 0
     status = invoke("translations.status", "--content", str(content))
-    assert status.stdout.splitlines()[-1].split() == ["total", "28", "1", "0", "96.6"]
+    assert next(line for line in status.stdout.splitlines() if line.startswith("total")).split() == ["total", "32", "1", "1", "0", "97.0"]
+    assert re.search(rf"stale: .*{re.escape(sidecar.name)}: 1 block", status.stdout)
     assert sidecar.read_bytes() != before
 
     # A broken catalog and a sidecar without its article are refused, file and line named.
@@ -104,8 +108,18 @@ def test_translation_tasks_on_a_copy(tmp_path):
 def test_check_passes_on_the_real_content_and_lists_unresolved_further_reading():
     result = invoke("check")
     assert result.returncode == 0, result.stderr
-    assert "0 problem(s), 4 unresolved further-reading item(s)" in result.stdout
+    assert "0 problem(s), 4 unresolved further-reading item(s), 0 stale or withdrawn translation(s)" in result.stdout
     assert "further reading 'Les coûts de l’IA menacent de freiner son adoption' names no article" in result.stdout
+
+
+@pytest.mark.parametrize("siteurl", [None, "https://cafetech.example/", "http://news.example.org"])
+def test_the_publish_check_passes_on_the_real_content_as_the_pages_workflow_runs_it(siteurl):
+    env = {**os.environ, "SITEURL": siteurl} if siteurl else {k: v for k, v in os.environ.items() if k != "SITEURL"}
+    result = subprocess.run(
+        [sys.executable, "-m", "invoke", "check", "--publish"], cwd=ROOT, capture_output=True, text=True, env=env, timeout=600
+    )
+    assert result.returncode == 0, result.stderr
+    assert " 0 problem(s)" in result.stdout
 
 
 def test_email_task_refuses_a_bad_date_in_one_line():

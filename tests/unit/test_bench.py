@@ -75,7 +75,8 @@ def test_articles_are_what_the_importer_makes_of_the_issue_text(corpus):
 def test_every_source_has_a_complete_english_sidecar(corpus):
     content, _ = corpus
     sources = [*articles_of(content), *content.glob("issues/*/issue.md"), *content.glob("pages/*.md")]
-    assert len(sources) == SECTIONS + 3 + 1
+    project_pages = len(list((Path(__file__).resolve().parents[2] / "content" / "pages").glob("*.md")))
+    assert len(sources) == SECTIONS + 3 + project_pages
     for source in sources:
         po = source.with_suffix(".en.po")
         assert po.exists(), po
@@ -132,9 +133,14 @@ def test_text_is_french_with_its_typography_and_names_registry_entities(corpus):
     for path in articles_of(content):
         meta = header(path)
         body = parse_source(path.read_text("utf-8")).body
-        headings = re.findall(r"^## (.*)$", body, re.M)
-        focus = "\n".join([meta["title"][0], *headings, *meta["further_reading"]])
-        tagged += bool(tag_registry.automatic_tags(registry, focus, body, 3))
+        fields = {
+            "title": meta["title"],
+            "summary": meta.get("summary", []),
+            "heading": re.findall(r"^## (.*)$", body, re.M),
+            "paragraph": [re.sub(r"^## .*$", "", body, flags=re.M)],
+        }
+        cfg = tag_registry.config({})
+        tagged += bool(tag_registry.automatic_tags(tag_registry.tag_scores(fields, registry, cfg.weights), cfg.min_mentions))
     assert tagged == SECTIONS
 
 
