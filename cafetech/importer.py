@@ -398,13 +398,15 @@ def keep_copies(paths: list[Path], replaced_dir: Path) -> dict[Path, Path]:
         except FileExistsError:
             continue
         except OSError as error:
-            raise IssueImportError(folder, f"cannot make a folder for the replaced files: {error.strerror}; nothing was replaced") from None
+            message = f"cannot make a folder for the replaced files: {error.strerror}; nothing was replaced"
+            raise IssueImportError(folder, message) from None
     copies = {}
     for path in paths:
         try:
             copies[path] = Path(shutil.copy2(path, folder / path.name))
         except OSError as error:
-            raise IssueImportError(path, f"cannot keep a copy before replacing it: {error.strerror}; nothing was replaced") from None
+            message = f"cannot keep a copy before replacing it: {error.strerror}; nothing was replaced"
+            raise IssueImportError(path, message) from None
     return copies
 
 

@@ -369,31 +369,25 @@ def _entry(catalog: Catalog, context: str, text: str) -> Message | None:
     return others[0] if others else own
 
 
-def coverage(doc: SourceDocument, catalog: Catalog) -> Coverage:
-    """How many of the source's texts are translated, fuzzy (stale: with a translation), or not translated."""
+def _count(messages) -> Coverage:
     counts = Counter()
-    for context, text in dict.fromkeys(entry_keys(doc.blocks)):
-        message = _entry(catalog, context, text)
+    for message in messages:
         if message is not None and "fuzzy" in message.flags:
-            counts["fuzzy"] += 1
-            counts["stale"] += _has_string(message)
-        elif _has_string(message):
-            counts["translated"] += 1
-        else:
-            counts["untranslated"] += 1
-    return Coverage(counts["translated"], counts["fuzzy"], counts["untranslated"], counts["stale"])
-
-
-def catalog_coverage(catalog: Catalog) -> Coverage:
-    """How many of a catalog's own entries (not the obsolete ones) are translated, fuzzy or not translated."""
-    counts = Counter()
-    for message in (message for message in catalog if message.id):
-        if "fuzzy" in message.flags:
             counts["fuzzy"] += 1
             counts["stale"] += _has_string(message)
         else:
             counts["translated" if _has_string(message) else "untranslated"] += 1
     return Coverage(counts["translated"], counts["fuzzy"], counts["untranslated"], counts["stale"])
+
+
+def coverage(doc: SourceDocument, catalog: Catalog) -> Coverage:
+    """How many of the source's texts are translated, fuzzy (stale: with a translation), or not translated."""
+    return _count(_entry(catalog, context, text) for context, text in dict.fromkeys(entry_keys(doc.blocks)))
+
+
+def catalog_coverage(catalog: Catalog) -> Coverage:
+    """How many of a catalog's own entries (not the obsolete ones) are translated, fuzzy or not translated."""
+    return _count(message for message in catalog if message.id)
 
 
 def publication_state(catalog: Catalog) -> str:
@@ -653,11 +647,15 @@ def _entry_key(message: Message, obsolete: bool) -> tuple:
     return (obsolete, message.context, message.id)
 
 
+def _file_entries(catalog: Catalog) -> list[tuple[Message, bool]]:
+    """Each entry of a catalog, in the order of its file: (message, obsolete)."""
+    return [*((m, False) for m in catalog if m.id), *((m, True) for m in catalog.obsolete.values())]
+
+
 def _rendered_entries(catalog: Catalog) -> tuple[str, list[tuple[tuple, str]]]:
     """The header and each entry (key, text) as render_sidecar writes them."""
     chunks = render_sidecar(catalog).decode("utf-8").split("\n\n")
-    messages = [*((m, False) for m in catalog if m.id), *((m, True) for m in catalog.obsolete.values())]
-    return chunks[0], [(_entry_key(m, obsolete), chunk) for (m, obsolete), chunk in zip(messages, chunks[1:])]
+    return chunks[0], [(_entry_key(*entry), chunk) for entry, chunk in zip(_file_entries(catalog), chunks[1:])]
 
 
 @dataclass(frozen=True)
@@ -676,15 +674,14 @@ class _Written:
 def _as_written(data: bytes, catalog: Catalog) -> _Written:
     lines = data.decode("utf-8-sig").split("\n")
     spans = _entry_spans(lines)
-    messages = [*((m, False) for m in catalog if m.id), *((m, True) for m in catalog.obsolete.values())]
     owner: dict[int, list[tuple]] = {}  # span -> keys of the messages whose msgid is in it
-    for message, obsolete in messages:
+    for message, obsolete in _file_entries(catalog):
         found = next((n for n, (start, stop) in enumerate(spans) if start < message.lineno <= stop), None)
         owner.setdefault(found, []).append(_entry_key(message, obsolete))
-    entries = {keys[0]: "\n".join(lines[slice(*spans[n])]) for n, keys in owner.items() if n is not None and len(keys) == 1}
+    own = {keys[0]: "\n".join(lines[slice(*spans[n])]) for n, keys in owner.items() if n is not None and len(keys) == 1}
     header = "\n".join(lines[slice(*spans[0])]) if spans and 0 not in owner else None
     rendered_header, rendered = _rendered_entries(catalog)
-    return _Written(data, header, entries, rendered_header, dict(rendered), catalog.mime_headers, catalog.header_comment)
+    return _Written(data, header, own, rendered_header, dict(rendered), catalog.mime_headers, catalog.header_comment)
 
 
 def _patched_header(written: _Written, catalog: Catalog) -> str | None:
@@ -858,7 +855,7 @@ def check_sidecar(source_path: str | os.PathLike, po_path: str | os.PathLike) ->
     ]
     for message in (message for message in catalog if message.id):
         where = f"{po_path}:{message.lineno}: "
-        if message.id not in texts:  # the same text under another kind is redundant: update drops it, not its translation
+        if message.id not in texts:  # the same text under another kind is only redundant: update merges it
             problems.append(
                 f"{where}out of date: this {message.context or 'entry'} ({_excerpt(message.id)}) "
                 f"is not in {name} any more; update the sidecar"

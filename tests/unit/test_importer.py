@@ -340,7 +340,7 @@ def test_force_keeps_each_edited_file_it_replaces_and_never_touches_a_sidecar(se
     for edited in (article, issue):
         edited.write_text(edited.read_text("utf-8") + "\nUne phrase ajoutée par la rédaction.\n", "utf-8")
     edits = {path: path.read_bytes() for path in (article, issue)}
-    sidecars = {path: b"# a translator's work\n" + path.name.encode() for path in (article.with_suffix(".en.po"), folder / "issue.en.po")}
+    sidecars = {po: b"# a translator's work\n" + po.name.encode() for po in (article.with_suffix(".en.po"), folder / "issue.en.po")}
     for path, data in sidecars.items():
         path.write_bytes(data)
 
