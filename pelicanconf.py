@@ -97,6 +97,7 @@ EDITIONS = {
         "name": "English",
         "locale": "en_GB",
         "tagline": "Tech news explained, every week",
+        "author": "The Cafétech team",
         "support": {
             "text": "Cafétech is independent and lives on its readers’ support. Help us keep going.",
             "label": "Support Cafétech",

@@ -406,7 +406,19 @@ def shown(path: Path) -> Path:
 from invoke import Collection  # noqa: E402
 
 SOURCE_GLOBS = ("issues/*/*.md", "pages/*.md")
-THEME_CATALOG_LANGS = ("en",)
+
+
+def site_settings() -> dict:
+    from pelican.settings import read_settings
+
+    return read_settings(str(SETTINGS["dev"]), override={"THEME": str(ROOT / "theme")})
+
+
+def translated_languages() -> tuple[str, ...]:
+    """The languages of the editions other than the source's: each has a sidecar per source and a theme catalog."""
+    from cafetech.editions import editions
+
+    return tuple(edition.lang for edition in editions(site_settings()).translated)
 
 
 def french_sources(content: Path = CONTENT) -> list[Path]:
@@ -414,7 +426,7 @@ def french_sources(content: Path = CONTENT) -> list[Path]:
     return sorted(path for pattern in SOURCE_GLOBS for path in Path(content).glob(pattern))
 
 
-def sidecar_of(source: Path, lang: str = "en") -> Path:
+def sidecar_of(source: Path, lang: str) -> Path:
     return source.with_suffix(f".{lang}.po")
 
 
@@ -444,20 +456,24 @@ def translations_update(c, content=str(CONTENT)):
 
     from theme_i18n import extract_theme_messages
 
-    failures = []
-    for source in french_sources(content):
-        try:
-            result = update_sidecar(source, sidecar_of(source))
-        except SidecarError as error:
-            failures.append(str(error))
-            continue
-        if result.changed:
-            state = "created" if result.created else f"updated (+{result.added} new, {result.fuzzy} fuzzy, {result.obsolete} obsolete)"
-            print(f"{shown(sidecar_of(source))}: {state}")
-    for lang in THEME_CATALOG_LANGS:
+    from translations import config as translations_config
+
+    failures, languages = [], translated_languages()
+    min_coverage = translations_config(site_settings()).min_coverage  # a catalog that reached it gets X-Published
+    for lang in languages:
+        for source in french_sources(content):
+            try:
+                result = update_sidecar(source, sidecar_of(source, lang), lang, min_coverage=min_coverage)
+            except SidecarError as error:
+                failures.append(str(error))
+                continue
+            if result.changed:
+                state = "created" if result.created else f"updated (+{result.added} new, {result.fuzzy} fuzzy, {result.obsolete} obsolete)"
+                print(f"{shown(sidecar_of(source, lang))}: {state}")
+    for lang in languages:
         template = extract_theme_messages(str(ROOT / "theme" / "templates"), lang, tags=tag_names(content))
         try:
-            result = merge_catalog(template, theme_catalog(lang))
+            result = merge_catalog(template, theme_catalog(lang), min_coverage=None)  # the theme is not published by coverage
         except SidecarError as error:
             failures.append(str(error))
             continue
@@ -475,16 +491,18 @@ def translations_status(c, content=str(CONTENT)):
     from cafetech.sidecars import Coverage, SidecarError, coverage, parse_source, publication_state, read_sidecar
 
     rows, total, broken, notes = [], Coverage(0, 0, 0), [], []
-    for source in french_sources(content):
-        sidecar = sidecar_of(source)
+    languages = translated_languages()
+    for lang, source in ((lang, source) for lang in languages for source in french_sources(content)):
+        sidecar = sidecar_of(source, lang)
         document = parse_source(source.read_text("utf-8"))
         try:
-            catalog = read_sidecar(sidecar) if sidecar.exists() else Catalog(locale="en")
+            catalog = read_sidecar(sidecar) if sidecar.exists() else Catalog(locale=lang)
         except SidecarError as error:
             broken.append(str(error))
             continue
         counts, state = coverage(document, catalog), publication_state(catalog)
-        rows.append((str(source.relative_to(content)), counts))
+        name = str(source.relative_to(content))
+        rows.append((name if len(languages) == 1 else f"{name} ({lang})", counts))
         total = Coverage(
             total.translated + counts.translated,
             total.fuzzy + counts.fuzzy,
@@ -519,8 +537,8 @@ def translations_check(c, content=str(CONTENT)):
     from theme_i18n import extract_theme_messages
 
     content = Path(content)
-    problems = []
-    for lang in THEME_CATALOG_LANGS:
+    problems, languages = [], translated_languages()
+    for lang in languages:
         path = theme_catalog(lang)
         try:
             catalog = read_sidecar(path)
@@ -532,8 +550,8 @@ def translations_check(c, content=str(CONTENT)):
         have = {(m.context, m.id) for m in catalog if m.id}
         problems.extend(f"{shown(path)}: out of date: no entry for {msgid!r}; run `invoke translations.update`" for _, msgid in sorted(wanted - have))
         problems.extend(f"{shown(path)}: out of date: {msgid!r} is not in the templates any more" for _, msgid in sorted(have - wanted))
-    for source in french_sources(content):
-        sidecar = sidecar_of(source)
+    for lang, source in ((lang, source) for lang in languages for source in french_sources(content)):
+        sidecar = sidecar_of(source, lang)
         if not sidecar.exists():
             problems.append(f"{shown(sidecar)}: missing; run `invoke translations.update`")
             continue
@@ -543,7 +561,7 @@ def translations_check(c, content=str(CONTENT)):
     )
     if problems:
         raise Exit("\n".join(problems), code=1)
-    print(f"{len(french_sources(content))} sidecars and {len(THEME_CATALOG_LANGS)} theme catalog(s) up to date")
+    print(f"{len(french_sources(content)) * len(languages)} sidecars and {len(languages)} theme catalog(s) up to date")
 
 
 translations = Collection("translations", translations_update, translations_status, translations_check)

@@ -48,7 +48,7 @@ PELICAN_SETTINGS = {
     "page": ("PAGE_URL", "PAGE_SAVE_AS", "PAGE_LANG_URL", "PAGE_LANG_SAVE_AS"),
     "issue": ("ISSUE_URL", "ISSUE_SAVE_AS", "ISSUE_LANG_URL", "ISSUE_LANG_SAVE_AS"),
 }
-TEXT_KEYS = ("name", "locale", "sitename", "tagline", "support")
+TEXT_KEYS = ("name", "locale", "sitename", "tagline", "author", "support")
 SUPPORT_KEYS = ("text", "label", "link")
 DEFAULT_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 PAGE_LINK = re.compile(r"^page:([\w-]+)$")
@@ -81,6 +81,7 @@ class Edition:
     locale: str  # og:locale
     sitename: str
     tagline: str
+    author: str  # the byline of an article that names no author of its own (AUTHOR in the source language)
     support: Support | None
     urls: dict = field(hash=False, compare=False)
 
@@ -144,6 +145,12 @@ class Editions:
         *_, kind, lang, fields = min(found, key=lambda match: match[:2])
         return kind, lang, fields
 
+    def byline(self, item) -> str:
+        """The author an article shows in its own language: its own, or its edition's byline."""
+        author = str(getattr(item, "author", "") or "").strip()
+        source_byline = self[self.source].author
+        return self.get(getattr(item, "lang", None)).author if not author or author == source_byline else author
+
     def feed_title(self, lang: str, label: str | None = None) -> str:
         sitename = self[lang].sitename
         return f"{sitename} – {label}" if label else sitename
@@ -184,7 +191,7 @@ class Editions:
         """The source language's own texts that have another form in ``lang`` (site texts, theme
         strings, tag names): none may show in that edition's pages or feeds outside a lang island."""
         source, edition = self[self.source], self[lang]
-        texts = {source.tagline: edition.tagline, source.sitename: edition.sitename}
+        texts = {source.tagline: edition.tagline, source.sitename: edition.sitename, source.author: edition.author}
         if source.support and edition.support:
             texts.update({source.support.text: edition.support.text, source.support.label: edition.support.label})
         catalog = self.translations().get(lang)
@@ -283,6 +290,7 @@ def editions(settings: dict) -> Editions:
         _freeze(declared),
         settings.get("DEFAULT_LANG", "fr"),
         settings.get("SITENAME", ""),
+        settings.get("AUTHOR") or settings.get("SITENAME", ""),
         base_url(settings),
         os.path.join(settings.get("THEME", "theme"), "translations"),
     )
@@ -303,7 +311,7 @@ def _thaw(value):
 
 
 @lru_cache(maxsize=32)
-def _editions(declared: tuple, source: str, sitename: str, base: str, theme_translations: str) -> Editions:
+def _editions(declared: tuple, source: str, sitename: str, author: str, base: str, theme_translations: str) -> Editions:
     declared = {lang: _thaw(spec) if spec else {} for lang, spec in declared}
     if source not in declared:
         raise EditionsError(f"EDITIONS: DEFAULT_LANG {source!r} must be one of the editions {list(declared)}")
@@ -339,6 +347,7 @@ def _editions(declared: tuple, source: str, sitename: str, base: str, theme_tran
                 locale=spec.get("locale", DEFAULT_LOCALES.get(lang, lang)),
                 sitename=spec.get("sitename", sitename),
                 tagline=spec.get("tagline", ""),
+                author=spec.get("author", author),
                 support=support,
                 urls=urls,
             )

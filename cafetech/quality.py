@@ -526,18 +526,6 @@ def accessibility_problems(base_url: str, paths: list[str], browser) -> list[str
     return problems
 
 
-ACCESSIBILITY_PAGES = (
-    "/",
-    "/numero/2023-11-20/",
-    "/2023/11/malgre-les-pressions-openai-refuse-de-reinstaller-sam-altman-a-sa-tete/",
-    "/tag/openai/",
-    "/en/",
-    "/en/issues/2023-11-20/",
-    "/en/2023/11/malgre-les-pressions-openai-refuse-de-reinstaller-sam-altman-a-sa-tete/",
-    "/en/tag/openai/",
-)
-
-
 def serve_folder(folder: str | Path, port: int = 0):
     """Serve a built site on a loopback port (default: a free one), quietly; returns (server, base URL).
     Call server.shutdown()."""

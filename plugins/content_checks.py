@@ -13,9 +13,9 @@ from urllib.parse import urlparse
 from pelican import signals
 from pelican.contents import Content
 
-logger = logging.getLogger(__name__)
+from cafetech.editions import editions
 
-DEFAULTS = {"CONTENT_LANGUAGES": ["fr", "en"]}
+logger = logging.getLogger(__name__)
 
 _ANCHOR = re.compile(r"<a\b[^>]*>", re.IGNORECASE)
 _HREF = re.compile(r"""\shref\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
@@ -70,7 +70,7 @@ def duplicate_slugs(items) -> list[tuple[str, str, str, str]]:
 def check_content(content):
     if not isinstance(content, Content) or not getattr(content, "source_path", None):
         return
-    languages = content.settings.get("CONTENT_LANGUAGES", DEFAULTS["CONTENT_LANGUAGES"])
+    languages = editions(content.settings).languages
     if content.lang not in languages:
         logger.error(
             "%s: Lang %r is not one of the site's languages (%s)",

@@ -8,15 +8,14 @@ from pelican import signals
 from pelican.utils import set_date_tzinfo
 from pelican.writers import Writer
 
-from cafetech.editions import base_url
+from cafetech.editions import base_url, editions
 
-DEFAULTS = {"FEED_AUTHOR": None}  # None: the site's name
+DEFAULTS = {"FEED_AUTHOR": None}  # None: each article's byline in its own edition
 
 
 def entry_author(item, settings: dict) -> str:
-    author = getattr(item, "author", None)
-    name = str(author).strip() if author else ""
-    return name or settings.get("FEED_AUTHOR") or settings.get("SITENAME", "")
+    """FEED_AUTHOR when set, else the article's byline in its language (cafetech/editions.py)."""
+    return settings.get("FEED_AUTHOR") or editions(settings).byline(item)
 
 
 def plain_title(item) -> str:

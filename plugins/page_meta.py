@@ -55,8 +55,9 @@ def reading_minutes(words: int, words_per_minute: int) -> int:
     return max(1, math.ceil(words / words_per_minute))
 
 
-def json_ld_data(item, kind: str, absolute, cfg: PageMetaConfig, description: str) -> dict:
-    """schema.org data: NewsArticle for a section, CollectionPage for an issue; absolute(url) makes an address."""
+def json_ld_data(item, kind: str, absolute, byline, cfg: PageMetaConfig, description: str) -> dict:
+    """schema.org data: NewsArticle for a section, CollectionPage for an issue; absolute(url) makes an
+    address, byline(item) names its author."""
     url = absolute(item.url)
     title = getattr(item, "title_text", None) or item.title
     publisher = {"@type": "Organization", "name": cfg.publisher}
@@ -75,8 +76,7 @@ def json_ld_data(item, kind: str, absolute, cfg: PageMetaConfig, description: st
         "description": description,
     }
     if kind == "NewsArticle":
-        author = getattr(item, "author", None)
-        data["author"] = {"@type": "Organization", "name": str(author) if author else cfg.publisher}
+        data["author"] = {"@type": "Organization", "name": byline(item)}
         image = item.metadata.get("image")
         if image:
             data["image"] = absolute(image)
@@ -105,10 +105,10 @@ def add_reading_time(content):
 
 def add_globals(generator):
     cfg = config(generator.settings)
-    absolute = editions(generator.settings).absolute
+    model = editions(generator.settings)
 
     def json_ld(item, kind="NewsArticle", description=""):
-        return json_ld_data(item, kind, absolute, cfg, description)
+        return json_ld_data(item, kind, model.absolute, model.byline, cfg, description)
 
     generator.env.globals.update(json_ld=json_ld)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from dataclasses import dataclass
 from functools import partial
 
@@ -36,6 +37,7 @@ from cafetech.sidecars import (
 )
 
 logger = logging.getLogger(__name__)
+ATTACH_LINK = re.compile(r"[{|]attach[}|]")
 
 DEFAULTS = {
     "TRANSLATIONS_MIN_COVERAGE": 100,  # percent of blocks translated for a first publication
@@ -116,7 +118,10 @@ class SidecarReader(ReusingMarkdownReader):
         translated = translate(document, catalog, stale=cfg.stale_blocks)
         self._source_path = source_path
         # A leading newline: a first paragraph like "Update: …" must not be read as metadata.
-        content = self.markdown().convert("\n" + translated.body)
+        # The French page moves an {attach} file beside itself; its translation links to that file
+        # where it ends up ({static}) instead of trying to move it a second time.
+        body = ATTACH_LINK.sub("{static}", translated.body)
+        content = self.markdown().convert("\n" + body)
         metadata = self._parse_metadata(metadata_lines({**translated.metadata, "lang": lang}))
         coverage, state = translated.coverage, publication_state(catalog)
         if not should_publish(coverage, state, cfg.min_coverage):
@@ -186,16 +191,23 @@ def translation_notes(items) -> list[str]:
     return notes
 
 
-def report_translations(generators):
-    """Stale and withdrawn translations (articles, pages, issues) are reported at every build, cached or not."""
-    kept = []
-    for generator in generators:
-        for name in ("translations", "drafts_translations", "draft_translations"):
-            kept.extend(getattr(generator, name, None) or [])
-        for lang, issues in (getattr(generator, "issues_by_lang", None) or {}).items():
-            kept.extend(issue for issue in issues if issue.text_lang == lang)
-    for note in translation_notes(kept):
+def report_article_translations(generator):
+    """Stale and withdrawn translations, cached or read again, are reported at every build
+    (here, before content_checks drops the drafts a withdrawn translation is)."""
+    for note in translation_notes([*generator.translations, *generator.drafts_translations]):
         logger.warning("%s", note)
+
+
+def report_page_translations(generator):
+    for note in translation_notes([*generator.translations, *generator.draft_translations]):
+        logger.warning("%s", note)
+
+
+def report_issue_translations(generators):
+    for generator in generators:
+        for lang, issues in (getattr(generator, "issues_by_lang", None) or {}).items():
+            for note in translation_notes([issue for issue in issues if issue.text_lang == lang != issue.settings["DEFAULT_LANG"]]):
+                logger.warning("%s", note)
 
 
 def keep_translations(generator):
@@ -266,5 +278,7 @@ def register():
     signals.generator_init.connect(forget_stale_sidecars)  # every generator: articles, pages, issues
     signals.article_generator_pretaxonomy.connect(share_tags)
     signals.article_generator_finalized.connect(keep_translations)
-    signals.all_generators_finalized.connect(report_translations)
+    signals.article_generator_pretaxonomy.connect(report_article_translations)
+    signals.page_generator_finalized.connect(report_page_translations)
+    signals.all_generators_finalized.connect(report_issue_translations)
     signals.get_generators.connect(get_generators)

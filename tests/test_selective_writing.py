@@ -176,5 +176,8 @@ def test_a_file_linked_with_attach_goes_beside_its_page_in_cold_and_cached_build
         page = next(path for path in output.rglob(f"{title_slug(oldest)}/index.html") if path.relative_to(output).parts[0] != "en")
         assert f'src="/{page.parent.relative_to(output).as_posix()}/photo.png"' in page.read_text("utf-8")
         assert (page.parent / "photo.png").read_bytes() == (oldest.parent / "photo.png").read_bytes()
+        # The English page (its new block still French) shows the same file, where the French page put it.
+        english = output / "en" / page.relative_to(output)
+        assert f'src="/{page.parent.relative_to(output).as_posix()}/photo.png"' in english.read_text("utf-8")
         assert not list((output / "issues").rglob("photo.png"))
     assert reused(tmp_path / "first", tmp_path / "second")  # the second build took pages from the cache
