@@ -264,7 +264,7 @@ def check(c, publish=False, content=str(CONTENT)):
 @task(
     help={
         "date": "the issue's date, YYYY-MM-DD",
-        "lang": "fr or en (default fr)",
+        "lang": "the edition's language, e.g. fr or en (default fr)",
         "site_url": "the site's public address for the links (default: SITEURL of publishconf.py)",
     }
 )
@@ -273,7 +273,10 @@ def email(c, date, lang="fr", site_url=None):
     from cafetech.email_edition import EmailError, write_email
 
     try:
-        html_path, text_path = write_email(OUTPUT, date, lang, site_url or report_site_url(SETTINGS["publish"]))
+        from cafetech.editions import editions
+
+        model = editions(site_settings())
+        html_path, text_path = write_email(OUTPUT, date, lang, site_url or report_site_url(SETTINGS["publish"]), model)
     except EmailError as error:
         raise Exit(f"email: {error}", code=1) from None
     print(f"wrote {shown(html_path)} and {shown(text_path)}")

@@ -51,6 +51,7 @@ PELICAN_SETTINGS = {
 TEXT_KEYS = ("name", "locale", "sitename", "tagline", "author", "support")
 SUPPORT_KEYS = ("text", "label", "link")
 DEFAULT_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+DEFAULT_EDITIONS = {"fr": {"name": "Français"}, "en": {"name": "English"}}  # when the settings declare none
 PAGE_LINK = re.compile(r"^page:([\w-]+)$")
 THEME_DOMAIN = "messages"
 TAG_CONTEXT = "tag"  # the msgctxt of tag names in the theme catalog
@@ -285,7 +286,7 @@ def base_url(settings: dict) -> str:
 
 def editions(settings: dict) -> Editions:
     """The editions described by EDITIONS and DEFAULT_LANG; EditionsError when they cannot work."""
-    declared = settings.get("EDITIONS") or {settings.get("DEFAULT_LANG", "fr"): {}}
+    declared = settings.get("EDITIONS") or DEFAULT_EDITIONS
     return _editions(
         _freeze(declared),
         settings.get("DEFAULT_LANG", "fr"),

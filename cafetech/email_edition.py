@@ -1,7 +1,7 @@
 """The email edition of an issue: one HTML email and its plain-text alternative, from the built site."""
 
 # The email is made from the pages the build wrote, so it says exactly what the site says: the issue
-# page (ISSUE_PAGES) for the title, subtitle, date, introduction and credits, and, for each section
+# page (issue_pages(): the editions' issue URL) for the title, subtitle, date, introduction and credits, and, for each section
 # listed in its ``ol.sections``, the section page for its title (h1), its full text (.content) and
 # its further reading. The HTML part is one self-contained document for mail clients: a centred
 # table of at most 600px, system fonts, no script, no stylesheet link, every style inlined (by
@@ -26,8 +26,9 @@ import css_inline
 from babel import Locale
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
+from cafetech.editions import Editions, editions
+
 # Where the build writes an issue page, per language (ISSUE_SAVE_AS and ISSUE_LANG_SAVE_AS).
-ISSUE_PAGES = {"fr": "numero/{date}/index.html", "en": "en/issues/{date}/index.html"}
 EMAIL_DIR = "email"
 STYLESHEET_PATH = "/theme/css/main.css"  # base.html links it as {SITEURL}/theme/css/main.css
 WIDTH = 72  # columns of the text part
@@ -170,41 +171,48 @@ def _text(node: Tag | None) -> str:
     return re.sub(r"[ \t\n\r\f\v]+", " ", node.get_text()).strip() if node is not None else ""
 
 
-def _check_arguments(date: str, lang: str, site_url: str | None) -> str:
+def issue_pages(model: Editions | None = None) -> dict[str, str]:
+    """{lang: where the build writes the issue page of {date}}, the source language first."""
+    model = model or editions({})
+    return {edition.lang: edition.save_as("issue", slug="{date}") for edition in model.editions}
+
+
+def _check_arguments(date: str, lang: str, site_url: str | None, pages: dict[str, str]) -> str:
     if not isinstance(date, str) or not DATE_RE.fullmatch(date):
         raise EmailError(f"{date!r}: not a date; expected YYYY-MM-DD, e.g. 2023-11-20")
     try:
         dt.date.fromisoformat(date)
     except ValueError:
         raise EmailError(f"{date!r}: no such day; expected YYYY-MM-DD, e.g. 2023-11-20") from None
-    if lang not in ISSUE_PAGES:
-        raise EmailError(f"{lang!r}: unknown language; expected one of {', '.join(ISSUE_PAGES)}")
+    if lang not in pages:
+        raise EmailError(f"{lang!r}: unknown language; expected one of {', '.join(pages)}")
     if not isinstance(site_url, str) or not SITE_URL_RE.fullmatch(site_url.strip().rstrip("/") or "-"):
         raise EmailError(f"{site_url!r}: the site URL must be the site's absolute address, e.g. https://cafetech.github.io")
     return site_url.strip().rstrip("/")
 
 
-def _missing_issue_page(output: Path, date: str, lang: str) -> str:
+def _missing_issue_page(output: Path, date: str, lang: str, pages: dict[str, str]) -> str:
     """Why the issue page of ``date`` in ``lang`` is missing: no build of that issue, or no such edition."""
-    path = output / ISSUE_PAGES[lang].format(date=date)
-    others = [output / page.format(date=date) for other, page in ISSUE_PAGES.items() if other != lang]
+    path = output / pages[lang].format(date=date)
+    others = [output / page.format(date=date) for other, page in pages.items() if other != lang]
     built = next((other for other in others if other.is_file()), None)
     if built is None:
         return f"{_shown(path)}: no such issue page; build the site first (invoke build) or check the date"
-    if lang == next(iter(ISSUE_PAGES)):  # the newsletter's own language: every built issue has it
+    if lang == next(iter(pages)):  # the newsletter's own language: every built issue has it
         return f"{_shown(path)} does not exist though {_shown(built)} does; rebuild the site (invoke build)"
     name = Locale.parse(lang).english_name
     return f"{_shown(path)} does not exist: issue {date} has no {name} edition yet (no article translated)"
 
 
-def read_issue(output_dir: str | os.PathLike, date: str, lang: str, site_url: str) -> Issue:
+def read_issue(output_dir: str | os.PathLike, date: str, lang: str, site_url: str, model: Editions | None = None) -> Issue:
     """The issue of ``date`` in ``lang`` as the built site shows it, with absolute links."""
-    site_url = _check_arguments(date, lang, site_url)
+    pages = issue_pages(model)
+    site_url = _check_arguments(date, lang, site_url, pages)
     output = Path(output_dir)
-    relative = ISSUE_PAGES[lang].format(date=date)
+    relative = pages[lang].format(date=date)
     path = output / relative
     if not path.is_file():
-        raise EmailError(_missing_issue_page(output, date, lang))
+        raise EmailError(_missing_issue_page(output, date, lang, pages))
     page = _read(path)
     stylesheet = page.find("link", rel="stylesheet", href=lambda h: h and h.endswith(STYLESHEET_PATH))
     links = _Links(site_url, stylesheet["href"][: -len(STYLESHEET_PATH)] if stylesheet else "")
@@ -543,14 +551,16 @@ def render_text(issue: Issue) -> str:
 # --- the API -------------------------------------------------------------------------------
 
 
-def build_email(output_dir: str | os.PathLike, date: str, lang: str = "fr", site_url: str | None = None) -> tuple[str, str]:
+def build_email(
+    output_dir: str | os.PathLike, date: str, lang: str = "fr", site_url: str | None = None, model: Editions | None = None
+) -> tuple[str, str]:
     """The email edition of the issue of ``date`` in ``lang``, as ``(html, text)``.
 
     Made from the site built into ``output_dir``; every address is made absolute against
     ``site_url`` (the public address of the site, e.g. ``https://cafetech.github.io``).
     Raises EmailError (one line) for a bad date or language, or an issue page that is missing.
     """
-    issue = read_issue(output_dir, date, lang, site_url)
+    issue = read_issue(output_dir, date, lang, site_url, model)
     return render_html(issue), render_text(issue)
 
 
@@ -573,13 +583,15 @@ def _write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def write_email(output_dir: str | os.PathLike, date: str, lang: str = "fr", site_url: str | None = None) -> tuple[Path, Path]:
+def write_email(
+    output_dir: str | os.PathLike, date: str, lang: str = "fr", site_url: str | None = None, model: Editions | None = None
+) -> tuple[Path, Path]:
     """Write ``email/<date>.<lang>.html`` and ``.txt`` under ``output_dir``; returns their paths.
 
     Each file is replaced atomically (a temporary file, then os.replace); nothing is written
     when the email cannot be made.
     """
-    html_part, text_part = build_email(output_dir, date, lang, site_url)
+    html_part, text_part = build_email(output_dir, date, lang, site_url, model)
     html_path, text_path = email_paths(output_dir, date, lang)
     html_path.parent.mkdir(parents=True, exist_ok=True)
     _write_atomically(html_path, html_part)

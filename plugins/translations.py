@@ -194,12 +194,13 @@ def translation_notes(items) -> list[str]:
 def report_article_translations(generator):
     """Stale and withdrawn translations, cached or read again, are reported at every build
     (here, before content_checks drops the drafts a withdrawn translation is)."""
-    for note in translation_notes([*generator.translations, *generator.drafts_translations]):
+    # A withdrawn translation is a draft whose original is not: Pelican files it with the drafts.
+    for note in translation_notes([*generator.translations, *generator.drafts, *generator.drafts_translations]):
         logger.warning("%s", note)
 
 
 def report_page_translations(generator):
-    for note in translation_notes([*generator.translations, *generator.draft_translations]):
+    for note in translation_notes([*generator.translations, *generator.draft_pages, *generator.draft_translations]):
         logger.warning("%s", note)
 
 

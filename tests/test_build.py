@@ -451,3 +451,40 @@ def test_two_processes_write_exactly_what_one_process_writes(tmp_path):
         trees.append(tree)
     assert len(trees[0]) > 50
     assert trees[1] == trees[0]
+
+
+@pytest.fixture(scope="module")
+def corrected_after_translation(tmp_path_factory):
+    """The seed after a one-word French correction and `translations.update`: one fuzzy entry."""
+    from cafetech.sidecars import update_sidecar
+
+    root = tmp_path_factory.mktemp("corrected")
+    content = root / "content"
+    shutil.copytree(ROOT / "content", content)
+    article = next((content / "issues" / "2023-11-20").glob("01-*.md"))
+    text = article.read_text("utf-8")
+    assert "Vendredi, trois chercheurs en IA ont démissionné." in text
+    article.write_text(text.replace("trois chercheurs en IA", "trois chercheurs"), "utf-8")
+    assert update_sidecar(article).fuzzy == 1
+    return content, root
+
+
+@pytest.mark.parametrize(
+    "policy, shown",
+    [("previous", "On Friday, three AI researchers resigned."), ("source", "Vendredi, trois chercheurs ont démissionné.")],
+)
+def test_a_block_corrected_in_french_keeps_its_english_page_under_either_policy(corrected_after_translation, policy, shown):
+    content, root = corrected_after_translation
+    output = build_site(content, root / policy, TRANSLATIONS_STALE_BLOCKS=policy)
+    page = soup(output / "en" / FIRST / "index.html")
+    assert page.select_one("p.notice") is not None
+    paragraph = next(p for p in page.select(".content p") if shown in p.get_text().replace("\u202f", " ").replace("\xa0", " "))
+    assert (paragraph.get("lang") == "fr") == (policy == "source")
+    assert "en" in alternates(soup(output / FIRST / "index.html"))
+
+
+def test_an_unknown_stale_policy_is_refused_in_one_line():
+    from translations import config
+
+    with pytest.raises(ValueError, match="^translations: TRANSLATIONS_STALE_BLOCKS must be one of previous, source, not 'keep'"):
+        config({"TRANSLATIONS_STALE_BLOCKS": "keep"})

@@ -75,11 +75,13 @@ class Week:
         assert result.returncode == 0, result.stdout + result.stderr
         return result
 
-    def build(self) -> list[str]:
-        """Build, then check what must hold after every step; returns the build's warnings."""
+    def build(self, withdrawn: frozenset[str] = frozenset()) -> list[str]:
+        """Build, then check what must hold after every step; returns the build's warnings.
+        ``withdrawn``: the English pages an editor took down on purpose, the only ones that may go."""
         report = build(DEV, self.content, self.output, dict(self.cache), stream=io.StringIO())
         english = english_pages(self.output)
-        assert self.published <= english, f"English pages gone after a French edit: {sorted(self.published - english)}"
+        gone = self.published - english
+        assert gone == withdrawn, f"English pages gone: {sorted(gone)}, withdrawn: {sorted(withdrawn)}"
         self.published = english
         site = "http://localhost:8000"
         assert quality.leaked_code_problems(self.output) == []
@@ -179,3 +181,20 @@ def test_5_a_forced_import_keeps_what_it_replaces_and_every_translation(week):
     week.run("translations.update")
     week.build()
     assert week.english(1).is_file()
+
+
+def test_6_an_english_page_is_withdrawn_only_by_the_editor_and_leaves_no_link_behind(week):
+    po = week.section(1).with_suffix(".en.po")
+    po.write_text(re.sub(r'"X-Published: [^"]*"', r'"X-Published: withdrawn\\n"', po.read_text("utf-8")), "utf-8")
+    page = week.english(1).relative_to(week.output).as_posix()
+    url = page.removesuffix("index.html")
+    # Its tag page goes with it: Mistral has no other English article.
+    warnings = week.build(withdrawn=frozenset({page, "en/tag/mistral/index.html"}))
+    assert [w for w in warnings if "withdrawn translation" in w] == [
+        f"{po.relative_to(week.content).as_posix()}: withdrawn translation: "
+        "the sidecar says X-Published: withdrawn, so there is no en page"
+    ]
+    everything = [*week.output.rglob("*.html"), *week.output.rglob("*.xml")]
+    assert not [path for path in everything if f"/{url}" in path.read_text("utf-8")]  # no switcher, feed or sitemap entry
+    week.run("translations.update")
+    assert "X-Published: withdrawn" in po.read_text("utf-8")  # an update never undoes the editor's decision

@@ -137,3 +137,12 @@ def test_livereload_starts_again_for_code_and_rebuilds_for_content():
     assert tasks.code_changed({(2, str(ROOT / "pelicanconf.py"))})
     assert not tasks.code_changed({(2, str(ROOT / "content" / "issues" / "x.md")), (2, str(ROOT / "theme" / "templates" / "base.html"))})
     assert not tasks.code_changed({(2, str(ROOT / "content" / "pelicanconf.py"))})
+
+
+def test_tags_suggest_ranks_the_names_an_issue_uses_that_the_registry_lacks():
+    result = invoke("tags.suggest", "2023-11-20")
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"^\s+Free\s+\(2 mentions in 1 article, score 3\)$", result.stdout, re.M)
+    assert "OpenAI" not in result.stdout  # already in the registry
+    missing = invoke("tags.suggest", "2023-12-04")
+    assert missing.returncode == 1 and missing.stderr.strip() == "tags.suggest: content/issues/2023-12-04: no such issue"

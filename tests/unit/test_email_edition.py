@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from cafetech import email_edition
-from cafetech.email_edition import EmailError, build_email, write_email
+from cafetech.email_edition import EmailError, build_email, issue_pages, write_email
 from conftest import ROOT, build_site
 
 DATE = "2023-11-20"
@@ -351,3 +351,11 @@ def test_without_a_built_site_the_error_says_to_build_it_first(tmp_path):
     for output in (tmp_path / "nothing-built", tmp_path):
         with pytest.raises(EmailError, match=r"index.html: no such issue page; build the site first"):
             write_email(output, DATE, "en", SITE)
+
+
+def test_the_issue_pages_it_reads_are_where_the_editions_write_them():
+    from cafetech.editions import editions
+
+    assert {lang: page.format(date=DATE) for lang, page in issue_pages().items()} == ISSUE_PAGES
+    third = editions({"DEFAULT_LANG": "fr", "EDITIONS": {"fr": {}, "en": {}, "de": {}}})
+    assert issue_pages(third)["de"] == "de/issues/{date}/index.html"

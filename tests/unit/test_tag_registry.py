@@ -301,3 +301,15 @@ def imported(tmp_path_factory) -> Path:
 )
 def test_the_fixture_issue_is_tagged_from_its_own_text(imported, name, expected):
     assert project_tags(imported, name) == expected
+
+
+def test_an_article_about_the_eus_ai_regulation_gets_a_tag_from_the_real_registry():
+    registry = load_registry(str(Path(__file__).resolve().parents[2] / "content" / "tags.toml"))
+    fields = article_fields(
+        "Les Vingt-Sept s’accordent sur l’encadrement de l’IA",
+        "<p>Après des mois de négociations, le règlement européen sur l’IA a trouvé un compromis.</p>",
+        "<p>Les modèles de fondation seront soumis à des obligations de transparence.</p>"
+        "<h2>Ce que change l’AI Act</h2><p>Les usages les plus risqués seront interdits.</p>",
+    )
+    cfg = config({})
+    assert "AI Act" in automatic_tags(tag_scores(fields, registry, cfg.weights), cfg.min_mentions)
