@@ -181,3 +181,30 @@ def test_an_article_page_that_cannot_be_rendered(site, tmp_path, slug):
     assert re.search(r"^error: (writing pages: UndefinedError: )?.*has no attribute 'nothing'", messages, re.M), messages
     assert "Traceback" not in messages and fingerprint(output) == before
     assert len(re.findall(r"^error: ", messages, re.M)) == 1, messages
+
+
+def test_a_support_link_to_a_page_the_site_does_not_have_is_refused(site):
+    content, output = site
+    (content / "pages" / "soutenir.md").unlink()
+    (content / "pages" / "soutenir.en.po").unlink()
+    before = fingerprint(output)
+    ok, messages = rebuild(content, output)
+    assert not ok
+    assert re.search(r"error: EDITIONS\['fr'\]\['support'\]\['link'\] is 'page:soutenir', but content/ has no page with that slug", messages)
+    assert fingerprint(output) == before
+
+
+def test_editions_that_cannot_work_are_refused_in_one_line(site):
+    content, output = site
+    before = fingerprint(output)
+    ok, messages = rebuild(content, output, EDITIONS={"fr": {"tagine": "x"}})
+    assert not ok and "Traceback" not in messages
+    assert re.search(r"error: EDITIONS\['fr'\]: unknown key\(s\) tagine; known: ", messages), messages
+    assert fingerprint(output) == before
+
+
+def test_a_publication_stamp_that_is_not_a_day_is_refused_with_its_line(site):
+    content, _ = site
+    sidecar = first_article(content).with_suffix(".en.po")
+    sidecar.write_text(re.sub(r'"X-Published: [^"]*"', r'"X-Published: soon\\n"', sidecar.read_text("utf-8")), "utf-8")
+    assert_refused_and_kept(site, rf"{re.escape(sidecar.name)}:\d+: X-Published is 'soon'")
