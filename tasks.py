@@ -158,7 +158,10 @@ def quality_problems(output: Path, settings: Path, content: Path = CONTENT) -> l
     problems += quality.foreign_text_problems(output, lang_prefixes, forbidden)
     problems += quality.html_problems(output)
     pages = pages_to_audit(output, model)
-    problems += browser_check(output, lambda base, browser: quality.accessibility_problems(base, pages, browser))
+    problems += browser_check(
+        output,
+        lambda base, browser: quality.accessibility_problems(base, pages, browser) + quality.reflow_problems(base, pages, browser),
+    )
     return problems
 
 
@@ -180,7 +183,8 @@ def edition_facts(settings: Path, content: Path = CONTENT) -> tuple:
 
 
 def pages_to_audit(output: Path, model) -> list[str]:
-    """The pages axe audits, in each edition: its home, its newest issue, that issue's first article, a tag page."""
+    """The pages audited in a browser, in each edition: its home, its newest issue, that issue's first
+    article, a tag page and the search page."""
     found: dict[tuple[str, str], list[str]] = {}
     for page in sorted(output.rglob("*.html")):
         url = page.relative_to(output).as_posix()
@@ -193,7 +197,7 @@ def pages_to_audit(output: Path, model) -> list[str]:
         if issues:
             first = re.search(r'<ol class="sections">.*?<a href="([^"]+)"', (output / issues[-1].lstrip("/") / "index.html").read_text("utf-8"), re.S)
             paths += [urlsplit(first[1]).path] if first else []
-        paths += found.get(("tag", lang), [])[:1]
+        paths += found.get(("tag", lang), [])[:1] + ["/" + model.url("search", lang)]
     return paths
 
 

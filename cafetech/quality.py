@@ -526,6 +526,21 @@ def accessibility_problems(base_url: str, paths: list[str], browser) -> list[str
     return problems
 
 
+def reflow_problems(base_url: str, paths: list[str], browser, width: int = 320) -> list[str]:
+    """'path: N px wide at 320 px' for every page that scrolls sideways in a 320 px window (WCAG 1.4.10)."""
+    problems = []
+    page = browser.new_page(viewport={"width": width, "height": 640})
+    try:
+        for path in paths:
+            page.goto(base_url + path)
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            if scroll > width:
+                problems.append(f"{path}: {scroll} px wide in a {width} px window: it scrolls sideways (WCAG 1.4.10)")
+    finally:
+        page.close()
+    return problems
+
+
 def serve_folder(folder: str | Path, port: int = 0):
     """Serve a built site on a loopback port (default: a free one), quietly; returns (server, base URL).
     Call server.shutdown()."""

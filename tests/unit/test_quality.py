@@ -231,3 +231,19 @@ def test_a_feed_is_checked_on_its_own_metadata_not_on_its_entries_html(tmp_path)
         "en/feeds/rss.xml: the feed declares language 'fr', not 'en'",
         "en/feeds/rss.xml: foreign text 'Numéros' in the feed's title",
     ]
+
+
+def test_a_page_wider_than_320_px_is_a_reflow_problem(tmp_path, browser):
+    from cafetech.quality import reflow_problems, serve_folder
+
+    (tmp_path / "wide").mkdir()
+    (tmp_path / "narrow").mkdir()
+    (tmp_path / "wide" / "index.html").write_text('<!DOCTYPE html><meta name="viewport" content="width=device-width"><body style="margin:0"><div style="width:371px">x</div>', "utf-8")
+    (tmp_path / "narrow" / "index.html").write_text('<!DOCTYPE html><meta name="viewport" content="width=device-width"><p>x</p>', "utf-8")
+    server, base = serve_folder(tmp_path)
+    try:
+        assert reflow_problems(base, ["/wide/", "/narrow/"], browser) == [
+            "/wide/: 371 px wide in a 320 px window: it scrolls sideways (WCAG 1.4.10)"
+        ]
+    finally:
+        server.shutdown()

@@ -14,6 +14,17 @@
     showSubResults: true,
     resetStyles: false
   });
+  // Pagefind's box has only a placeholder: the page's heading names it (WCAG 1.3.1, 4.1.2).
+  var label = element.getAttribute("data-labelledby");
+  function nameTheBox() {
+    var input = element.querySelector("input");
+    if (input) input.setAttribute("aria-labelledby", label);
+    return Boolean(input);
+  }
+  if (!nameTheBox()) {
+    new MutationObserver(function (changes, observer) { if (nameTheBox()) observer.disconnect(); })
+      .observe(element, { childList: true, subtree: true });
+  }
   var query = new URLSearchParams(window.location.search).get("q");
   if (query) ui.triggerSearch(query);
 })();
