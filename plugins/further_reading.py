@@ -41,17 +41,19 @@ import bisect
 import datetime as dt
 import logging
 import math
-import os
 import random
-import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import chain, combinations
-from urllib.parse import unquote
 
 from pelican import signals
 from pelican.contents import Article
+
+from cafetech.titles import EXTERNAL_URL as _EXTERNAL
+from cafetech.titles import FILENAME_REFERENCE as _FILENAME
+from cafetech.titles import SLUG_REFERENCE as _SLUG
+from cafetech.titles import filename_target_path, normalize_title, split_item
+from cafetech.titles import path_key as _path_key
 
 logger = logging.getLogger(__name__)
 
@@ -132,26 +134,15 @@ class FurtherReadingItem:
 
 # --- pure functions: items ----------------------------------------------------
 
-_EXTERNAL = re.compile(r"^https?://\S+$", re.IGNORECASE)
-_FILENAME = re.compile(r"^(?:\{filename\}|\|filename\|)(.+)$")
-_SLUG = re.compile(r"^slug:\s*(\S+)$")
-
-
-def is_override(reference: str) -> bool:
-    return bool(_EXTERNAL.match(reference) or _FILENAME.match(reference) or _SLUG.match(reference))
-
-
 def parse_item(line: str) -> FurtherReadingItem:
     """One metadata line as an item; an override after the last `` | `` is kept in ``reference``.
 
     A line whose part after `` | `` is no override ({filename}…, slug:…, http(s)://…)
     is a title with a bar in it. An external URL makes the item a link at once.
     """
-    text = " ".join(line.split())
-    title, bar, reference = text.rpartition(" | ")
-    if not bar or not title.strip() or not is_override(reference):
-        return FurtherReadingItem(title=text)
-    title = title.strip()
+    title, reference = split_item(line)
+    if reference is None:
+        return FurtherReadingItem(title=title)
     if _EXTERNAL.match(reference):
         return FurtherReadingItem(title=title, url=reference, reference=reference)
     return FurtherReadingItem(title=title, reference=reference)
@@ -165,44 +156,6 @@ def parse_items(value) -> list[FurtherReadingItem]:
     return [parse_item(line) for line in lines if line.strip()]
 
 
-_APOSTROPHES = "’‘‛`´ʼʹ′"
-_QUOTES = "\"“”„‟«»‹›"
-_DASHES = "‐‑‒–—―−"
-_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
-_UNIFY = str.maketrans(
-    {
-        **dict.fromkeys(map(ord, _APOSTROPHES), "'"),
-        **dict.fromkeys(map(ord, _QUOTES), " "),
-        **dict.fromkeys(map(ord, _DASHES), "-"),
-        **dict.fromkeys(map(ord, _INVISIBLE), None),
-        ord("*"): None,  # Markdown emphasis in a title: "Le décret *IA*"
-        ord("œ"): "oe",
-        ord("Œ"): "oe",
-        ord("æ"): "ae",
-        ord("Æ"): "ae",
-    }
-)
-_ESCAPE = re.compile(r"\\([^\w\s])")
-_SPACE_BEFORE_PUNCTUATION = re.compile(r" ([;:!?])")
-_TRAILING_DOTS = re.compile(r"[\s.]+$")
-
-
-def normalize_title(title: str) -> str:
-    """A title as compared to the site's titles.
-
-    Case (casefold), accents (NFKD, combining marks dropped), the kind of
-    apostrophe (’ ‘ ` ' …), quotation marks and the spaces inside them (“ ” « » ",
-    dropped), the kind of dash, Markdown emphasis (*) and escapes (\\[), œ/oe,
-    whitespace of any kind (NBSP, narrow NBSP, tabs: collapsed), the space before
-    ; : ! ?, and a trailing period or ellipsis do not count.
-    """
-    text = _ESCAPE.sub(r"\1", str(title)).translate(_UNIFY)
-    text = "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
-    text = " ".join(text.casefold().translate(_UNIFY).split())
-    text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
-    return _TRAILING_DOTS.sub("", text).strip()
-
-
 # --- pure functions: resolution ------------------------------------------------
 
 
@@ -210,26 +163,6 @@ def _newest_first(articles) -> list:
     """Newest first; same date: by slug, then source path (deterministic)."""
     ordered = sorted(articles, key=lambda a: (getattr(a, "slug", ""), getattr(a, "source_path", "")))
     return sorted(ordered, key=lambda a: a.date, reverse=True)
-
-
-def _path_key(path: str) -> str:
-    return os.path.normcase(os.path.normpath(os.path.abspath(path)))
-
-
-def filename_target_path(reference: str, source_path: str, content_root: str) -> tuple[str, str]:
-    """(absolute path, #fragment) a ``{filename}`` reference names, as Pelican resolves them.
-
-    Relative to the folder of ``source_path``; from ``content_root`` when it starts with /.
-    """
-    match = _FILENAME.match(reference)
-    path = match[1] if match else reference
-    path, _, fragment = path.partition("#")
-    path = unquote(path)
-    if path.startswith("/"):
-        full = os.path.join(content_root, path.lstrip("/"))
-    else:
-        full = os.path.join(os.path.dirname(source_path), path)
-    return _path_key(full), (f"#{fragment}" if fragment else "")
 
 
 class SiteIndex:
