@@ -18,6 +18,7 @@ sys.path.insert(1, str(ROOT / "plugins"))  # the tasks read the theme catalog an
 
 CONTENT = ROOT / "content"
 OUTPUT = ROOT / "output"
+CACHE = ROOT / "cache"
 SETTINGS = {"dev": ROOT / "pelicanconf.py", "publish": ROOT / "publishconf.py"}
 
 
@@ -25,7 +26,7 @@ def dev_cache() -> dict:
     """Settings of a development build: Pelican's content cache in cache/, kept per version of the code."""
     from cafetech.site_build import content_cache
 
-    return content_cache(ROOT, ROOT / "cache")
+    return content_cache(ROOT, CACHE)
 
 
 def build_once(publish: bool = False, debug: bool = False) -> None:
@@ -56,24 +57,51 @@ def build(c, publish=False, debug=False):
 @task
 def clean(c):
     """Remove the built site (output/) and Pelican's cache."""
-    for path in (OUTPUT, ROOT / "cache"):
+    for path in (OUTPUT, CACHE):
         if path.exists():
             shutil.rmtree(path)
 
 
-@task(pre=[clean], help=BUILD_HELP)
+@task(help=BUILD_HELP)
 def rebuild(c, publish=False, debug=False):
-    """Build the site from scratch (clean, then build)."""
+    """Build the site from scratch, without the cache (atomically: output/ is replaced only by a good build)."""
+    if CACHE.exists():
+        shutil.rmtree(CACHE)
     build_once(publish, debug)
 
 
+def not_found_page(path: str, model) -> str:
+    """The site's 404 page for a missing path: that of the edition the path is under ('/en/x' -> 'en/404.html')."""
+    relative = path.lstrip("/")
+    homes = sorted(((edition.url("home"), edition) for edition in model.editions), key=lambda pair: -len(pair[0]))
+    return next(edition.url("404") for home, edition in homes if relative.startswith(home))
+
+
 def start_server(port: int, bind: str):
-    """Serve output/ (looked up at each request, so a swapped-in build is served at once)."""
+    """Serve output/ (looked up at each request, so a swapped-in build is served at once); a missing
+    page gets the site's own 404 page, in the language of the edition it was asked under."""
     import functools
     import http.server
     import threading
 
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(OUTPUT))
+    from cafetech.editions import editions
+
+    model = editions(site_settings())
+
+    class SiteHandler(http.server.SimpleHTTPRequestHandler):
+        def send_error(self, code, message=None, explain=None):
+            page = OUTPUT / not_found_page(self.path.split("?", 1)[0], model)
+            if code != 404 or not page.is_file():
+                return super().send_error(code, message, explain)
+            body = page.read_bytes()
+            self.send_response(404, message)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+    handler = functools.partial(SiteHandler, directory=str(OUTPUT))
     server = http.server.ThreadingHTTPServer((bind, int(port)), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"serving {shown(OUTPUT)} at http://{bind}:{port}/ (Ctrl-C to stop)")
@@ -350,10 +378,13 @@ def gh_pages(c, remote="origin", branch="gh-pages"):
 
     from cafetech.site_build import BuildFailed, build as atomic_build
 
-    changed = git("status", "--porcelain", "--", "content", "theme", "plugins", "pelicanconf.py", "publishconf.py")
+    from cafetech.site_build import CODE_FILES
+
+    # Everything that shapes the output: the code the build's cache fingerprint covers, content and theme.
+    changed = git("status", "--porcelain", "--", "content", "theme", *CODE_FILES)
     if changed.strip():
         raise Exit(
-            "gh-pages: uncommitted changes in content, theme, plugins or settings; commit them first, "
+            "gh-pages: uncommitted changes in content, theme, settings or the build's code; commit them first, "
             "so that what is published is what is in git:\n" + changed.rstrip(),
             code=1,
         )

@@ -25,6 +25,7 @@ import pickle
 
 from functools import lru_cache
 
+from cafetech.cache_files import load_pickle
 from cafetech.page_cache import CODE_ROOT, hash_of
 
 FOLDER = "memo"
@@ -64,13 +65,9 @@ class Memo:
         Without a path the memo lasts for this build only (results prepared ahead, see ``prepare``)."""
         self.path, self.old, self.new, self.prepared, self.computed = path, {}, {}, {}, 0
         if path and load:
-            try:
-                with open(path, "rb") as handle:
-                    kept = pickle.load(handle)
-                if isinstance(kept, dict) and kept.get("code") == code_digest() and isinstance(kept.get("results"), dict):
-                    self.old = kept["results"]
-            except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError):
-                self.old = {}  # no memo, or one that cannot be read: everything is computed again
+            kept = load_pickle(path)  # no memo, or one that cannot be read: everything is computed again
+            if isinstance(kept, dict) and kept.get("code") == code_digest() and isinstance(kept.get("results"), dict):
+                self.old = kept["results"]
         self._loaded = set(self.old)
         return self
 

@@ -38,6 +38,8 @@ import jinja2.runtime
 from dataclasses import dataclass, field
 
 from pelican.contents import Content
+
+from cafetech.cache_files import load_pickle
 from pelican.urlwrappers import URLWrapper
 
 INDEX = "index.pickle"
@@ -302,11 +304,8 @@ class PageCache:
             # two contents alike: neither can vouch for a page
             cache.contents[key] = None if key in cache.contents else content
         if reuse:
-            try:
-                with open(os.path.join(folder, INDEX), "rb") as handle:
-                    cache.old = pickle.load(handle)
-            except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError):
-                cache.old = {}
+            kept = load_pickle(os.path.join(folder, INDEX))
+            cache.old = kept if isinstance(kept, dict) else {}
         return cache
 
     def static_digest(self, name: str, args: tuple, kwargs: dict) -> str:

@@ -37,11 +37,26 @@ def isodate(value: dt.date) -> str:
     return value.isoformat()
 
 
+def date_format(settings) -> str:
+    """BABEL_DATE_FORMAT: one of Babel's named formats (short, medium, long, full) or a pattern ("d MMMM y")."""
+    fmt = settings.get("BABEL_DATE_FORMAT", DEFAULTS["BABEL_DATE_FORMAT"])
+    if not isinstance(fmt, str) or not fmt.strip():
+        raise ValueError(f"babel_dates: BABEL_DATE_FORMAT must be a Babel date format such as 'long' or 'd MMMM y', not {fmt!r}")
+    return fmt
+
+
 def add_filters(pelican):
+    date_format(pelican.settings)  # refuse a bad format once, at start
     filters = dict(pelican.settings.get("JINJA_FILTERS", {}))
-    filters.update({"localdate": localdate, "isodate": isodate})
+    filters.update({"isodate": isodate})
     pelican.settings["JINJA_FILTERS"] = filters
+
+
+def add_localdate_filter(generator):
+    fmt = date_format(generator.settings)
+    generator.env.filters["localdate"] = lambda value, lang="fr": localdate(value, lang, fmt)
 
 
 def register():
     signals.initialized.connect(add_filters)
+    signals.generator_init.connect(add_localdate_filter)

@@ -47,7 +47,7 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.readers import _filter_discardable_metadata
 from pelican.utils import file_suffix
 
-from cafetech import memo, page_cache, workers
+from cafetech import cache_files, memo, page_cache, workers
 from cafetech.markdown_reader import ReusingMarkdownReader
 
 logger = logging.getLogger(__name__)
@@ -359,8 +359,21 @@ def wait_for_workers(pelican):
     _BUILD.clear()
 
 
+def drop_cut_reader_caches(pelican):
+    """Pelican stops at a reader cache an interrupted build or a full disk cut short (its loader does
+    not catch EOFError): such a file is dropped first, and the build reads those files again."""
+    settings = pelican.settings
+    folder = settings.get("CACHE_PATH")
+    if not (settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE") and folder and os.path.isdir(folder)):
+        return
+    for name in sorted(os.listdir(folder)):
+        if name.endswith("-Readers"):  # Pelican's name for a generator's reader cache: <Generator>-Readers
+            cache_files.drop_if_cut(os.path.join(folder, name), bool(settings.get("GZIP_CACHE", True)))
+
+
 def register():
     signals.initialized.connect(check_settings)
+    signals.initialized.connect(drop_cut_reader_caches)
     signals.readers_init.connect(reuse_markdown)
     signals.generator_init.connect(remember_generator)
     signals.article_generator_preread.connect(prefetch_once)

@@ -810,10 +810,11 @@ def typesetters(lang: str, cfg: TypographyConfig):
     return None
 
 
-def typeset(value, lang: str = "fr") -> Markup:
-    """Jinja filter: a plain metadata string (subtitle, credits, tag…) typeset as safe HTML."""
+def typeset(value, lang: str = "fr", cfg: TypographyConfig = DEFAULT_CONFIG) -> Markup:
+    """Jinja filter: a plain metadata string (subtitle, credits, tag…) typeset as safe HTML, by the
+    build's TYPOGRAPHY_* settings (the theme's filter is bound to them, see add_typeset_filter)."""
     text = _html.escape(str(value), quote=False)  # quotes stay quotes, for the typesetter to curl
-    functions = typesetters(lang, DEFAULT_CONFIG)
+    functions = typesetters(lang, cfg)
     return Markup(functions[0](text) if functions else text)
 
 
@@ -903,13 +904,21 @@ def prepare_typesetting(content: str, metadata: dict, settings) -> None:
 
 def add_filter(pelican):
     config(pelican.settings)  # refuse bad settings once, at start
-    pelican.settings["JINJA_FILTERS"] = {**pelican.settings.get("JINJA_FILTERS", {}), "typeset": typeset, "plain": plain}
+    pelican.settings["JINJA_FILTERS"] = {**pelican.settings.get("JINJA_FILTERS", {}), "plain": plain}
+
+
+def add_typeset_filter(generator):
+    """The typeset filter with this build's settings: subtitles, credits and further-reading titles
+    are typeset as the bodies are."""
+    cfg = settings_config(generator.settings)
+    generator.env.filters["typeset"] = lambda value, lang="fr": typeset(value, lang, cfg)
 
 
 def register():
     from pelican import signals
 
     signals.initialized.connect(add_filter)
+    signals.generator_init.connect(add_typeset_filter)
     signals.content_object_init.connect(typeset_content)
     memo.connect("typography")
     memo.preparer(prepare_typesetting)

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.metadata
+import json
 import logging
 import os
 import shutil
@@ -188,15 +189,40 @@ def _link_tree(source: str, target: str) -> None:
     shutil.copytree(source, target, copy_function=link, dirs_exist_ok=True)
 
 
+def sort_entry_file(index: str) -> None:
+    """Pagefind lists an index's languages in no fixed order: sort them, so the same site gives the same bytes."""
+    path = os.path.join(index, "pagefind-entry.json")
+    with open(path, encoding="utf-8") as handle:
+        entry = json.load(handle)
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(entry, handle, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def kept_index(folder: str | None) -> bool:
+    """Whether ``folder`` holds a kept index; one whose entry file is cut short or damaged is dropped, with a warning."""
+    if not folder or not os.path.isfile(entry := os.path.join(folder, "pagefind-entry.json")):
+        return False
+    try:
+        with open(entry, encoding="utf-8") as handle:
+            json.load(handle)
+        return True
+    except (OSError, ValueError) as error:
+        logger.warning("%s: unreadable kept search index (%s), dropped; this build indexes again", folder, type(error).__name__)
+        shutil.rmtree(folder, ignore_errors=True)
+        return False
+
+
 def index_shard(documents: str, output: str, timeout: int, kept: str | None) -> str | None:
     """Run Pagefind on one shard's documents into ``output``, keeping the index in ``kept``; why it failed, or None."""
-    if kept and os.path.isfile(os.path.join(kept, "pagefind-entry.json")):
+    if kept_index(kept):
         _link_tree(kept, output)
         return None
     try:
         result = subprocess.run(pagefind_command(documents, output), capture_output=True, text=True, timeout=timeout)
     except (OSError, subprocess.TimeoutExpired) as error:
         return str(error)
+    if result.returncode == 0:
+        sort_entry_file(output)
     if kept and result.returncode == 0:
         partial = f"{kept}.{os.getpid()}.tmp"  # renamed when complete: another build never sees half of it
         _link_tree(output, partial)
@@ -224,7 +250,7 @@ def build_index(generator, output: str, timeout: int, cache: str | None = None, 
         todo = []
         for shard, articles in shards_of([*generator.translations, *generator.articles]).items():
             key = documents.unchanged_key(articles)
-            if key and os.path.isfile(os.path.join(indexes, key, "pagefind-entry.json")):
+            if key and kept_index(os.path.join(indexes, key)):
                 _link_tree(os.path.join(indexes, key), os.path.join(output, shard))
                 keys[shard] = key
             else:

@@ -184,3 +184,26 @@ def test_development_builds_reuse_the_content_cache_of_the_same_code(tmp_path):
     assert (Path(settings["CACHE_PATH"]) / "IssuesGenerator-Readers").is_file()
     assert outputs[0] == outputs[1] and len(outputs[0]) > 30
     assert entries[0] == entries[1]  # Pagefind lists the languages in either order
+
+
+def test_a_cache_cut_short_is_dropped_with_one_warning_and_the_build_goes_on(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    cached = {"CACHE_PATH": str(tmp_path / "cache"), "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
+    build(SETTINGS, content, tmp_path / "first", cached, stream=io.StringIO())
+    cut = sorted(
+        path
+        for path in (tmp_path / "cache").rglob("*")
+        if path.is_file() and (path.name.endswith("-Readers") or path.suffix == ".pickle")
+    )
+    names = {path.name for path in cut}
+    assert {"ArticlesGenerator-Readers", "IssuesGenerator-Readers", "index.pickle", "typography.pickle"} <= names, names
+    for path in cut:  # as an interrupted build or a full disk leaves them
+        path.write_bytes(path.read_bytes()[:100])
+    stream = io.StringIO()
+    report = build(SETTINGS, content, tmp_path / "second", cached, stream=stream)
+    dropped = [w for w in report.warnings if "unreadable cache" in w]
+    assert sorted(w.split(":")[0] for w in dropped) == sorted(str(path) for path in cut), stream.getvalue()
+    assert without_search_index(fingerprint(tmp_path / "second")) == without_search_index(fingerprint(tmp_path / "first"))
+    again = build(SETTINGS, content, tmp_path / "third", cached, stream=io.StringIO())
+    assert not [w for w in again.warnings if "unreadable cache" in w]

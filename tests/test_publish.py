@@ -74,12 +74,13 @@ def test_gh_pages_publishes_the_checked_site(project):
     assert 'href="https://cafetech.example/numero/2023-11-20/"' in home
 
 
-def test_gh_pages_refuses_uncommitted_content(project):
+@pytest.mark.parametrize("path", ["content/pages/a-propos.md", "cafetech/importer.py", "requirements.lock", "plugins/feeds.py"])
+def test_gh_pages_refuses_uncommitted_content_or_build_code(project, path):
     clone, bare = project
-    page = clone / "content" / "pages" / "a-propos.md"
-    page.write_text(page.read_text("utf-8") + "\nUne phrase non validée.\n", "utf-8")
+    changed = clone / path
+    changed.write_text(changed.read_text("utf-8") + "\n# not committed\n", "utf-8")
     result = gh_pages(clone)
-    assert result.returncode == 1 and "uncommitted changes" in result.stderr
+    assert result.returncode == 1 and "uncommitted changes" in result.stderr and path in result.stderr
     assert "gh-pages" not in branches(bare)
 
 

@@ -146,3 +146,48 @@ def test_tags_suggest_ranks_the_names_an_issue_uses_that_the_registry_lacks():
     assert "OpenAI" not in result.stdout  # already in the registry
     missing = invoke("tags.suggest", "2023-12-04")
     assert missing.returncode == 1 and missing.stderr.strip() == "tags.suggest: content/issues/2023-12-04: no such issue"
+
+
+def test_serve_answers_a_missing_page_with_the_404_page_of_its_edition(tmp_path, monkeypatch):
+    import urllib.error
+    import urllib.request
+
+    import tasks
+
+    (tmp_path / "en").mkdir()
+    (tmp_path / "404.html").write_text("<p>Page introuvable</p>", "utf-8")
+    (tmp_path / "en" / "404.html").write_text("<p>Page not found</p>", "utf-8")
+    monkeypatch.setattr(tasks, "OUTPUT", tmp_path)
+    server = tasks.start_server(0, "127.0.0.1")
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        for path, text in (("/nulle-part/", "Page introuvable"), ("/en/nowhere/", "Page not found")):
+            with pytest.raises(urllib.error.HTTPError) as answer:
+                urllib.request.urlopen(base + path, timeout=10)
+            assert answer.value.code == 404 and text in answer.value.read().decode("utf-8")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_rebuild_keeps_the_last_good_site_when_the_build_fails(tmp_path, monkeypatch):
+    import shutil
+
+    from invoke import Context, Exit
+
+    import tasks
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "index.html").write_text("the last good site", "utf-8")
+    article = next((content / "issues" / "2023-11-20").glob("01-*.md"))
+    article.write_text(article.read_text("utf-8").replace("Date: 2023-11-20", "Date: le 20 novembre"), "utf-8")
+    monkeypatch.setattr(tasks, "CONTENT", content)
+    monkeypatch.setattr(tasks, "OUTPUT", output)
+    monkeypatch.setattr(tasks, "CACHE", tmp_path / "cache")
+    with pytest.raises(Exit):
+        tasks.rebuild(Context())
+    assert (output / "index.html").read_text("utf-8") == "the last good site"
+
