@@ -27,6 +27,7 @@ PLUGINS = [
     "theme_i18n",
     "translations",
     "page_meta",
+    "photos",
     "site_files",
     "search",
     "build_speed",

@@ -27,9 +27,9 @@ from markdown import Markdown
 
 from cafetech.importer import _write_atomically
 
-CONTEXTS = ("title", "summary", "subtitle", "credits", "further_reading", "heading", "paragraph", "list_item")
+CONTEXTS = ("title", "summary", "subtitle", "credits", "further_reading", "image_alt", "image_credit", "heading", "paragraph", "list_item")
 """The kinds of block, which are also the msgctxt of their entries."""
-METADATA_KINDS = CONTEXTS[:5]  # each is also the (lower-cased) metadata key it comes from
+METADATA_KINDS = CONTEXTS[:7]  # each is also the (lower-cased) metadata key it comes from
 PROJECT = "Cafétech"
 WIDTH = 76
 HEADER_COMMENT = """\

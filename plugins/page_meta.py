@@ -55,9 +55,9 @@ def reading_minutes(words: int, words_per_minute: int) -> int:
     return max(1, math.ceil(words / words_per_minute))
 
 
-def json_ld_data(item, kind: str, absolute, byline, cfg: PageMetaConfig, description: str) -> dict:
+def json_ld_data(item, kind: str, absolute, byline, cfg: PageMetaConfig, description: str, image: str | None = None) -> dict:
     """schema.org data: NewsArticle for a section, CollectionPage for an issue; absolute(url) makes an
-    address, byline(item) names its author."""
+    address, byline(item) names its author; ``image`` is the page's image (its social card), absolute."""
     url = absolute(item.url)
     title = getattr(item, "title_text", None) or item.title
     publisher = {"@type": "Organization", "name": cfg.publisher}
@@ -75,11 +75,10 @@ def json_ld_data(item, kind: str, absolute, byline, cfg: PageMetaConfig, descrip
         "publisher": publisher,
         "description": description,
     }
+    if image:
+        data["image"] = image
     if kind == "NewsArticle":
         data["author"] = {"@type": "Organization", "name": byline(item)}
-        image = item.metadata.get("image")
-        if image:
-            data["image"] = absolute(image)
     else:
         data["hasPart"] = [
             {"@type": "NewsArticle", "headline": getattr(a, "title_text", None) or a.title, "url": absolute(a.url)}
@@ -107,8 +106,8 @@ def add_globals(generator):
     cfg = config(generator.settings)
     model = editions(generator.settings)
 
-    def json_ld(item, kind="NewsArticle", description=""):
-        return json_ld_data(item, kind, model.absolute, model.byline, cfg, description)
+    def json_ld(item, kind="NewsArticle", description="", image=None):
+        return json_ld_data(item, kind, model.absolute, model.byline, cfg, description, image)
 
     generator.env.globals.update(json_ld=json_ld)
 

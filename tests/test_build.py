@@ -392,7 +392,10 @@ def test_social_metadata_and_json_ld(real_site):
     page = soup(real_site / FIRST / "index.html")
     assert page.find("link", rel="canonical")["href"] == f"https://cafetech.test/{FIRST}/"
     assert page.find("meta", property="og:title")["content"] == "Malgré les pressions, OpenAI refuse de réinstaller Sam Altman à sa tête"
-    assert page.find("meta", attrs={"name": "twitter:card"})["content"] == "summary"
+    # No photo in the seed: the card drawn with the title (plugins/photos.py), in the large card.
+    assert page.find("meta", attrs={"name": "twitter:card"})["content"] == "summary_large_image"
+    card = page.find("meta", property="og:image")["content"]
+    assert card.startswith("https://cafetech.test/cards/") and (real_site / card.removeprefix("https://cafetech.test/")).is_file()
     data = json.loads(page.find("script", type="application/ld+json").string)
     assert data["@type"] == "NewsArticle" and data["inLanguage"] == "fr"
     assert data["headline"].startswith("Malgré les pressions") and data["datePublished"].startswith("2023-11-20")

@@ -1,0 +1,215 @@
+"""Photos and social cards (plugins/photos.py): the derivatives of a photo, and the card drawn with a title."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from PIL import Image, ImageCms, ImageFont
+
+import photos
+from conftest import ROOT
+from photo_images import GPS_IFD, animated_gif, phone_jpeg
+
+SETTINGS = {"THEME": str(ROOT / "theme")}
+
+
+def cfg(**settings):
+    return photos.config({**SETTINGS, **settings})
+
+
+def opened(folder, name) -> Image.Image:
+    image = Image.open(folder / name)
+    image.load()
+    return image
+
+
+def test_a_phones_photo_is_turned_upright_and_loses_its_position_and_camera(tmp_path):
+    info = photos.encode_photo(str(phone_jpeg(tmp_path / "a.jpg")), str(tmp_path / "out"), cfg())
+    assert (info["width"], info["height"], info["animated"]) == (900, 1600, False)  # EXIF orientation applied
+    assert [(f["kind"], f["width"], f["height"]) for f in info["files"] if f["kind"] == "jpeg"] == [
+        ("jpeg", 480, 853),
+        ("jpeg", 800, 1422),
+        ("jpeg", 900, 1600),  # never wider than the source
+    ]
+    for entry in [*info["files"], {"name": info["card"]}]:
+        image = opened(tmp_path / "out", entry["name"])
+        exif = image.getexif()
+        assert not exif and not exif.get_ifd(GPS_IFD), entry["name"]
+        assert "icc_profile" not in image.info and "xmp" not in image.info and "exif" not in image.info
+    upright = opened(tmp_path / "out", "800.jpg").convert("RGB")
+    assert upright.getpixel((790, 10))[0] > 200 > upright.getpixel((10, 10))[0]  # the red corner, now top right
+    assert opened(tmp_path / "out", "card.jpg").size == (1200, 630)
+    assert json.loads((tmp_path / "out" / "info.json").read_text("utf-8")) == info
+
+
+def test_the_modern_format_is_avif_when_pillow_writes_it_else_webp(tmp_path):
+    from PIL import features
+
+    info = photos.encode_photo(str(phone_jpeg(tmp_path / "a.jpg")), str(tmp_path / "out"), cfg())
+    modern = "avif" if features.check("avif") else "webp"
+    assert {f["kind"] for f in info["files"]} == {modern, "jpeg"}
+    assert opened(tmp_path / "out", f"480.{modern}").format == modern.upper()
+    webp = photos.encode_photo(str(tmp_path / "a.jpg"), str(tmp_path / "webp"), cfg(PHOTOS_FORMAT="webp"))
+    assert {f["kind"] for f in webp["files"]} == {"webp", "jpeg"}
+
+
+def test_widths_never_exceed_the_source():
+    assert photos.rendition_widths(2000, (480, 800, 1200)) == (480, 800, 1200)
+    assert photos.rendition_widths(1000, (480, 800, 1200)) == (480, 800, 1000)
+    assert photos.rendition_widths(300, (480, 800, 1200)) == (300,)
+
+
+def test_a_cmyk_photo_and_a_photo_with_a_colour_profile_come_out_in_srgb_without_it(tmp_path):
+    Image.new("CMYK", (600, 400), (0, 255, 255, 0)).save(tmp_path / "cmyk.jpg")
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    Image.new("RGB", (600, 400), "#00ff00").save(tmp_path / "profiled.png", icc_profile=srgb)
+    for name in ("cmyk.jpg", "profiled.png"):
+        photos.encode_photo(str(tmp_path / name), str(tmp_path / name.split(".")[0]), cfg())
+        image = opened(tmp_path / name.split(".")[0], "480.jpg")
+        assert image.mode == "RGB" and "icc_profile" not in image.info, name
+    red = opened(tmp_path / "cmyk", "480.jpg").getpixel((10, 10))
+    assert red[0] > 200 and red[1] < 80 and red[2] < 80  # cyan-free CMYK red, as red
+
+
+def test_a_transparent_png_keeps_its_alpha_in_the_modern_format_and_lies_on_the_page_colour_in_jpeg(tmp_path):
+    Image.new("RGBA", (600, 400), (255, 0, 0, 0)).save(tmp_path / "clear.png")
+    info = photos.encode_photo(str(tmp_path / "clear.png"), str(tmp_path / "out"), cfg(PHOTOS_FORMAT="webp"))
+    assert opened(tmp_path / "out", "480.webp").mode == "RGBA"
+    assert opened(tmp_path / "out", "480.jpg").getpixel((5, 5)) == pytest.approx((255, 253, 249), abs=3)
+    assert info["width"] == 600
+
+
+def test_an_animated_gif_stays_animated_as_webp_with_a_gif_fallback(tmp_path):
+    info = photos.encode_photo(str(animated_gif(tmp_path / "a.gif", frames=3)), str(tmp_path / "out"), cfg())
+    assert info["animated"] is True
+    assert [(f["kind"], f["width"]) for f in info["files"]] == [("webp", 480), ("webp", 640), ("gif", 640)]
+    for name in ("480.webp", "640.webp", "640.gif"):
+        assert getattr(opened(tmp_path / "out", name), "n_frames", 1) == 3, name
+    assert opened(tmp_path / "out", "card.jpg").size == (1200, 630)
+
+
+def test_an_animation_longer_than_the_limit_is_refused_in_one_line(tmp_path):
+    path = animated_gif(tmp_path / "long.gif", frames=4)
+    with pytest.raises(photos.PhotoError) as refused:
+        photos.encode_photo(str(path), str(tmp_path / "out"), cfg(PHOTOS_MAX_FRAMES=3))
+    assert str(refused.value) == (
+        f"{path}: an animation of 4 frames, more than PHOTOS_MAX_FRAMES (3); shorten it, or export one frame of long.gif as JPEG"
+    )
+
+
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        ("notes.jpg", b"not an image at all", "not an image Pillow can read"),
+        ("scan.tiff", None, "a TIFF file; photos are JPEG, PNG, WebP or GIF"),
+    ],
+)
+def test_a_file_that_is_no_photo_is_refused_naming_it(tmp_path, name, data, message):
+    path = tmp_path / name
+    if data is None:
+        Image.new("RGB", (10, 10)).save(path, "TIFF")
+    else:
+        path.write_bytes(data)
+    with pytest.raises(photos.PhotoError, match=message) as refused:
+        photos.encode_photo(str(path), str(tmp_path / "out"), cfg())
+    assert str(refused.value).startswith(f"{path}: ") and "\n" not in str(refused.value)
+
+
+def test_an_image_line_names_a_file_of_the_content_folder(tmp_path):
+    article = str(tmp_path / "issues" / "2023-11-20" / "01-x.md")
+    assert photos.image_path(article, "01-x.jpg", str(tmp_path)) == str(tmp_path / "issues" / "2023-11-20" / "01-x.jpg")
+    assert photos.image_path(article, "/photos/x.jpg", str(tmp_path)) == str(tmp_path / "photos" / "x.jpg")
+    with pytest.raises(photos.PhotoError, match="is outside the content folder"):
+        photos.image_path(article, "../../../secret.jpg", str(tmp_path))
+    with pytest.raises(photos.PhotoError, match="is an address; name a file beside the article"):
+        photos.image_path(article, "https://example.org/x.jpg", str(tmp_path))
+
+
+def test_the_templates_get_each_format_narrowest_first_and_the_jpeg_of_the_middle_width(tmp_path):
+    info = photos.encode_photo(str(phone_jpeg(tmp_path / "a.jpg", size=(2400, 1350))), str(tmp_path / "out"), cfg(PHOTOS_FORMAT="webp"))
+    photo, files = photos.make_photo(info, "a", "0123456789abcdef", "photos", "Un téléphone", "AFP")
+    assert [source.type for source in photo.sources] == ["image/webp"]
+    assert [r.url for r in photo.sources[0].renditions] == ["photos/a-0123456789-480.webp", "photos/a-0123456789-800.webp", "photos/a-0123456789-1200.webp"]
+    assert photo.fallback.type == "image/jpeg" and photo.src.url == "photos/a-0123456789-800.jpg"
+    assert (photo.width, photo.height) == (1200, 2133) and (photo.alt, photo.credit) == ("Un téléphone", "AFP")
+    assert files["photos/a-0123456789-1200.jpg"] == "1200.jpg"
+
+
+def test_bad_settings_are_refused_in_one_line():
+    for settings, message in [
+        ({"PHOTOS_WIDTHS": []}, "photos: PHOTOS_WIDTHS must be a list of widths"),
+        ({"PHOTOS_FORMAT": "heic"}, "photos: PHOTOS_FORMAT must be one of auto, avif, webp"),
+        ({"PHOTOS_QUALITY": {"jpeg": 0}}, "photos: PHOTOS_QUALITY maps avif, webp and jpeg"),
+        ({"PHOTOS_MAX_FRAMES": 0}, "photos: PHOTOS_MAX_FRAMES must be a whole number"),
+        ({"PHOTOS_PATH": "../out"}, "photos: PHOTOS_PATH must be a folder of the site"),
+        ({"PHOTOS_CARD_FONTS": ("fonts/missing.ttf", "fonts/DejaVuSerif.ttf")}, "photos: PHOTOS_CARD_FONTS must name two font files"),
+        ({"PHOTOS_CARD_COLOURS": {"text": "black"}}, "photos: PHOTOS_CARD_COLOURS maps"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            cfg(**settings)
+
+
+def test_the_cache_is_kept_only_with_pelicans_content_cache():
+    assert cfg(CACHE_PATH="/tmp/c", CACHE_CONTENT=True).cache_path == "/tmp/c/photos"
+    assert cfg(CACHE_PATH="/tmp/c", CACHE_CONTENT=False).cache_path is None  # cold builds (publish, check)
+    assert cfg(PHOTOS_CACHE_PATH="/elsewhere").cache_path == "/elsewhere"
+
+
+# --- cards ---------------------------------------------------------------------------
+
+LONG_TITLE = (
+    "Malgré les pressions des investisseurs, des salariés et de Microsoft, le conseil d’administration "
+    "d’OpenAI refuse de réinstaller Sam Altman à sa tête et nomme Emmett Shear, l’ancien patron de Twitch, "
+    "directeur général par intérim\u202f: le début d’un exode\u00a0? « Anticonstitutionnellement »"
+) * 2
+
+
+def test_a_very_long_french_title_wraps_and_never_overflows_the_card():
+    config = cfg()
+    title_font = config.fonts[0]
+    size, lines = photos.fit_title(LONG_TITLE, title_font, 1040, 370)
+    font = ImageFont.truetype(title_font, size)
+    assert size == 36 and lines[-1].endswith("…")
+    assert all(font.getlength(line) <= 1040 for line in lines)
+    assert len(lines) * round(size * 1.2) <= 370
+    card = photos.draw_card(photos.CardText("Cafétech", LONG_TITLE, "L’actualité tech décryptée, chaque semaine"), config)
+    assert card.size == (1200, 630)
+    background = Image.new("RGB", (1, 1), config.colours["background"]).getpixel((0, 0))
+    margin = card.crop((1200 - 79, 0, 1200, 630))  # the right margin: nothing drawn there
+    assert [colour for _count, colour in margin.getcolors()] == [background]
+
+
+def test_a_short_title_is_set_large_and_whole():
+    size, lines = photos.fit_title("Kyutai", cfg().fonts[0], 1040, 370)
+    assert (size, lines) == (76, ["Kyutai"])
+
+
+def test_lines_break_at_ordinary_spaces_never_at_a_no_break_space():
+    font = ImageFont.truetype(cfg().fonts[0], 60)
+    text = "Vers un exode des employés\u202f? « Oui\u202f» dit-il\u00a0: 80\u00a0%"
+    lines = photos.wrap_words(text, font, 300)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    for line in lines:
+        assert not line.startswith(("\u202f", "\u00a0", "?", "»", ":", "%")), lines
+
+
+def test_a_word_wider_than_a_line_is_cut_and_a_character_the_font_lacks_is_left_out():
+    font = ImageFont.truetype(cfg().fonts[0], 60)
+    lines = photos.wrap_words("https://example.org/" + "a" * 80, font, 500)
+    assert len(lines) > 1 and all(font.getlength(line) <= 500 for line in lines)
+    assert photos.drawable("Un café \u2615\ufe0f\U0001F600 bien serré", cfg().fonts[0]) == "Un café bien serré"
+
+
+def test_a_card_is_the_same_pixels_every_time_and_its_digest_follows_its_text():
+    config = cfg()
+    text = photos.CardText("Cafétech", "Kyutai", "L’actualité tech")
+    first, second = io.BytesIO(), io.BytesIO()
+    photos.draw_card(text, config).save(first, "PNG")
+    photos.draw_card(text, config).save(second, "PNG")
+    assert first.getvalue() == second.getvalue()
+    recipe = config.recipe()
+    assert photos.card_digest(text, recipe) == photos.card_digest(photos.CardText("Cafétech", "Kyutai", "L’actualité tech"), recipe)
+    assert photos.card_digest(text, recipe) != photos.card_digest(photos.CardText("Cafétech", "Mistral", "L’actualité tech"), recipe)
+    assert cfg(PHOTOS_CARD_COLOURS={"accent": "#000000"}).recipe() != recipe
