@@ -184,6 +184,7 @@ def quality_problems(output: Path, settings: Path, content: Path = CONTENT) -> l
     problems += quality.feed_id_problems(output, absolute_base)
     problems += quality.hreflang_problems(output, absolute_base) + quality.canonical_problems(output, absolute_base)
     problems += quality.foreign_text_problems(output, lang_prefixes, forbidden)
+    problems += quality.photo_alt_problems(output)
     problems += quality.html_problems(output)
     pages = pages_to_audit(output, model)
     problems += browser_check(
@@ -413,15 +414,16 @@ def gh_pages(c, remote="origin", branch="gh-pages"):
         "date": "the day the issue was sent, YYYY-MM-DD",
         "force": "replace files an editor changed since the last import",
         "content": "the content folder to write into (default: content/)",
+        "photos": "a folder of photos, one per section in name order: each is copied beside its article",
     },
 )
-def import_issue(c, path, date=None, force=False, content=str(CONTENT)):
+def import_issue(c, path, date=None, force=False, content=str(CONTENT), photos=None):
     """Import a newsletter issue: one French article per section, the issue's own texts once."""
     from cafetech.importer import IssueImportError
     from cafetech.importer import import_issue as run_import
 
     try:
-        report = run_import(path, date, content, force=force)
+        report = run_import(path, date, content, force=force, photos=photos)
     except IssueImportError as error:
         raise Exit(f"import-issue: {error}", code=1) from None
     if not report.written and not report.overwritten:

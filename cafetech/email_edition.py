@@ -32,6 +32,7 @@ from cafetech.editions import Editions, editions
 EMAIL_DIR = "email"
 STYLESHEET_PATH = "/theme/css/main.css"  # base.html links it as {SITEURL}/theme/css/main.css
 WIDTH = 72  # columns of the text part
+PHOTO_WIDTH = 536  # px: the 600 px column less its padding
 
 LABELS = {
     "fr": {"read_online": "Lire en ligne", "colon": "\u00a0:"},
@@ -49,6 +50,17 @@ class EmailError(Exception):
 # --- reading the built pages ---------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Photo:
+    """A section's photo as its page shows it: the JPEG any mail client opens, at an absolute address."""
+
+    src: str
+    alt: str
+    width: int  # in the email: at most PHOTO_WIDTH, the page's ratio kept
+    height: int
+    caption: str  # "Photo : <credit>", or ""
+
+
 @dataclass
 class Section:
     url: str  # absolute URL of the section page
@@ -58,6 +70,7 @@ class Section:
     content: Tag  # the page's .content, cleaned, links absolute, headings one level down
     further_heading: str
     further_items: list[Tag] = field(default_factory=list)  # <li> of the further reading
+    photo: Photo | None = None
 
 
 @dataclass
@@ -249,6 +262,26 @@ def read_issue(output_dir: str | os.PathLike, date: str, lang: str, site_url: st
     )
 
 
+def _read_photo(article: Tag, links: _Links, url: str) -> Photo | None:
+    """The page's lead photo (figure.photo): its <img>'s src (the JPEG), alt and ratio, and its caption."""
+    image = article.select_one("figure.photo img[src]")
+    if image is None:
+        return None
+    try:
+        width, height = int(image.get("width", 0)), int(image.get("height", 0))
+    except ValueError:
+        width = height = 0
+    shown = min(PHOTO_WIDTH, width) if width > 0 else PHOTO_WIDTH
+    caption = article.select_one("figure.photo figcaption")
+    return Photo(
+        src=links.absolute(image["src"], url),
+        alt=image.get("alt", ""),
+        width=shown,
+        height=round(shown * height / width) if width > 0 and height > 0 else 0,
+        caption=_text(caption),
+    )
+
+
 def _read_section(output: Path, issue_path: Path, url: str, links: _Links, site_url: str) -> Section:
     url = url.split("#", 1)[0]
     if not url.startswith(site_url + "/"):
@@ -275,6 +308,7 @@ def _read_section(output: Path, issue_path: Path, url: str, links: _Links, site_
         content=_clean(content, links, url, demote=1),
         further_heading=_text(further_heading),
         further_items=[_clean(li, links, url) for li in further.select("ul > li, ol > li")] if further else [],
+        photo=_read_photo(article, links, url),
     )
 
 
@@ -313,6 +347,9 @@ sup {{ line-height: 0; }}
 .section-title {{ font-family: {SERIF}; font-size: 24px; line-height: 1.25; font-weight: 700; margin: 0 0 16px; }}
 .section-link {{ color: {TEXT}; text-decoration: none; }}
 .notice {{ border: 1px solid {RULE}; border-left: 3px solid {ACCENT}; padding: 8px 16px; }}
+.photo {{ margin: 0 0 16px; }}
+.photo-image {{ display: block; width: 100%; max-width: {PHOTO_WIDTH}px; height: auto; border: 0; }}
+.photo-caption {{ font-size: 13px; color: {MUTED}; margin: 4px 0 0; }}
 .content {{ font-size: 16px; }}
 .content h2, .content h3, .content h4, .content h5, .content h6 {{ font-family: {SERIF}; line-height: 1.3;
   color: {TEXT}; margin: 24px 0 8px; }}
@@ -335,6 +372,15 @@ def _inner(node: Tag | None) -> str:
     return node.decode_contents().strip() if node is not None else ""
 
 
+def _photo_html(photo: Photo) -> str:
+    """A photo for mail clients: one plain <img> (no <picture>, no srcset), its width in the attribute
+    (Outlook reads no CSS width) and in the style, its alt text for clients that block images."""
+    esc = html.escape
+    size = f' width="{photo.width}"' + (f' height="{photo.height}"' if photo.height else "")
+    caption = f'<p class="photo-caption">{esc(photo.caption)}</p>' if photo.caption else ""
+    return f'<div class="photo"><img class="photo-image" src="{esc(photo.src)}" alt="{esc(photo.alt)}"{size}>{caption}</div>'
+
+
 def render_html(issue: Issue) -> str:
     """The HTML part: a self-contained document, its stylesheet inlined into style attributes."""
     esc = html.escape
@@ -354,6 +400,8 @@ def render_html(issue: Issue) -> str:
         parts = [
             f'<h2 class="section-title"><a class="section-link" href="{esc(section.url)}">{_inner(section.title)}</a></h2>'
         ]
+        if section.photo is not None:
+            parts.append(_photo_html(section.photo))
         if section.notice is not None:
             parts.append(f'<p class="notice">{_inner(section.notice)}</p>')
         parts.append(f'<div class="content">{_inner(section.content)}</div>')
@@ -528,6 +576,8 @@ def render_text(issue: Issue) -> str:
     for section in issue.sections:
         blocks.append([""])  # two blank lines before a section
         blocks.append([*_heading(_text(section.title), "-"), f"<{section.url}>"])
+        if section.photo is not None and (section.photo.alt or section.photo.caption):
+            blocks.append(_wrap(" ".join(filter(None, (f"[{section.photo.alt}]" if section.photo.alt else "", section.photo.caption)))))
         if section.notice is not None:
             blocks.extend(_blocks(section.notice))
         blocks.extend(_blocks(section.content))

@@ -53,6 +53,9 @@ _CREDITS = re.compile(r"^Crédits? photos?\s*:\s*(?P<text>\S.*)$", re.IGNORECASE
 # The subheading is not a clause of a sentence: no comma, colon or full stop in it.
 _SUBHEADING = re.compile(r"^(?P<head>[^\W\d_][^–—,;:.]*?[^\s–—,;:.])\s+[–—]\s+(?P<text>\S.*)$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
+# "OpenAI - Iliad": the credits of an issue's photos, in the order of its sections.
+_CREDIT_SEPARATOR = re.compile(r"\s+[-–—/]\s+|\s*[;,]\s*")
 _SLUG_SUBSTITUTIONS = [
     (r"[’'`]", "-"),  # "d’IA" -> "d-ia", as a reader would split the words
     (r"[^\w\s-]", ""),
@@ -302,8 +305,11 @@ def _metadata(fields: list[tuple[str, str | list[str]]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def article_markdown(section: Section, date: dt.date, position: int, slug: str) -> str:
-    """The Markdown article of one section: metadata header, lede, subheadings as headings."""
+def article_markdown(
+    section: Section, date: dt.date, position: int, slug: str, image: str | None = None, credit: str | None = None
+) -> str:
+    """The Markdown article of one section: metadata header, lede, subheadings as headings; its photo's
+    file name (``image``, beside it) and credit when the issue has photos."""
     header = _metadata(
         [
             ("Title", section.title),
@@ -313,6 +319,8 @@ def article_markdown(section: Section, date: dt.date, position: int, slug: str) 
             ("Issue", date.isoformat()),
             ("Position", str(position)),
             ("Summary", escape_markdown(section.lede)),
+            *([("Image", image)] if image else []),
+            *([("Image_credit", credit)] if image and credit else []),
             ("Further_reading", list(section.further_reading)),
         ]
     )
@@ -339,14 +347,38 @@ def issue_markdown(issue: Issue, date: dt.date, slugs: list[str]) -> str:
     return header + "\n" + escape_markdown(issue.introduction) + "\n"
 
 
-def issue_files(issue: Issue, date: dt.date, source_text: str) -> dict[str, str]:
-    """Every file of an imported issue, by name inside the issue's folder."""
-    files: dict[str, str] = {}
+def photo_files(folder: str | os.PathLike) -> list[Path]:
+    """The photos of a folder (JPEG, PNG, WebP, GIF), in name order: the first goes to the first section."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise IssueImportError(folder, "--photos must be a folder of photos, one per section in name order")
+    return sorted(
+        (path for path in folder.iterdir() if path.is_file() and path.suffix.lower() in PHOTO_SUFFIXES and not path.name.startswith(".")),
+        key=lambda path: path.name,
+    )
+
+
+def split_credits(credits: str | None, count: int) -> list[str | None]:
+    """Each photo's credit when the credit line names as many as there are photos, else none."""
+    names = [name.strip() for name in _CREDIT_SEPARATOR.split(credits or "") if name.strip()]
+    return names if len(names) == count else [None] * count
+
+
+def issue_files(issue: Issue, date: dt.date, source_text: str, photos: list[Path] = ()) -> dict[str, str | bytes]:
+    """Every file of an imported issue, by name inside the issue's folder; with ``photos`` (one per
+    section, in order), each copied beside its article as ``<article name><suffix>``."""
+    files: dict[str, str | bytes] = {}
     slugs: list[str] = []
+    credits = split_credits(issue.credits, len(photos))
     for position, section in enumerate(issue.sections, 1):
         slug = section_slug(section.title)
         slugs.append(slug)
-        files[f"{position:02d}-{slug}.md"] = article_markdown(section, date, position, slug)
+        image = None
+        if photos:
+            photo = Path(photos[position - 1])
+            image = f"{position:02d}-{slug}{photo.suffix.lower()}"
+            files[image] = photo.read_bytes()
+        files[f"{position:02d}-{slug}.md"] = article_markdown(section, date, position, slug, image, credits[position - 1] if photos else None)
     files[ISSUE_FILE] = issue_markdown(issue, date, slugs)
     files[SOURCE_FILE] = source_text if source_text.endswith("\n") else source_text + "\n"
     return files
@@ -363,15 +395,15 @@ def parse_date(value: str | None) -> dt.date:
         raise ValueError(f"--date {value!r} is not a real date") from None
 
 
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def _digest(text: str | bytes) -> str:
+    return hashlib.sha256(text if isinstance(text, bytes) else text.encode("utf-8")).hexdigest()
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def _write_atomically(path: Path, text: str | bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        with os.fdopen(fd, "wb") if isinstance(text, bytes) else os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         os.replace(tmp, path)
     except BaseException:
@@ -411,9 +443,14 @@ def keep_copies(paths: list[Path], replaced_dir: Path) -> dict[Path, Path]:
 
 
 def import_issue(
-    source: str | os.PathLike, date: str | None, content_dir: str | os.PathLike, force: bool = False
+    source: str | os.PathLike,
+    date: str | None,
+    content_dir: str | os.PathLike,
+    force: bool = False,
+    photos: str | os.PathLike | None = None,
 ) -> ImportReport:
-    """Import the issue at ``source`` into ``content_dir/issues/<date>/``.
+    """Import the issue at ``source`` into ``content_dir/issues/<date>/``; with ``photos``, a folder
+    holding one photo per section (in name order), each is copied beside its article.
 
     Nothing is written unless every file can be: a file whose content differs from
     what the importer last wrote there (an editor changed it) is only replaced
@@ -431,11 +468,19 @@ def import_issue(
         raise IssueImportError(source, f"cannot read the issue: {error.strerror}") from None
     text = decode_issue_text(raw, source)
     issue = parse_issue(text, source)
-    files = issue_files(issue, day, text)
-
     directory = Path(content_dir) / ISSUES_DIR / day.isoformat()
     manifest_path = directory / MANIFEST_FILE
     manifest = json.loads(manifest_path.read_text("utf-8")) if manifest_path.exists() else {}
+    if photos is not None:
+        found = photo_files(photos)
+        if len(found) != len(issue.sections):
+            raise IssueImportError(
+                photos, f"{len(found)} photo(s) for {len(issue.sections)} section(s); give one photo per section, taken in name order"
+            )
+    else:  # imported again without --photos: the photos of the last import stay with their sections
+        found = sorted(directory / name for name in manifest if name.lower().endswith(PHOTO_SUFFIXES) and (directory / name).is_file())
+        found = found if len(found) == len(issue.sections) else []
+    files = issue_files(issue, day, text, found)
     report = ImportReport(directory=directory)
     edited: list[Path] = []
     plan: list[tuple[Path, str]] = []
@@ -445,8 +490,8 @@ def import_issue(
             plan.append((path, text_out))
             report.written.append(path)
             continue
-        current = path.read_text("utf-8")
-        if current == text_out:
+        current = path.read_bytes()
+        if current == (text_out if isinstance(text_out, bytes) else text_out.encode("utf-8")):
             report.unchanged.append(path)
             continue
         if manifest.get(name) != _digest(current):

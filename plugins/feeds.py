@@ -23,6 +23,18 @@ def plain_title(item) -> str:
     return getattr(item, "title_text", None) or Markup(item.title).striptags()
 
 
+def photo_html(photo, site_url: str) -> str:
+    """An article's photo (plugins/photos.py) at the head of its entry: its JPEG, at an absolute
+    address (a feed reader knows no page to resolve it against), with its alt text and credit."""
+    if photo is None:
+        return ""
+    image = Markup('<img src="{}/{}" alt="{}" width="{}" height="{}">').format(
+        site_url, photo.src.url, photo.alt, photo.src.width, photo.src.height
+    )
+    caption = Markup("<figcaption>{}</figcaption>").format(photo.credit) if photo.credit else ""
+    return str(Markup("<figure>{}{}</figure>").format(image, caption))
+
+
 class FeedWriter(Writer):
     """Pelican's writer, with feed entries as feed readers expect them (the feed's own title, id,
     link and language are the editions plugin's, at feed_generated)."""
@@ -34,7 +46,7 @@ class FeedWriter(Writer):
 
     def _add_item_to_the_feed(self, feed, item):
         link = self.urljoiner(self.site_url, item.url)
-        content = item.get_content(self.site_url)
+        content = photo_html(item.photo, self.site_url) + item.get_content(self.site_url)
         is_rss = isinstance(feed, Rss201rev2Feed)
         description = item.summary if (not is_rss or self.settings.get("RSS_FEED_SUMMARY_ONLY")) else content
         timezone = self.settings.get("TIMEZONE")

@@ -398,3 +398,62 @@ def test_refusals_write_nothing(tmp_path, date):
 def test_missing_source_file(tmp_path):
     with pytest.raises(IssueImportError, match=r"nope.txt: cannot read the issue"):
         import_issue(tmp_path / "nope.txt", "2023-11-20", tmp_path / "content")
+
+
+# --- photos (invoke import-issue PATH --date D --photos DIR) ------------------------
+
+
+@pytest.fixture
+def photo_folder(tmp_path):
+    """Two photos named so that name order is section order ("b" after "a"), and a note to skip."""
+    from photo_images import animated_gif, phone_jpeg
+
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    phone_jpeg(folder / "a-openai.JPG")
+    animated_gif(folder / "b-kyutai.gif")
+    (folder / "notes.txt").write_text("not a photo", "utf-8")
+    return folder
+
+
+def test_photos_go_beside_their_sections_in_name_order_with_their_credits(seed_file, tmp_path, photo_folder):
+    content = tmp_path / "content"
+    import_issue(seed_file, "2023-11-20", content, photos=photo_folder)
+    folder = content / "issues" / "2023-11-20"
+    first, second = sorted(folder.glob("0[12]-*.md"))
+    assert (folder / f"{first.stem}.jpg").read_bytes() == (photo_folder / "a-openai.JPG").read_bytes()
+    assert (folder / f"{second.stem}.gif").read_bytes() == (photo_folder / "b-kyutai.gif").read_bytes()
+    # "Crédit photos: OpenAI - Iliad": as many credits as photos, one to each section.
+    assert f"Image: {first.stem}.jpg\nImage_credit: OpenAI\n" in first.read_text("utf-8")
+    assert f"Image: {second.stem}.gif\nImage_credit: Iliad\n" in second.read_text("utf-8")
+    assert "Credits: OpenAI - Iliad" in (folder / "issue.md").read_text("utf-8")
+
+
+def test_credits_that_do_not_match_the_photos_one_for_one_are_left_to_the_issue():
+    from cafetech.importer import split_credits
+
+    assert split_credits("OpenAI - Iliad", 2) == ["OpenAI", "Iliad"]
+    assert split_credits("AFP, Reuters; DR", 3) == ["AFP", "Reuters", "DR"]
+    assert split_credits("Jean-Pierre Dupont", 1) == ["Jean-Pierre Dupont"]  # a hyphen inside a name is no separator
+    assert split_credits("OpenAI - Iliad", 3) == [None, None, None]
+    assert split_credits(None, 2) == [None, None]
+
+
+def test_a_photo_count_other_than_the_section_count_is_refused_and_writes_nothing(seed_file, tmp_path, photo_folder):
+    (photo_folder / "c-extra.png").write_bytes((photo_folder / "b-kyutai.gif").read_bytes())
+    content = tmp_path / "content"
+    with pytest.raises(IssueImportError, match=r"photos: 3 photo\(s\) for 2 section\(s\); give one photo per section"):
+        import_issue(seed_file, "2023-11-20", content, photos=photo_folder)
+    assert not content.exists()
+    with pytest.raises(IssueImportError, match=r"--photos must be a folder"):
+        import_issue(seed_file, "2023-11-20", content, photos=tmp_path / "nowhere")
+
+
+def test_importing_again_keeps_the_photos_with_or_without_the_folder(seed_file, tmp_path, photo_folder):
+    content = tmp_path / "content"
+    import_issue(seed_file, "2023-11-20", content, photos=photo_folder)
+    before = snapshot(content)
+    assert import_issue(seed_file, "2023-11-20", content, photos=photo_folder).written == []
+    # An editor who forgets --photos keeps the photos the last import put beside the sections.
+    assert import_issue(seed_file, "2023-11-20", content).written == []
+    assert snapshot(content) == before
