@@ -9,7 +9,9 @@
 # translated. update_sidecar merges as msgmerge does and rewrites only the entries that changed;
 # translate builds the other-language document. A translation once publishable is stamped
 # (X-Published) and stays published through French edits: its changed blocks are stale (fuzzy,
-# showing their previous translation) until a translator updates them.
+# showing their previous translation) until a translator updates them. An update may let the
+# translation memory (translation_memory.py) fill empty entries; a fuzzy entry with its note
+# ('#. from …') is a suggestion nobody reviewed: never published, counted untranslated.
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import io
 import os
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +41,9 @@ HEADER_COMMENT = """\
 # Keep the links, `code` and *emphasis* of the msgid. A fuzzy entry's
 # French changed since it was translated: update it, then drop "fuzzy".
 #"""
+# The translation memory's notes ('#. from 2023-11-20/issue.en.po'): a fuzzy entry that carries one is a
+# suggestion no translator has reviewed yet, so it is never published, not even as a stale translation.
+MEMORY_NOTES = ("from ", "other translation, from ")
 PUBLISHED = "X-Published"  # header field: the day the translation was first publishable, or "withdrawn"
 WITHDRAWN = "withdrawn"
 STALE_POLICIES = ("previous", "source")
@@ -91,6 +97,8 @@ class UpdateResult:
     added: int  # new entries, untranslated
     fuzzy: int  # entries that became fuzzy (their block changed)
     obsolete: int  # translated entries whose block disappeared
+    filled: int = 0  # empty entries the translation memory translated (exact matches)
+    suggested: int = 0  # empty entries it offered a translation to review (fuzzy)
 
 
 @dataclass(frozen=True)
@@ -99,6 +107,7 @@ class Coverage:
     fuzzy: int
     untranslated: int
     stale: int = 0  # of the fuzzy ones: those still carrying the translation of their previous French
+    suggested: int = 0  # of the untranslated ones: those the translation memory offers a translation for
 
     @property
     def total(self) -> int:
@@ -369,15 +378,27 @@ def _entry(catalog: Catalog, context: str, text: str) -> Message | None:
     return others[0] if others else own
 
 
+def is_memory_note(comment: str) -> bool:
+    return comment.startswith(MEMORY_NOTES)
+
+
+def is_suggestion(message: Message | None) -> bool:
+    """A fuzzy entry the translation memory filled and no translator has reviewed: counted untranslated."""
+    return message is not None and "fuzzy" in message.flags and any(map(is_memory_note, message.auto_comments))
+
+
 def _count(messages) -> Coverage:
     counts = Counter()
     for message in messages:
-        if message is not None and "fuzzy" in message.flags:
+        if is_suggestion(message):
+            counts["untranslated"] += 1
+            counts["suggested"] += 1
+        elif message is not None and "fuzzy" in message.flags:
             counts["fuzzy"] += 1
             counts["stale"] += _has_string(message)
         else:
             counts["translated" if _has_string(message) else "untranslated"] += 1
-    return Coverage(counts["translated"], counts["fuzzy"], counts["untranslated"], counts["stale"])
+    return Coverage(counts["translated"], counts["fuzzy"], counts["untranslated"], counts["stale"], counts["suggested"])
 
 
 def coverage(doc: SourceDocument, catalog: Catalog) -> Coverage:
@@ -411,9 +432,10 @@ def _published_field(catalog: Catalog) -> str | None:
 def _translation(message: Message | None, block: Block, stale: str) -> str | None:
     """The translation to publish for a block (None: French): not empty, not unsafe; on one line.
 
-    A fuzzy entry's translation is that of the previous French: published only with stale="previous".
+    A fuzzy entry's translation is that of the previous French: published only with stale="previous";
+    a translation memory's suggestion, never.
     """
-    if not _has_string(message) or ("fuzzy" in message.flags and stale != "previous"):
+    if not _has_string(message) or ("fuzzy" in message.flags and stale != "previous") or is_suggestion(message):
         return None
     text = re.sub(r"\s*\n\s*", " ", message.string).strip()
     return None if _unsafe(block.text, text) else text
@@ -463,7 +485,9 @@ def translate(
             text = f'<p lang="fr" markdown="1">{block.text}</p>'
         lines.append(item.prefix + text + (f" {{{attrs}}}" if attrs else ""))
     fallbacks = tuple(block for block, text in zip(doc.blocks, texts) if text is None)
-    stale_blocks = tuple(block for block, m in zip(doc.blocks, entries) if m is not None and "fuzzy" in m.flags)
+    stale_blocks = tuple(
+        block for block, m in zip(doc.blocks, entries) if m is not None and "fuzzy" in m.flags and not is_suggestion(m)
+    )
     return TranslatedDocument(metadata, "\n".join(lines), coverage(doc, catalog), fallbacks, stale_blocks)
 
 
@@ -476,6 +500,7 @@ _AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^>\s]+)>", re.I)
 _TAG = re.compile(r"<(/?)([A-Za-z][\w-]*)(?:\s[^<>]*)?/?>")
 _EMPHASIS = re.compile(r"\*|(?<!\w)_|_(?!\w)")
 _SCRIPT_URL = re.compile(r"(?:j\s*a\s*v\s*a|v\s*b)\s*s\s*c\s*r\s*i\s*p\s*t\s*:", re.I)
+_MARKUP_CHARACTERS = frozenset("[]`*_<\\")  # one of them starts every piece of markup that markup() finds
 _ASPECTS = {"links": "links", "code": "inline code", "emphasis": "emphasis markers (* _)", "tags": "HTML tags"}
 
 
@@ -508,6 +533,8 @@ def _unsafe_markup(source: str, translation: str) -> bool:
 
 def markup_problems(source: str, translation: str) -> list[str]:
     """What a translation changes in the markup of its source, one phrase each (none: it is faithful)."""
+    if ":" not in translation and _MARKUP_CHARACTERS.isdisjoint(source) and _MARKUP_CHARACTERS.isdisjoint(translation):
+        return []  # no link, code, emphasis or tag on either side: most prose (the memory checks every entry)
     problems = ["contains a javascript: URL"] if _SCRIPT_URL.search(translation) else []
     want, got = markup(source), markup(translation)
     for aspect, name in _ASPECTS.items():
@@ -590,13 +617,21 @@ def read_sidecar(po_path: str | os.PathLike) -> Catalog:
 def render_sidecar(catalog: Catalog) -> bytes:
     """The PO file of a catalog as update_sidecar writes it: source order, width 76."""
     active, obsolete = [message for message in catalog if message.id], list(catalog.obsolete.values())
+    notes = {}
     for message in active + obsolete:
         message.flags -= _FORMAT_FLAGS
+        notes[id(message)] = [comment for comment in message.auto_comments if is_memory_note(comment)]
+        message.auto_comments = [comment for comment in message.auto_comments if not is_memory_note(comment)]
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=WIDTH, sort_output=False, include_previous=True)
+    try:
+        write_po(buffer, catalog, width=WIDTH, sort_output=False, include_previous=True)
+    finally:
+        for message in active + obsolete:
+            message.auto_comments = [*message.auto_comments, *notes[id(message)]]
     # Babel wraps '#| msgid' as prose (cutting its strings), rewraps a header comment with a long
     # word a bit more at each writing, and drops the flags of obsolete entries. Each entry is a
-    # chunk between blank lines: fix those three.
+    # chunk between blank lines: fix those three. A memory note is one line, never wrapped (a
+    # wrapped one would be read back as several notes), and obsolete entries keep theirs.
     chunks = buffer.getvalue().decode("utf-8").split("\n\n")
     assert len(chunks) == 2 + len(active) + len(obsolete), "unexpected layout of Babel's PO output"
     head = chunks[0].split("\n")
@@ -604,6 +639,8 @@ def render_sidecar(catalog: Catalog) -> bytes:
     chunks[0] = "\n".join([*(line for line in catalog.header_comment.split("\n") if line), *head[at:]])
     for index, message in enumerate(active + obsolete, 1):
         lines = [line for line in chunks[index].split("\n") if not line.startswith("#|")]
+        at = next(n for n, line in enumerate(lines) if line.startswith(("#:", "#,", "msgctxt", "msgid", "#~")))
+        lines[at:at] = [f"#. {note}" for note in notes[id(message)]]
         at = next(n for n, line in enumerate(lines) if line.startswith(("msgctxt", "msgid", "#~")))
         if message.previous_id and index <= len(active):
             previous = normalize(message.previous_id[0], width=WIDTH - 3).split("\n")
@@ -745,6 +782,22 @@ def _carry_repeated(catalog: Catalog, template: Catalog) -> None:
             own = catalog.get(message.id, context=message.context)
         own.string, own.flags = twin.string, own.flags | (twin.flags & {"fuzzy"})
         own.previous_id = list(twin.previous_id) if "fuzzy" in twin.flags else own.previous_id
+        _keep_notes(own, twin)
+
+
+def _keep_notes(message: Message, old: Message) -> None:
+    """Give ``message`` the translation memory's notes of ``old`` (a template brings none)."""
+    notes = [comment for comment in old.auto_comments if is_memory_note(comment)]
+    message.auto_comments = list(dict.fromkeys([*message.auto_comments, *notes]))
+
+
+def _fuzzy_match_of(before: dict[tuple, Message], message: Message) -> Message | None:
+    """The entry Babel matched a new text with (its previous_id), preferring one of the same kind."""
+    if not message.previous_id:
+        return None
+    found = [old for (_, text), old in before.items() if text == message.previous_id[0]]
+    found.sort(key=lambda old: old.context != message.context)
+    return found[0] if found else None
 
 
 def _merge(catalog: Catalog, template: Catalog, po_path) -> tuple[int, int, int]:
@@ -763,8 +816,15 @@ def _merge(catalog: Catalog, template: Catalog, po_path) -> tuple[int, int, int]
         old = before.get((message.context, message.id))
         if old is None:
             fuzzy, added = fuzzy + bool(message.previous_id), added + (not message.previous_id)
-        elif "fuzzy" in message.flags and old.previous_id and not message.previous_id:
+            # A suggestion whose French changed stays one (never shown as a stale translation); its
+            # '#| msgid' stays the French its suggested English translates.
+            if is_suggestion(matched := _fuzzy_match_of(before, message)):
+                _keep_notes(message, matched)
+                message.previous_id = list(matched.previous_id or message.previous_id)
+            continue
+        if "fuzzy" in message.flags and old.previous_id and not message.previous_id:
             message.previous_id = old.previous_id  # Babel forgets it on an exact match
+        _keep_notes(message, old)
     catalog.obsolete = {key: m for key, m in catalog.obsolete.items() if m.string or key in was_obsolete}
     if lost := strings - _strings(catalog):  # only when an obsolete entry and an entry had the same key
         raise SidecarError(
@@ -779,17 +839,25 @@ def _publishable(catalog: Catalog, min_coverage: float | None) -> bool:
 
 
 def merge_catalog(
-    template: Catalog, po_path: str | os.PathLike, min_coverage: float | None = 100, *, today: dt.date | None = None
+    template: Catalog,
+    po_path: str | os.PathLike,
+    min_coverage: float | None = 100,
+    *,
+    today: dt.date | None = None,
+    fill: Callable[[Catalog], tuple[int, int]] | None = None,
 ) -> UpdateResult:
     """Create ``po_path`` from ``template``, or merge the template into it; write only when it changes.
 
     A catalog that was publishable before the merge (``min_coverage`` percent of its entries translated,
     fuzzy ones not counted; None: never) gets its X-Published stamp, which nothing here removes.
+    ``fill`` (the translation memory) then translates empty entries: (filled, suggested).
     """
     po_path = Path(po_path)
     old = po_path.read_bytes() if po_path.exists() else None
+    filled = suggested = 0
     if old is None:
         catalog, (added, fuzzy, obsolete) = template, (len(template), 0, 0)
+        filled, suggested = fill(catalog) if fill else (0, 0)
         data = render_sidecar(catalog)
     else:
         catalog = _parse_po(old, po_path)
@@ -798,13 +866,15 @@ def merge_catalog(
         added, fuzzy, obsolete = _merge(catalog, template, po_path)
         if publishable and publication_state(catalog) == "new":
             catalog.extra_headers[PUBLISHED] = (today or dt.date.today()).isoformat()
+        # After the stamp: what the memory fills was not there when the translation became publishable.
+        filled, suggested = fill(catalog) if fill else (0, 0)
         if _rendered_entries(catalog)[1] != list(written.rendered.items()):
             catalog.creation_date = dt.datetime.now().astimezone()  # the entries changed, not only the header
         data = _render_keeping(catalog, written)
     if data != old:
         po_path.parent.mkdir(parents=True, exist_ok=True)
         _write_atomically(po_path, data.decode("utf-8"))  # a temporary file, then os.replace
-    return UpdateResult(po_path, old is None, data != old, added, fuzzy, obsolete)
+    return UpdateResult(po_path, old is None, data != old, added, fuzzy, obsolete, filled, suggested)
 
 
 def update_sidecar(
@@ -814,12 +884,14 @@ def update_sidecar(
     min_coverage: float | None = 100,
     *,
     today: dt.date | None = None,
+    fill: Callable[[Catalog], tuple[int, int]] | None = None,
 ) -> UpdateResult:
     """Create or update the catalog of a source file, writing it only when it changes."""
     source_path = Path(source_path)
     po_path = Path(po_path) if po_path is not None else sidecar_path(source_path, lang)
     doc = parse_source(source_path.read_text("utf-8"))
-    return merge_catalog(template_catalog(doc, source_path.name, lang), po_path, min_coverage, today=today)
+    template = template_catalog(doc, source_path.name, lang)
+    return merge_catalog(template, po_path, min_coverage, today=today, fill=fill)
 
 
 def stamp_published(po_path: str | os.PathLike, day: dt.date) -> bool:
