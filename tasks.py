@@ -489,10 +489,14 @@ def theme_catalog(lang: str) -> Path:
 CONTENT_HELP = {"content": "the content folder (default: content/)"}
 
 
-@task(name="update", help=CONTENT_HELP)
-def translations_update(c, content=str(CONTENT)):
-    """Extract every article's blocks into its .en.po sidecar (merging, never losing a translation); same for the theme."""
-    from cafetech.sidecars import SidecarError, merge_catalog, update_sidecar
+@task(
+    name="update",
+    help={**CONTENT_HELP, "no_memory": "leave new blocks empty: no translation or suggestion from the site's other catalogs"},
+)
+def translations_update(c, content=str(CONTENT), no_memory=False):
+    """Extract every article's blocks into its .en.po sidecar (merging, never losing a translation), new blocks filled from the site's translations; same for the theme."""
+    from cafetech.sidecars import SidecarError, merge_catalog
+    from cafetech.translation_memory import update_sidecars
 
     from theme_i18n import extract_theme_messages
 
@@ -501,15 +505,19 @@ def translations_update(c, content=str(CONTENT)):
     failures, languages = [], translated_languages()
     min_coverage = translations_config(site_settings()).min_coverage  # a catalog that reached it gets X-Published
     for lang in languages:
-        for source in french_sources(content):
-            try:
-                result = update_sidecar(source, sidecar_of(source, lang), lang, min_coverage=min_coverage)
-            except SidecarError as error:
-                failures.append(str(error))
-                continue
-            if result.changed:
-                state = "created" if result.created else f"updated (+{result.added} new, {result.fuzzy} fuzzy, {result.obsolete} obsolete)"
-                print(f"{shown(sidecar_of(source, lang))}: {state}")
+        run = update_sidecars(
+            content, french_sources(content), lang, min_coverage, theme_catalog=theme_catalog(lang), memory=not no_memory
+        )
+        failures.extend(run.failures)
+        for result in (result for result in run.results if result.changed):
+            state = "created" if result.created else f"updated (+{result.added} new, {result.fuzzy} fuzzy, {result.obsolete} obsolete)"
+            if result.filled or result.suggested:
+                state += f"; from memory: {result.filled} filled, {result.suggested} suggested (fuzzy)"
+            print(f"{shown(result.path)}: {state}")
+        filled, suggested = sum(r.filled for r in run.results), sum(r.suggested for r in run.results)
+        if run.memory is not None and (filled or suggested or run.memory.skipped):
+            left_out = f"; {len(run.memory.skipped)} unreadable catalog(s) left out" if run.memory.skipped else ""
+            print(f"translation memory ({lang}, {run.memory.size} translations): {filled} block(s) filled, {suggested} suggested{left_out}")
     for lang in languages:
         template = extract_theme_messages(str(ROOT / "theme" / "templates"), lang, tags=tag_names(content))
         try:
@@ -525,12 +533,13 @@ def translations_update(c, content=str(CONTENT)):
 
 @task(name="status", help=CONTENT_HELP)
 def translations_status(c, content=str(CONTENT)):
-    """Show, per article and in total, how many texts are translated, fuzzy (stale: still showing an old translation) and untranslated; list stale and withdrawn English pages."""
+    """Show, per article and in total, how many texts are translated, fuzzy (stale: still showing an old translation) and untranslated; list stale and withdrawn English pages, and what the translation memory filled."""
     from babel.messages.catalog import Catalog
 
     from cafetech.sidecars import Coverage, SidecarError, coverage, parse_source, publication_state, read_sidecar
+    from cafetech.translation_memory import memory_counts
 
-    rows, total, broken, notes = [], Coverage(0, 0, 0), [], []
+    rows, total, broken, notes, from_memory = [], Coverage(0, 0, 0), [], [], (0, 0)
     languages = translated_languages()
     for lang, source in ((lang, source) for lang in languages for source in french_sources(content)):
         sidecar = sidecar_of(source, lang)
@@ -553,6 +562,10 @@ def translations_status(c, content=str(CONTENT)):
             notes.append(f"stale: {shown(sidecar)}: {counts.fuzzy} block(s) changed in French since translation")
         elif state == "withdrawn":
             notes.append(f"withdrawn: {shown(sidecar)}")
+        filled, suggested = memory_counts(catalog)
+        from_memory = (from_memory[0] + filled, from_memory[1] + suggested)
+        if suggested:
+            notes.append(f"suggested: {shown(sidecar)}: {suggested} block(s) the translation memory suggests, to review (fuzzy, not published)")
     orphans = orphan_sidecars(Path(content))
     width = max([len(name) for name, _ in rows] + [5])
     print(f"{'article':<{width}}  translated  fuzzy  stale  untranslated      %")
@@ -563,6 +576,8 @@ def translations_status(c, content=str(CONTENT)):
         )
     for line in notes:
         print(line)
+    if any(from_memory):
+        print(f"translation memory: {from_memory[0]} block(s) translated from it, {from_memory[1]} suggestion(s) to review")
     for po in orphans:
         print(f"warning: {shown(po)}: its source article does not exist; delete it or restore the article", file=sys.stderr)
     if broken:
