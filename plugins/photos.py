@@ -250,7 +250,7 @@ def _save(frames: list[Image.Image], path: str, kind: str, quality: dict, durati
     if kind == "jpeg":
         options = {"quality": quality["jpeg"], "optimize": True, "progressive": True}
     elif kind == "avif":
-        options = {"quality": quality["avif"], "speed": 6}
+        options = {"quality": quality["avif"], "speed": 8}  # 6 takes three times as long for 1 to 3 % fewer bytes
     elif kind == "webp":
         options = {"quality": quality["webp"], "method": 4}
     if len(frames) > 1:
@@ -437,9 +437,11 @@ def card_digest(text: CardText, recipe: str) -> str:
 
 
 def write_card(text: CardText, path: str, cfg: PhotosConfig) -> None:
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    # JPEG: a tenth of PNG's encoding time, which counts with a card for every page; 90 keeps the text crisp.
-    _save([draw_card(text, cfg)], path, "jpeg", {**cfg.quality, "jpeg": 90}, [0], 0)
+    # A card for every page: a plain JPEG encodes in a fifth of the time of PNG (or of an optimised
+    # JPEG); quality 90 without chroma subsampling keeps the coloured text crisp.
+    partial = f"{path}.{os.getpid()}.tmp"
+    draw_card(text, cfg).save(partial, "JPEG", quality=90, subsampling=0)
+    os.replace(partial, path)
 
 
 def plain(value) -> str:
