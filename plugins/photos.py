@@ -15,11 +15,12 @@ from functools import lru_cache
 
 from markupsafe import Markup
 from pelican import signals
-from pelican.contents import Content, Static
+from pelican.contents import Content, Page, Static
 from PIL import Image, ImageCms, ImageDraw, ImageFont, ImageOps, ImageSequence, UnidentifiedImageError, features
 
 from cafetech import workers
 from cafetech.editions import editions
+from cafetech.page_cache import content_objects
 
 logger = logging.getLogger(__name__)
 
@@ -439,6 +440,7 @@ def card_digest(text: CardText, recipe: str) -> str:
 def write_card(text: CardText, path: str, cfg: PhotosConfig) -> None:
     # A card for every page: a plain JPEG encodes in a fifth of the time of PNG (or of an optimised
     # JPEG); quality 90 without chroma subsampling keeps the coloured text crisp.
+    os.makedirs(os.path.dirname(path), exist_ok=True)
     partial = f"{path}.{os.getpid()}.tmp"
     draw_card(text, cfg).save(partial, "JPEG", quality=90, subsampling=0)
     os.replace(partial, path)
@@ -570,10 +572,7 @@ def run_jobs(jobs: list, parallel: bool) -> list:
     except workers.WorkerFailed as error:
         logger.debug("%s (made in this process instead)", error)
         done = [_run(job) for job in theirs]
-    results = []
-    for index in range(len(jobs)):
-        results.append(done[index // 2] if index % 2 == 0 else ours[index // 2])
-    return results
+    return [done[index // 2] if index % 2 == 0 else ours[index // 2] for index in range(len(jobs))]
 
 
 def _run(job):
@@ -593,19 +592,19 @@ def check_settings(pelican):
 
 
 def no_photo_yet(content):
-    """Every article, page and issue has ``photo`` and ``social_card`` (None until the site is read)."""
+    """Every article, page and issue has ``photo`` and ``social_card`` (None for pages; for the others
+    set once the site is read)."""
     if isinstance(content, Content) and not isinstance(content, Static):
         content.photo = None
         content.social_card = None
 
 
 def _published(generators) -> list:
-    from cafetech.page_cache import content_objects
-
+    """The published articles and issues of every language (the theme's pages show neither photo nor card)."""
     seen, found = set(), []
     for generator in generators:
         for content in content_objects(generator):
-            if isinstance(content, Static) or getattr(content, "status", None) != "published" or id(content) in seen:
+            if isinstance(content, (Static, Page)) or getattr(content, "status", None) != "published" or id(content) in seen:
                 continue
             seen.add(id(content))
             found.append(content)

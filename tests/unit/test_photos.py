@@ -213,3 +213,11 @@ def test_a_card_is_the_same_pixels_every_time_and_its_digest_follows_its_text():
     assert photos.card_digest(text, recipe) == photos.card_digest(photos.CardText("Cafétech", "Kyutai", "L’actualité tech"), recipe)
     assert photos.card_digest(text, recipe) != photos.card_digest(photos.CardText("Cafétech", "Mistral", "L’actualité tech"), recipe)
     assert cfg(PHOTOS_CARD_COLOURS={"accent": "#000000"}).recipe() != recipe
+
+
+def test_a_card_is_written_where_the_cache_has_no_folder_yet(tmp_path):
+    path = tmp_path / "cache" / "photos" / "card.jpg"
+    photos.write_card(photos.CardText("Cafétech", "Kyutai", ""), str(path), cfg())
+    with Image.open(path) as card:
+        assert card.size == (1200, 630) and card.format == "JPEG"
+    assert [p.name for p in path.parent.iterdir()] == ["card.jpg"]
