@@ -26,7 +26,9 @@ such as a search indexer, are reported apart as ``children_peak_mb``):
 
 Medians over ``repeat`` rounds (each round: baseline, cold, warm). When the
 ``further_reading`` plugin has ``synthetic_records`` and ``related_articles``,
-the ranking of related articles is also timed on 10,000 records, in-process.
+the ranking of related articles is also timed on 10,000 records, in-process, and so is
+translations.update's work on the corpus without and with the translation memory
+(``time_translations_update``).
 
 Targets (``TARGETS``): cold <= 1.25 x baseline, warm <= 0.35 x cold, peak <= 600 MB.
 """
@@ -685,6 +687,45 @@ def time_related(repeat: int, records: int = RELATED_RECORDS) -> tuple[float | N
     return round(statistics.median(times), 4), None
 
 
+def time_translations_update(content: Path, repeat: int = 1, lang: str = "en") -> dict:
+    """Median seconds of translations.update's work on the corpus (every sidecar updated), without the
+    translation memory and with it, each time after the newest issue's sidecars were deleted (as after
+    an import: its blocks are all new); what the memory did with them. The sidecars are put back."""
+    from cafetech.translation_memory import update_sidecars
+
+    sources = sorted(path for pattern in ("issues/*/*.md", "pages/*.md") for path in content.glob(pattern))  # tasks.SOURCE_GLOBS
+    newest = max((content / ISSUES_DIR).iterdir())
+    deleted = {po: po.read_bytes() for po in sorted(newest.glob(f"*.{lang}.po"))}
+    theme = ROOT / "theme" / "translations" / lang / "LC_MESSAGES" / "messages.po"
+    times: dict[str, list[float]] = {"without_memory": [], "with_memory": []}
+    counts = {}
+    try:
+        for _ in range(max(1, repeat)):
+            for key in times:
+                for po in deleted:
+                    po.unlink(missing_ok=True)
+                started = time.perf_counter()
+                run = update_sidecars(content, sources, lang, theme_catalog=theme, memory=key == "with_memory")
+                times[key].append(time.perf_counter() - started)
+            new = [result for result in run.results if result.path in deleted]
+            counts = {
+                "blocks": sum(result.added for result in new),
+                "filled": sum(result.filled for result in new),
+                "suggested": sum(result.suggested for result in new),
+                "memory_entries": run.memory.size,
+            }
+    finally:
+        for po, data in deleted.items():
+            po.write_bytes(data)
+    counts["left_empty"] = counts["blocks"] - counts["filled"] - counts["suggested"]
+    return {
+        "sidecars": len(sources),
+        "new_sidecars": len(deleted),
+        **{f"{key}_seconds": round(statistics.median(values), 3) for key, values in times.items()},
+        **counts,
+    }
+
+
 def _workdir(workdir: str | None) -> tuple[Path, bool]:
     """(the folder to work in, whether it is a temporary one to remove at the end)."""
     temporary = workdir is None
@@ -753,6 +794,8 @@ def run_bench(
             log(f"bench: round {round_}/{repeat} warm {runs['warm'][-1]['seconds']:.2f} s")
 
         related, note = time_related(repeat)
+        log("bench: timing translations.update, without and with the translation memory ...")
+        update = time_translations_update(ours, repeat)
         if note:
             log(f"bench: {note}")
         result = {
@@ -771,6 +814,7 @@ def run_bench(
             "cpu_typography_over_baseline": round(result["typography"]["cpu_seconds"] / result["baseline"]["cpu_seconds"], 3),
         }
         result["related_10000_seconds"] = related
+        result["translations_update"] = update
         result["pages"] = pages
         result["generation_seconds"] = round(corpus["seconds"], 2)
         result["python"] = sys.version.split()[0]
@@ -883,6 +927,13 @@ def format_table(results: dict) -> str:
     lines.append(
         f"related_articles, 10 000 records: {related:.3f} s" if related is not None else "related_articles: not timed"
     )
+    if update := results.get("translations_update"):
+        lines.append(
+            f"translations.update, {update['sidecars']} sidecars: {update['without_memory_seconds']:.2f} s without "
+            f"the translation memory, {update['with_memory_seconds']:.2f} s with it ({update['memory_entries']} entries); "
+            f"the newest issue's {update['blocks']} blocks: {update['filled']} filled, {update['suggested']} suggested, "
+            f"{update['left_empty']} left empty"
+        )
     for label, key in rows:
         if results[key].get("children_peak_mb"):
             lines.append(f"{label}: processes it started peaked at {results[key]['children_peak_mb']:.0f} MB (not in peak MB)")

@@ -257,9 +257,18 @@ class TranslationMemory:
             return near_choice(same, 1.0)
         if len(query) < NEAR_MIN_WORDS:
             return None
-        best, texts = None, self._index()["words"]
+        index, tokens = self._index(), frozenset(_tokens(query))
+        bounded = []
         for key in self._candidates(query):
-            score = similarity(query, texts[key])
+            # The ratio is at most the words both texts have, counted with repeats: a cheap bound first.
+            bound = 2 * len(tokens & index["tokens"][key]) / (len(query) + len(index["words"][key]))
+            if bound >= NEAR_THRESHOLD - 1e-9:
+                bounded.append((bound, key))
+        best = None
+        for bound, key in sorted(bounded, reverse=True):
+            if best is not None and bound < best[0][0]:
+                break  # no text left can reach the best one's ratio
+            score = similarity(query, index["words"][key])
             entries = self.exact[key]
             rank = (score, any(entry.kind == kind for entry in entries), max(map(_recency, entries)))
             if score >= NEAR_THRESHOLD and (best is None or rank > best[0]):
@@ -288,12 +297,14 @@ class TranslationMemory:
         if self._near_index is None:
             postings: dict[tuple[str, int], list[str]] = {}
             texts: dict[str, tuple[str, ...]] = {}
+            tokens: dict[str, frozenset] = {}
             for key, entries in self.exact.items():
                 texts[key] = words(entries[0].french)
                 if len(texts[key]) >= NEAR_MIN_WORDS * NEAR_THRESHOLD / (2 - NEAR_THRESHOLD) - 1e-9:
-                    for token in _tokens(texts[key]):
+                    tokens[key] = frozenset(_tokens(texts[key]))
+                    for token in tokens[key]:
                         postings.setdefault(token, []).append(key)
-            self._near_index = {"postings": postings, "words": texts}
+            self._near_index = {"postings": postings, "words": texts, "tokens": tokens}
         return self._near_index
 
     # Filling a catalog.

@@ -175,8 +175,14 @@ def test_the_rarest_words_filter_finds_every_text_a_full_scan_finds():
     @given(st.lists(st.integers(0, 12), min_size=5, max_size=14))
     def check(numbers):
         query = tuple(f"w{n}" for n in numbers)
-        wanted = {key for key, found in memory.exact.items() if similarity(query, words(found[0].french)) >= NEAR_THRESHOLD}
+        scores = {key: similarity(query, words(found[0].french)) for key, found in memory.exact.items()}
+        wanted = {key for key, score in scores.items() if score >= NEAR_THRESHOLD}
         assert wanted <= memory._candidates(query)
+        found = memory.suggest("paragraph", " ".join(query))
+        if found is not None and not found.fuzzy:
+            return  # the same text: an exact match
+        best = max(wanted, key=lambda key: (scores[key], memory.exact[key][0].origin), default=None)
+        assert (found and found.english) == (best and memory.exact[best][0].english)
 
     check()
 
@@ -465,3 +471,24 @@ def test_the_quick_path_of_the_markup_check_skips_only_texts_without_markup(sour
     if quick:
         assert all(not counts or not +counts for counts in (*markup(source).values(), *markup(translation).values()))
         assert markup_problems(source, translation) == []
+
+
+# --- measured in invoke bench ----------------------------------------------------------
+
+
+def test_the_bench_times_the_update_without_and_with_the_memory_and_puts_the_sidecars_back(tmp_path):
+    from cafetech.bench import format_table, generate_corpus, time_translations_update
+
+    content = tmp_path / "content"
+    generate_corpus(content, 6)
+    before = {po: po.read_bytes() for po in content.rglob("*.po")}
+    update = time_translations_update(content, repeat=1)
+    assert {po: po.read_bytes() for po in content.rglob("*.po")} == before
+    assert update["sidecars"] == len(before) and update["new_sidecars"] == 4  # three articles and their issue
+    assert update["without_memory_seconds"] > 0 and update["with_memory_seconds"] > 0
+    assert update["blocks"] == update["filled"] + update["suggested"] + update["left_empty"] > 0
+    assert update["filled"] > 0  # the corpus repeats its sentences, and its further reading names its articles
+    row = {"seconds": 1.0, "build_seconds": 1.0, "peak_mb": 1.0}
+    results = {"sections": 6, "repeat": 1, "baseline": row, "cold": row, "warm": row, "translations_update": update}
+    table = format_table({**results, "ratios": {"cold_over_baseline": 1, "warm_over_cold": 1}, "related_10000_seconds": None})
+    assert f"translations.update, {update['sidecars']} sidecars: " in table and " left empty" in table
