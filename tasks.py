@@ -104,7 +104,7 @@ def start_server(port: int, bind: str):
     handler = functools.partial(SiteHandler, directory=str(OUTPUT))
     server = http.server.ThreadingHTTPServer((bind, int(port)), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"serving {shown(OUTPUT)} at http://{bind}:{port}/ (Ctrl-C to stop)")
+    print(f"serving {shown(OUTPUT)} at http://{bind}:{port}/ (Ctrl-C to stop)", flush=True)
     return server
 
 
@@ -126,48 +126,41 @@ def serve(c, port=8000, bind="127.0.0.1"):
         server.shutdown()
 
 
-def code_changed(changes) -> bool:
-    """Whether a change touches the code a build runs (settings, plugins/, cafetech/, the lock file):
-    a running process keeps the modules it has imported, so only a new process builds with it."""
-    from fnmatch import fnmatchcase
+def build_in_a_new_process() -> bool:
+    """`invoke build` in a process of its own: it runs the code as it is now (a long-running process keeps
+    the modules it imported), and it may fork its workers (this process runs the server's thread,
+    and watchfiles its own: forking here could copy a lock some thread holds)."""
+    import subprocess
 
-    from cafetech.site_build import CODE_FILES
-
-    for _change, path in changes:
-        resolved = Path(path).resolve()
-        if resolved.is_relative_to(ROOT):
-            relative = resolved.relative_to(ROOT).as_posix()
-            if any(fnmatchcase(relative, pattern) for pattern in CODE_FILES):
-                return True
-    return False
+    return subprocess.run([sys.executable, "-m", "invoke", "build"], cwd=ROOT).returncode == 0
 
 
 @task(help=SERVE_HELP)
 def livereload(c, port=8000, bind="127.0.0.1"):
-    """Build, serve, and rebuild on every change to content, theme, plugins or settings; a failed rebuild keeps serving the last good site."""
+    """Build, serve, and rebuild (in a new process) on every change to content, theme, code or settings; a failed rebuild keeps serving the last good site."""
     from watchfiles import watch
 
-    from cafetech.site_build import BuildFailed, build as atomic_build
-
-    def rebuild_now():
-        try:
-            atomic_build(SETTINGS["dev"], CONTENT, OUTPUT, dev_cache())
-            print("rebuilt: reload the page")
-        except BuildFailed as failure:
-            print(f"build failed ({failure}); still serving the last good site")
-
-    rebuild_now()
+    build_in_a_new_process()
     server = start_server(port, bind)
     watched = [CONTENT, ROOT / "theme", ROOT / "plugins", ROOT / "cafetech", SETTINGS["dev"], ROOT / "requirements.lock"]
+    announced = False
     try:
-        for changes in watch(*watched, watch_filter=lambda change, path: not path.endswith((".mo", ".tmp", ".pyc"))):
-            if code_changed(changes):
-                # This process would build with the code it imported: start again with the new code.
-                print("code changed: restarting")
-                server.shutdown()
-                server.server_close()
-                os.execv(sys.executable, [sys.executable, "-m", "invoke", "livereload", f"--port={port}", f"--bind={bind}"])
-            rebuild_now()
+        changes_seen = watch(
+            *watched,
+            watch_filter=lambda change, path: not path.endswith((".mo", ".tmp", ".pyc")),
+            yield_on_timeout=True,  # an empty set once the watch has started: then say so
+            rust_timeout=1000,
+        )
+        for changes in changes_seen:
+            if not changes:
+                if not announced:
+                    print("watching content, theme, code and settings for changes", flush=True)
+                    announced = True
+                continue
+            if build_in_a_new_process():
+                print("rebuilt: reload the page", flush=True)
+            else:
+                print("build failed; still serving the last good site", flush=True)
     except KeyboardInterrupt:
         server.shutdown()
 

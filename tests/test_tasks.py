@@ -128,15 +128,59 @@ def test_email_task_refuses_a_bad_date_in_one_line():
     assert result.stderr.strip().splitlines() == [result.stderr.strip()] and "no such day" in result.stderr
 
 
-def test_livereload_starts_again_for_code_and_rebuilds_for_content():
-    """A running process keeps the plugins it imported: a change of code needs a new process."""
-    import tasks
+def test_livereload_rebuilds_with_the_code_as_it_is_now(tmp_path):
+    """Each rebuild is a new process: a template or a plugin changed while livereload runs is used."""
+    import shutil
+    import socket
+    import time
+    import urllib.request
 
-    assert tasks.code_changed({(2, str(ROOT / "plugins" / "search.py"))})
-    assert tasks.code_changed({(2, str(ROOT / "cafetech" / "memo.py")), (2, str(ROOT / "content" / "a.md"))})
-    assert tasks.code_changed({(2, str(ROOT / "pelicanconf.py"))})
-    assert not tasks.code_changed({(2, str(ROOT / "content" / "issues" / "x.md")), (2, str(ROOT / "theme" / "templates" / "base.html"))})
-    assert not tasks.code_changed({(2, str(ROOT / "content" / "pelicanconf.py"))})
+    project = tmp_path / "project"
+    ignored = shutil.ignore_patterns(".venv", "output", "cache", ".git", "__pycache__", ".pytest_cache", ".hypothesis", "*.mo")
+    shutil.copytree(ROOT, project, ignore=ignored)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "invoke", "livereload", f"--port={port}"], cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+
+    import queue
+    import threading
+
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
+    seen = []
+
+    def wait_for(line_start: str) -> None:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                line = lines.get(timeout=1)
+            except queue.Empty:
+                assert process.poll() is None, f"livereload stopped: {seen}"
+                continue
+            seen.append(line)
+            if line.startswith(line_start):
+                return
+        raise AssertionError(f"no {line_start!r} line in {seen}")
+
+    try:
+        wait_for("watching")
+        template = project / "theme" / "templates" / "404.html"
+        template.write_text(template.read_text("utf-8").replace("Page introuvable", "Page perdue"), "utf-8")
+        wait_for("rebuilt")
+        plugin = project / "plugins" / "babel_dates.py"
+        plugin.write_text(plugin.read_text("utf-8").replace('return value.isoformat()', 'return "ISO " + value.isoformat()'), "utf-8")
+        wait_for("rebuilt")
+        page = urllib.request.urlopen(f"http://127.0.0.1:{port}/numero/2023-11-20/", timeout=10).read().decode("utf-8")
+        assert 'datetime="ISO 2023-11-20' in page
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/nulle-part/", timeout=10)
+        assert "Page perdue" in missing.value.read().decode("utf-8")
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 def test_tags_suggest_ranks_the_names_an_issue_uses_that_the_registry_lacks():
