@@ -371,7 +371,13 @@ def drop_cut_reader_caches(pelican):
             cache_files.drop_if_cut(os.path.join(folder, name), bool(settings.get("GZIP_CACHE", True)))
 
 
+def forget_the_last_build(pelican):
+    """A build that failed in this process (livereload, tests) leaves its generators here: start afresh."""
+    _BUILD.clear()
+
+
 def register():
+    signals.initialized.connect(forget_the_last_build)
     signals.initialized.connect(check_settings)
     signals.initialized.connect(drop_cut_reader_caches)
     signals.readers_init.connect(reuse_markdown)

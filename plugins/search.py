@@ -287,6 +287,9 @@ _RUNNING: dict[str, object] = {}  # output path -> the worker building its index
 
 
 def check_settings(pelican):
+    # A build that failed in this process (livereload, tests) may have left its state: start afresh.
+    _READ.pop(pelican.output_path, None)
+    _RUNNING.pop(pelican.output_path, None)
     config(pelican.settings)
     pelican.settings.setdefault("SEARCH_BUNDLES", [f"{BUNDLE}/"])  # the search page's, until the index says which
 

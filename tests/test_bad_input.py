@@ -11,7 +11,7 @@ import pytest
 from cafetech.importer import import_issue, parse_issue
 from cafetech.site_build import BuildFailed, build
 from conftest import ROOT
-from test_atomic_build import fingerprint
+from test_atomic_build import fingerprint, without_search_index
 
 SEED = ROOT / "content" / "issues" / "2023-11-20"
 
@@ -181,6 +181,10 @@ def test_an_article_page_that_cannot_be_rendered(site, tmp_path, slug):
     assert re.search(r"^error: (writing pages: UndefinedError: )?.*has no attribute 'nothing'", messages, re.M), messages
     assert "Traceback" not in messages and fingerprint(output) == before
     assert len(re.findall(r"^error: ", messages, re.M)) == 1, messages
+    # The next build in this process (livereload's, a test's) starts afresh: the same site as a first build.
+    ok, messages = rebuild(content, tmp_path / "after", THEME=str(ROOT / "theme"))
+    assert ok, messages
+    assert without_search_index(fingerprint(tmp_path / "after")) == without_search_index(before)
 
 
 def test_a_support_link_to_a_page_the_site_does_not_have_is_refused(site):
