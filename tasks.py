@@ -470,11 +470,6 @@ def tag_names(content: Path = CONTENT) -> list[str]:
     return load_registry(str(Path(content) / "tags.toml")).names
 
 
-def orphan_sidecars(content: Path) -> list[Path]:
-    """Sidecars whose French source is gone (kept, never silently dropped: the translation is work)."""
-    return sorted(po for po in content.rglob("*.po") if not po.with_suffix("").with_suffix(".md").exists())
-
-
 def theme_catalog(lang: str) -> Path:
     return ROOT / "theme" / "translations" / lang / "LC_MESSAGES" / "messages.po"
 
@@ -529,7 +524,7 @@ def translations_status(c, content=str(CONTENT)):
     """Show, per article and in total, how many texts are translated, fuzzy (stale: still showing an old translation) and untranslated; list stale and withdrawn English pages, and what the translation memory filled."""
     from babel.messages.catalog import Catalog
 
-    from cafetech.sidecars import Coverage, SidecarError, coverage, parse_source, publication_state, read_sidecar
+    from cafetech.sidecars import Coverage, SidecarError, coverage, orphan_sidecars, parse_source, publication_state, read_sidecar
     from cafetech.translation_memory import memory_counts
 
     rows, total, broken, notes, from_memory = [], Coverage(0, 0, 0), [], [], (0, 0)
@@ -580,30 +575,17 @@ def translations_status(c, content=str(CONTENT)):
 @task(name="check", help=CONTENT_HELP)
 def translations_check(c, content=str(CONTENT)):
     """Fail when a sidecar or theme catalog is out of date, broken, or changes the links or markup of its source."""
-    from cafetech.sidecars import SidecarError, check_sidecar, read_sidecar
+    from cafetech.sidecars import check_theme_catalog, check_translations, orphan_sidecars
 
     from theme_i18n import extract_theme_messages
 
     content = Path(content)
     problems, languages = [], translated_languages()
     for lang in languages:
-        path = theme_catalog(lang)
-        try:
-            catalog = read_sidecar(path)
-        except SidecarError as error:
-            problems.append(str(error))
-            continue
         template = extract_theme_messages(str(ROOT / "theme" / "templates"), lang, tags=tag_names(content))
-        wanted = {(m.context, m.id) for m in template if m.id}
-        have = {(m.context, m.id) for m in catalog if m.id}
-        problems.extend(f"{shown(path)}: out of date: no entry for {msgid!r}; run `invoke translations.update`" for _, msgid in sorted(wanted - have))
-        problems.extend(f"{shown(path)}: out of date: {msgid!r} is not in the templates any more" for _, msgid in sorted(have - wanted))
-    for lang, source in ((lang, source) for lang in languages for source in french_sources(content)):
-        sidecar = sidecar_of(source, lang)
-        if not sidecar.exists():
-            problems.append(f"{shown(sidecar)}: missing; run `invoke translations.update`")
-            continue
-        problems.extend(check_sidecar(source, sidecar))
+        problems.extend(check_theme_catalog(theme_catalog(lang), template, str(shown(theme_catalog(lang)))))
+    for lang in languages:
+        problems.extend(check_translations(french_sources(content), lambda source, lang=lang: sidecar_of(source, lang), shown))
     problems.extend(
         f"{shown(po)}: its source article does not exist; delete it or restore the article" for po in orphan_sidecars(content)
     )

@@ -25,7 +25,7 @@ such as a search indexer, are reported apart as ``children_peak_mb``):
   to one paragraph of one article (the file is restored afterwards).
 
 Medians over ``repeat`` rounds (each round: baseline, cold, warm). When the
-``further_reading`` plugin has ``synthetic_records`` and ``related_articles``,
+``further_reading`` plugin has ``Record`` and ``related_articles``,
 the ranking of related articles is also timed on 10,000 records, in-process, and so is
 translations.update's work on the corpus without and with the translation memory
 (``time_translations_update``).
@@ -674,10 +674,10 @@ def time_related(repeat: int, records: int = RELATED_RECORDS) -> tuple[float | N
         import further_reading
     except ImportError as error:
         return None, f"further_reading cannot be imported ({error})"
-    needed = ("synthetic_records", "related_articles", "config")
+    needed = ("Record", "related_articles", "config")
     if missing := [name for name in needed if not hasattr(further_reading, name)]:
         return None, f"further_reading has no {', '.join(missing)}: related articles not timed"
-    data = further_reading.synthetic_records(records)
+    data = synthetic_records(further_reading.Record, records)
     cfg = further_reading.config({})
     times = []
     for _ in range(max(1, repeat)):
@@ -685,6 +685,24 @@ def time_related(repeat: int, records: int = RELATED_RECORDS) -> tuple[float | N
         further_reading.related_articles(data, cfg)
         times.append(time.perf_counter() - started)
     return round(statistics.median(times), 4), None
+
+
+def synthetic_records(record_class, n: int, tags: int = 200, seed: int = 0, per_article: tuple[int, int] = (3, 7)) -> list:
+    """``n`` records for benchmarks: a weekly issue of five sections, 3 to 7 tags each (5 on average)
+    drawn uniformly from ``tags`` tags, reproducible from ``seed`` (record_class: further_reading.Record)."""
+    rng = random.Random(seed)
+    names = [f"tag-{number:04d}" for number in range(tags)]
+    start = dt.date(2015, 1, 5)
+    low, high = per_article
+    return [
+        record_class(
+            key=number,
+            tags=frozenset(rng.sample(names, min(tags, rng.randint(low, high)))),
+            date=start + dt.timedelta(days=7 * (number // 5)),
+            slug=f"article-{number:06d}",
+        )
+        for number in range(n)
+    ]
 
 
 def time_translations_update(content: Path, repeat: int = 1, lang: str = "en") -> dict:

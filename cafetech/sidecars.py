@@ -942,3 +942,37 @@ def check_sidecar(source_path: str | os.PathLike, po_path: str | os.PathLike) ->
 
 def _excerpt(text: str, limit: int = 40) -> str:
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def check_theme_catalog(po_path: str | os.PathLike, template: Catalog, shown: str | None = None) -> list[str]:
+    """The problems of a theme catalog against the template of its strings (the templates' and the
+    tag names'), one line each; none when it is up to date. ``shown``: the path as the editor reads it."""
+    shown = shown or str(po_path)
+    try:
+        catalog = read_sidecar(po_path)
+    except SidecarError as error:
+        return [str(error)]
+    wanted = {(m.context, m.id) for m in template if m.id}
+    have = {(m.context, m.id) for m in catalog if m.id}
+    return [
+        *(f"{shown}: out of date: no entry for {msgid!r}; run `invoke translations.update`" for _, msgid in sorted(wanted - have)),
+        *(f"{shown}: out of date: {msgid!r} is not in the templates any more" for _, msgid in sorted(have - wanted)),
+    ]
+
+
+def orphan_sidecars(content: str | os.PathLike) -> list[Path]:
+    """Sidecars whose source file is gone (kept, never silently dropped: the translation is work)."""
+    return sorted(po for po in Path(content).rglob("*.po") if not po.with_suffix("").with_suffix(".md").exists())
+
+
+def check_translations(sources, sidecar_of, shown=str) -> list[str]:
+    """The problems of every sidecar of ``sources``, one line each: missing, broken, out of date, markup
+    changed; then the sidecars whose source is gone. sidecar_of(source) -> its sidecar's path."""
+    problems = []
+    for source in sources:
+        sidecar = sidecar_of(source)
+        if not Path(sidecar).exists():
+            problems.append(f"{shown(sidecar)}: missing; run `invoke translations.update`")
+            continue
+        problems.extend(check_sidecar(source, sidecar))
+    return problems

@@ -41,7 +41,6 @@ import bisect
 import datetime as dt
 import logging
 import math
-import random
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import chain, combinations
@@ -468,24 +467,6 @@ def related_articles(records, cfg: FurtherReadingConfig) -> dict:
     first, nearest in time first, until none left can reach its k-th best.
     """
     return {key: [other for other, _ in found] for key, found in related_scores(records, cfg).items()}
-
-
-def synthetic_records(n: int, tags: int = 200, seed: int = 0, per_article: tuple[int, int] = (3, 7)) -> list[Record]:
-    """``n`` records for benchmarks: a weekly issue of five sections, 3 to 7 tags each (5 on average)
-    drawn uniformly from ``tags`` tags, reproducible from ``seed``."""
-    rng = random.Random(seed)
-    names = [f"tag-{number:04d}" for number in range(tags)]
-    start = dt.date(2015, 1, 5)
-    low, high = per_article
-    return [
-        Record(
-            key=number,
-            tags=frozenset(rng.sample(names, min(tags, rng.randint(low, high)))),
-            date=start + dt.timedelta(days=7 * (number // 5)),
-            slug=f"article-{number:06d}",
-        )
-        for number in range(n)
-    ]
 
 
 def _tag_names(article) -> frozenset:

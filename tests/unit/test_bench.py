@@ -266,3 +266,15 @@ def test_refuses_to_write_over_real_content(corpus):
     with pytest.raises(ValueError):
         run_bench(sections=3, repeat=1, workdir=str(root), log=lambda *args: None)
     assert (root / "content" / "issues" / "2023-11-20" / "issue.md").exists()
+
+
+def test_synthetic_records_are_reproducible_and_shaped_like_the_benchmark_asks():
+    from cafetech.bench import synthetic_records
+    from further_reading import Record, config, related_articles
+
+    records = synthetic_records(Record, 1000, tags=200, seed=3)
+    assert records == synthetic_records(Record, 1000, tags=200, seed=3) != synthetic_records(Record, 1000, tags=200, seed=4)
+    assert len({r.key for r in records}) == 1000
+    assert 4.5 <= sum(len(r.tags) for r in records) / 1000 <= 5.5
+    assert len(set().union(*(r.tags for r in records))) == 200
+    assert all(len(related) <= 3 for related in related_articles(records, config({})).values())

@@ -27,7 +27,6 @@ from further_reading import (
     parse_items,
     related_articles,
     related_scores,
-    synthetic_records,
     unresolved_items,
 )
 
@@ -452,15 +451,6 @@ def test_related_articles_agrees_with_scoring_every_pair(count_limit, monkeypatc
             }
         )
         assert related_articles(records, cfg) == _brute_force(records, cfg)
-
-
-def test_synthetic_records_are_reproducible_and_shaped_like_the_benchmark_asks():
-    records = synthetic_records(1000, tags=200, seed=3)
-    assert records == synthetic_records(1000, tags=200, seed=3) != synthetic_records(1000, tags=200, seed=4)
-    assert len({r.key for r in records}) == 1000
-    assert 4.5 <= sum(len(r.tags) for r in records) / 1000 <= 5.5
-    assert len(set().union(*(r.tags for r in records))) == 200
-    assert all(len(related) <= 3 for related in related_articles(records, CFG).values())
 
 
 def test_related_set_on_articles_excludes_further_reading_targets():

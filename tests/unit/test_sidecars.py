@@ -1022,3 +1022,23 @@ def test_a_new_text_written_twice_is_one_missing_entry_named_by_its_first_block(
         f"{po}:1: out of date: the paragraph at x.md:5 ('Deux.') has no entry; update the sidecar"
     ]
     assert update_sidecar(article).added == 1 and check_sidecar(article, po) == []
+
+
+def test_the_translation_checks_name_a_missing_sidecar_an_orphan_and_an_out_of_date_theme_catalog(tmp_path):
+    from babel.messages.catalog import Catalog
+
+    from cafetech.sidecars import check_theme_catalog, check_translations, orphan_sidecars
+
+    source = tmp_path / "01-a.md"
+    source.write_text("Title: Un titre\n\nUn paragraphe.\n", "utf-8")
+    (tmp_path / "02-gone.en.po").write_text("", "utf-8")
+    assert check_translations([source], lambda s: s.with_suffix(".en.po")) == [f"{tmp_path / '01-a.en.po'}: missing; run `invoke translations.update`"]
+    assert orphan_sidecars(tmp_path) == [tmp_path / "02-gone.en.po"]
+    theme = tmp_path / "messages.po"
+    theme.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\nmsgid "Numéros"\nmsgstr "Issues"\n', "utf-8")
+    template = Catalog(locale="en")
+    template.add("Sujets")
+    assert check_theme_catalog(theme, template, "messages.po") == [
+        "messages.po: out of date: no entry for 'Sujets'; run `invoke translations.update`",
+        "messages.po: out of date: 'Numéros' is not in the templates any more",
+    ]
