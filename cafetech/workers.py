@@ -25,7 +25,6 @@ from typing import Any, Callable
 logger = logging.getLogger(__name__)
 
 _PENDING: list["Worker"] = []
-_BEFORE_JOIN: list[Callable[[], None]] = []
 
 
 def default_count() -> int:
@@ -161,15 +160,8 @@ def start(function: Callable[[], Any], label: str, pending: bool = False) -> Wor
     return worker
 
 
-def before_join(function: Callable[[], None]) -> None:
-    """Have ``join_all`` call ``function`` first (e.g. to hand deferred work to a worker)."""
-    _BEFORE_JOIN.append(function)
-
-
 def join_all() -> None:
-    """Run the ``before_join`` functions, then wait for every pending worker; log (as errors) those that failed."""
-    while _BEFORE_JOIN:
-        _BEFORE_JOIN.pop(0)()
+    """Wait for every pending worker; log (as errors) those that failed."""
     while _PENDING:
         worker = _PENDING[0]
         try:
@@ -179,7 +171,6 @@ def join_all() -> None:
 
 
 def kill_all() -> None:
-    """Stop every pending worker and forget deferred work (the build failed: it is thrown away)."""
-    _BEFORE_JOIN.clear()
+    """Stop every pending worker (the build failed: what they make is thrown away)."""
     while _PENDING:
         _PENDING[0].kill()

@@ -22,10 +22,17 @@
   reports it as usual.
 * Writing in two processes: every page Pelican and the plugins ask the writer
   for (articles, issues, tags, archives: not the feeds) is recorded instead of
-  rendered; once every generator is done (at ``finalized``, or when search
-  indexing waits for the pages), a forked worker renders every other page while
-  this process renders the rest. The worker's log records come back to this
-  process when it is waited for.
+  rendered (``Writer.write_file`` replaced from the ArticlesGenerator's
+  ``generate_output`` on); once the last generator (Pelican's StaticGenerator)
+  has written its output, a forked worker renders every other page while this
+  process renders the rest, so every page exists before ``finalized``. The
+  worker's log records come back to this process when it is waited for.
+  Pelican's ``content_written`` is sent in this process only, once for each
+  page: by Pelican's writer for the pages rendered here; for the worker's pages
+  and those linked from the page cache, by ``Writer.write_file`` run again with
+  a template that renders nothing (same paths, same local contexts). Still
+  early: ``article_writer_finalized`` and ``page_writer_finalized`` are sent
+  before the deferred pages exist.
 
 * Selective writing (``BUILD_PAGE_CACHE``, with Pelican's ``CACHE_CONTENT``): the
   pages are recorded as above even in one process; a page whose fingerprint (what
@@ -56,7 +63,7 @@ DEFAULTS = {
     "BUILD_WORKERS": workers.default_count(),
     page_cache.SETTING: page_cache.DEFAULT,  # with CACHE_CONTENT: render again only the pages whose inputs changed
 }
-_BUILD: dict = {}  # this build's generators, from all_generators_finalized to the writing
+_BUILD: dict = {}  # this build's generators (from all_generators_finalized) and deferred pages (until written)
 _GENERATORS = "_build_speed_generators"  # context key: the generators of this build
 
 
@@ -194,6 +201,24 @@ def split_jobs(jobs: list, key=lambda job: job) -> tuple[list, list]:
     return theirs, [item for item in jobs if id(item) not in chosen]
 
 
+class _Nothing:
+    """A template that renders nothing and a file that keeps nothing: Pelican's writer, given these, only
+    announces a page (``content_written``)."""
+
+    def render(self, *args, **kwargs) -> str:
+        return ""
+
+    def write(self, text: str) -> None:
+        pass
+
+
+_NOTHING = _Nothing()
+
+
+def _quiet_writer(record: logging.LogRecord) -> bool:
+    return record.levelno >= logging.WARNING  # Pelican's 'Writing "<path>"': the page was written (or linked) already
+
+
 class DeferredWrites:
     """Stands in for ``writer.write_file``: records every page; ``flush`` writes them, in two processes,
     rendering again only the pages whose inputs changed when the page cache is on."""
@@ -218,6 +243,36 @@ class DeferredWrites:
             return open_w(filename, encoding, override=override)
 
         return opening
+
+    def announce(self, job) -> None:
+        """Send ``content_written`` for a page that exists already (written by the worker, or linked from
+        the page cache) as Pelican's writer sends it: each file's absolute path and the local context it
+        builds (``Writer.write_file`` run again with a template that renders nothing, into a file that keeps
+        nothing: ``Writer._open_w`` stands aside, the ``pelican.writers`` logger says nothing below a warning)."""
+        args, kwargs = job
+        if len(args) > 1:
+            args = (args[0], _NOTHING, *args[2:])
+        else:
+            kwargs = {**kwargs, "template": _NOTHING}
+        context = args[2] if len(args) > 2 else kwargs.get("context", {})
+        localsiteurl = context.get("localsiteurl")  # Pelican's writer sets it for relative URLs: leave no trace
+        open_w = self.writer._open_w
+        self.writer._open_w = lambda *_, **__: contextlib.nullcontext(_NOTHING)
+        writer_logger = logging.getLogger("pelican.writers")
+        writer_logger.addFilter(_quiet_writer)
+        try:
+            self.write_file(*args, **kwargs)
+        finally:
+            writer_logger.removeFilter(_quiet_writer)
+            self.writer._open_w = open_w
+            if "localsiteurl" in context:
+                context["localsiteurl"] = localsiteurl
+
+    def _write_in_worker(self, jobs: list, cache) -> dict:
+        # Pelican's writer sends content_written for each page; the receivers are in the parent,
+        # which announces these pages once they exist.
+        with signals.content_written.muted():
+            return self._write(jobs, cache)
 
     def _write(self, jobs: list, cache) -> dict:
         """Render ``[(job, static digest or None)]``; the page cache entries of those that can be kept."""
@@ -254,6 +309,7 @@ class DeferredWrites:
                 static = cache.static_digest(output_name(job), args, kwargs)
                 if (written := cache.try_reuse(output_name(job), static)) is not None:
                     self.writer._written_files.update(written)
+                    self.announce(job)
                     continue
             todo.append((job, static))
         theirs, ours = split_jobs(todo, key=lambda item: item[0]) if config(self.settings)["BUILD_WORKERS"] else ([], todo)
@@ -264,9 +320,9 @@ class DeferredWrites:
         try:
             environments = [getattr(generator, "env", None) for generator in _BUILD.get("generators", [])]
             with page_cache.recording(environments) if cache is not None else contextlib.nullcontext():
-                worker = workers.start(lambda: self._write(theirs, cache), "writing pages", pending=True) if theirs else None
+                worker = workers.start(lambda: self._write_in_worker(theirs, cache), "writing pages", pending=True) if theirs else None
                 if worker is None:
-                    ours = todo
+                    ours, theirs = todo, []  # all written here, and announced by Pelican's writer
                 entries = self._write(ours, cache)
                 if worker is not None:
                     try:
@@ -274,8 +330,11 @@ class DeferredWrites:
                     except workers.WorkerFailed as error:
                         logger.error("%s", error)
                         cache = None
+                        theirs = []  # not written: nothing to announce
         finally:
             self.writer._open_w = open_w
+        for job, _ in theirs:
+            self.announce(job)
         if cache is not None:
             cache.save(entries)
             logger.debug("pages: %d rendered, %d from the page cache", len(todo), cache.reused)
@@ -314,10 +373,24 @@ def remember_generator(generator):
         generate_output = generator.generate_output
 
         def deferring(writer):  # the first generator to write: every page from here on is deferred
-            workers.before_join(DeferredWrites(writer, settings).flush)
+            _BUILD["deferred"] = DeferredWrites(writer, settings)
             generate_output(writer)
 
         generator.generate_output = deferring
+
+
+def write_after_the_last_generator(generators):
+    """Write the deferred pages when the last generator (Pelican's StaticGenerator) has written its
+    output, before ``finalized``: its receivers find every page."""
+    last = generators[-1]
+    generate_output = last.generate_output
+
+    def writing_the_deferred_pages(writer):
+        generate_output(writer)
+        if (deferred := _BUILD.pop("deferred", None)) is not None:
+            deferred.flush()
+
+    last.generate_output = writing_the_deferred_pages
 
 
 def prefetch_once(generator):
@@ -384,4 +457,5 @@ def register():
     signals.generator_init.connect(remember_generator)
     signals.article_generator_preread.connect(prefetch_once)
     signals.all_generators_finalized.connect(freeze_urls)
+    signals.all_generators_finalized.connect(write_after_the_last_generator)
     signals.finalized.connect(wait_for_workers)

@@ -211,3 +211,50 @@ def test_a_warning_captured_once_is_not_dropped_when_logged_again(caplog):
         log.warning(message)
         log.warning(message)  # the filter still drops real repeats
     assert [record.getMessage() for record in caplog.records] == [message]
+
+
+# --- Pelican's signals ----------------------------------------------------------
+
+
+def _pages_written(writer, write):
+    """(path, output_file, context keys) of each content_written ``write()`` makes the writer send."""
+    from pelican import signals
+
+    sent = []
+
+    def note(path, context):
+        sent.append((path, context["output_file"], sorted(context)))
+
+    signals.content_written.connect(note)
+    try:
+        write()
+    finally:
+        signals.content_written.disconnect(note)
+    return sent
+
+
+@pytest.mark.parametrize("pagination", [False, 2])
+def test_announcing_a_page_sends_what_pelicans_writer_sends_and_writes_nothing(tmp_path, pagination, caplog):
+    import jinja2
+    from pelican.settings import read_settings
+    from pelican.writers import Writer
+
+    settings = read_settings(override={"DEFAULT_PAGINATION": pagination, "OUTPUT_PATH": str(tmp_path)})
+    template = jinja2.Environment().from_string("{{ output_file }} {{ articles_page }}")
+    context = {"SITEURL": "", "localsiteurl": "", "articles": list(range(5))}
+    job = (("tags/index.html", template, context), {"articles": list(range(5)), "template_name": "index", "url": "tags/"})
+    writer = Writer(str(tmp_path), settings=settings)
+    written = _pages_written(writer, lambda: writer.write_file(*job[0], **job[1]))
+    files = {path: (tmp_path / path).read_bytes() for path in (p.relative_to(tmp_path) for p in tmp_path.rglob("*.html"))}
+    assert len(written) == (3 if pagination else 1)
+
+    deferred = build_speed.DeferredWrites(Writer(str(tmp_path), settings=settings), settings)
+    for path in files:
+        (tmp_path / path).write_bytes(b"kept")
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        announced = _pages_written(deferred.writer, lambda: deferred.announce(job))
+    assert announced == written
+    assert all((tmp_path / path).read_bytes() == b"kept" for path in files)
+    assert not caplog.records  # no second 'Writing' line
+    assert deferred.writer.write_file is deferred and not deferred.jobs  # still deferring, nothing recorded
