@@ -209,7 +209,7 @@ def test_a_cold_build_in_one_process_makes_the_same_site_and_leaves_no_temporary
     overrides = {"CACHE_PATH": str(tmp_path / "cache"), "SEARCH_ENABLED": False, "BUILD_WORKERS": 0}
     build(SETTINGS, content, tmp_path / "output", overrides, stream=io.StringIO())
     assert fingerprint(tmp_path / "output") == fingerprint(site)
-    assert set(Path(tempfile.gettempdir()).glob("cafetech-photos-*")) == leftovers
+    assert not set(Path(tempfile.gettempdir()).glob("cafetech-photos-*")) - leftovers  # (other builds may run meanwhile)
     assert not (tmp_path / "cache" / "photos").exists()  # publish builds keep nothing
 
 
