@@ -93,6 +93,12 @@ EDITIONS = {
             "label": "Soutenir Cafétech",
             "link": "page:soutenir",
         },
+        "subscribe": {
+            "title": "Recevoir Cafétech",
+            "text": "Chaque numéro dans votre boîte aux lettres, une fois par semaine.",
+            "label": "Votre adresse électronique",
+            "button": "S’abonner",
+        },
     },
     "en": {
         "name": "English",
@@ -104,8 +110,18 @@ EDITIONS = {
             "label": "Support Cafétech",
             "link": "page:soutenir",
         },
+        "subscribe": {
+            "title": "Get Cafétech",
+            "text": "Every issue in your inbox, once a week.",
+            "label": "Your email address",
+            "button": "Subscribe",
+        },
     },
 }
+# The sign-up form on the home, issue and article pages: the email service's form address and the
+# name of its email field, e.g. {"action": "https://example.org/subscribe", "field": "email"}.
+# The Content-Security-Policy then allows forms to post to that origin only. None: no form.
+SUBSCRIBE = None
 
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 

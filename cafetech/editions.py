@@ -48,7 +48,8 @@ PELICAN_SETTINGS = {
     "page": ("PAGE_URL", "PAGE_SAVE_AS", "PAGE_LANG_URL", "PAGE_LANG_SAVE_AS"),
     "issue": ("ISSUE_URL", "ISSUE_SAVE_AS", "ISSUE_LANG_URL", "ISSUE_LANG_SAVE_AS"),
 }
-TEXT_KEYS = ("name", "locale", "sitename", "tagline", "author", "support")
+TEXT_KEYS = ("name", "locale", "sitename", "tagline", "author", "support", "subscribe")
+SUBSCRIBE_TEXTS = ("title", "text", "label", "button")
 SUPPORT_KEYS = ("text", "label", "link")
 DEFAULT_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 DEFAULT_EDITIONS = {"fr": {"name": "Français"}, "en": {"name": "English"}}  # when the settings declare none
@@ -74,6 +75,24 @@ class Support:
 
 
 @dataclass(frozen=True)
+class Subscription:
+    """The newsletter's sign-up form in one language: where it posts, and its texts."""
+
+    action: str  # the email service's form address (https)
+    field: str  # the name of its email field
+    title: str
+    text: str
+    label: str
+    button: str
+
+    @property
+    def origin(self) -> str:
+        """scheme://host[:port] of the action: what the Content-Security-Policy's form-action allows."""
+        scheme, rest = self.action.split("://", 1)
+        return f"{scheme}://{rest.split('/', 1)[0]}"
+
+
+@dataclass(frozen=True)
 class Edition:
     """One language of the site."""
 
@@ -85,6 +104,7 @@ class Edition:
     author: str  # the byline of an article that names no author of its own (AUTHOR in the source language)
     support: Support | None
     urls: dict = field(hash=False, compare=False)
+    subscription: Subscription | None = None
 
     def url(self, kind: str, **fields) -> str:
         return self.urls[kind].format(lang=self.lang, **fields)
@@ -195,6 +215,8 @@ class Editions:
         texts = {source.tagline: edition.tagline, source.sitename: edition.sitename, source.author: edition.author}
         if source.support and edition.support:
             texts.update({source.support.text: edition.support.text, source.support.label: edition.support.label})
+        if source.subscription and edition.subscription:
+            texts.update({getattr(source.subscription, key): getattr(edition.subscription, key) for key in SUBSCRIBE_TEXTS})
         catalog = self.translations().get(lang)
         if catalog is not None and lang != self.source:
             for message in _catalog_ids(self.catalog_path(lang)):
@@ -285,10 +307,11 @@ def base_url(settings: dict) -> str:
 
 
 def editions(settings: dict) -> Editions:
-    """The editions described by EDITIONS and DEFAULT_LANG; EditionsError when they cannot work."""
+    """The editions described by EDITIONS, DEFAULT_LANG and SUBSCRIBE; EditionsError when they cannot work."""
     declared = settings.get("EDITIONS") or DEFAULT_EDITIONS
     return _editions(
         _freeze(declared),
+        _freeze(settings.get("SUBSCRIBE") or {}),
         settings.get("DEFAULT_LANG", "fr"),
         settings.get("SITENAME", ""),
         settings.get("AUTHOR") or settings.get("SITENAME", ""),
@@ -312,8 +335,16 @@ def _thaw(value):
 
 
 @lru_cache(maxsize=32)
-def _editions(declared: tuple, source: str, sitename: str, author: str, base: str, theme_translations: str) -> Editions:
+def _editions(declared: tuple, subscribe: tuple, source: str, sitename: str, author: str, base: str, theme_translations: str) -> Editions:
     declared = {lang: _thaw(spec) if spec else {} for lang, spec in declared}
+    subscribe = _thaw(subscribe) if subscribe else {}
+    if subscribe:
+        if set(subscribe) != {"action", "field"}:
+            raise EditionsError("SUBSCRIBE must have exactly the keys action (the form's https:// address) and field (its email field's name)")
+        if not re.match(r"^https://[^/\s]+\.[^/\s]+", str(subscribe["action"])):
+            raise EditionsError(f"SUBSCRIBE['action'] must be the email service's https:// form address, not {subscribe['action']!r}")
+        if not re.fullmatch(r"[\w.\[\]-]+", str(subscribe["field"])):
+            raise EditionsError(f"SUBSCRIBE['field'] must be the name of the form's email field, not {subscribe['field']!r}")
     if source not in declared:
         raise EditionsError(f"EDITIONS: DEFAULT_LANG {source!r} must be one of the editions {list(declared)}")
     built = []
@@ -341,6 +372,12 @@ def _editions(declared: tuple, source: str, sitename: str, author: str, base: st
                     f"or an external https:// address, not {link!r}"
                 )
             support = Support(**support)
+        subscription = None
+        if subscribe:
+            texts = spec.get("subscribe")
+            if not isinstance(texts, dict) or set(texts) != set(SUBSCRIBE_TEXTS):
+                raise EditionsError(f"EDITIONS[{lang!r}]['subscribe'] must have exactly the keys {', '.join(SUBSCRIBE_TEXTS)} when SUBSCRIBE is set")
+            subscription = Subscription(action=subscribe["action"], field=subscribe["field"], **texts)
         built.append(
             Edition(
                 lang=lang,
@@ -351,6 +388,7 @@ def _editions(declared: tuple, source: str, sitename: str, author: str, base: st
                 author=spec.get("author", author),
                 support=support,
                 urls=urls,
+                subscription=subscription,
             )
         )
     translated = [edition for edition in built if edition.lang != source]
