@@ -198,17 +198,38 @@ def to_srgb(image: Image.Image) -> Image.Image:
     return clean
 
 
+LARGE_MEGAPIXELS = 24  # the widest derivative is 1200 px: more is only encoding time
+
+
+def is_svg(path: str) -> bool:
+    """An SVG file, by its name or its first bytes (an SVG can carry script: never published)."""
+    if path.lower().endswith((".svg", ".svgz")):
+        return True
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(512).lstrip().lower()
+    except OSError:
+        return False
+    return start.startswith((b"<svg", b"<?xml")) and b"<svg" in start
+
+
 def open_photo(path: str, max_frames: int) -> tuple[list[Image.Image], list[int], int]:
     """(frames, durations in ms, loop count) of a photo, upright (EXIF orientation applied), in sRGB,
     without metadata; one frame for a still. PhotoError when it cannot be published."""
     name = os.path.basename(path)
+    if is_svg(path):
+        raise PhotoError(f"{path}: an SVG file, refused (it can carry script); export it as PNG or JPEG")
     try:
         image = Image.open(path)
         image.load()
     except FileNotFoundError:
         raise PhotoError(f"{path}: no such file") from None
+    except Image.DecompressionBombError:
+        raise PhotoError(f"{path}: too many pixels for a photo (Pillow's limit: {Image.MAX_IMAGE_PIXELS // 1_000_000} megapixels); export it smaller") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise PhotoError(f"{path}: not an image Pillow can read ({error})") from None
+    if (megapixels := image.width * image.height / 1e6) > LARGE_MEGAPIXELS:
+        logger.warning("%s: a %.0f-megapixel photo, slow to encode at every cold build; %d megapixels are plenty", path, megapixels, LARGE_MEGAPIXELS)
     if image.format not in ACCEPTED:
         raise PhotoError(f"{path}: a {image.format} file; photos are JPEG, PNG, WebP or GIF")
     frames_count = getattr(image, "n_frames", 1) if getattr(image, "is_animated", False) else 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pytest
 from PIL import Image, ImageCms, ImageFont
@@ -221,3 +222,46 @@ def test_a_card_is_written_where_the_cache_has_no_folder_yet(tmp_path):
     with Image.open(path) as card:
         assert card.size == (1200, 630) and card.format == "JPEG"
     assert [p.name for p in path.parent.iterdir()] == ["card.jpg"]
+
+
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+        ("disguised.png", b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"></svg>'),
+    ],
+)
+def test_an_svg_is_refused_because_it_can_carry_script(tmp_path, name, data):
+    from photos import PhotoError, open_photo
+
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(PhotoError, match=r"an SVG file, refused \(it can carry script\); export it as PNG or JPEG"):
+        open_photo(str(path), 300)
+
+
+def test_a_corrupt_photo_is_refused_naming_the_file(tmp_path):
+    from photos import PhotoError, open_photo
+
+    path = tmp_path / "cut.jpg"
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), "red").save(buffer, "JPEG")
+    path.write_bytes(buffer.getvalue()[:200])
+    with pytest.raises(PhotoError, match=rf"^{re.escape(str(path))}: not an image Pillow can read"):
+        open_photo(str(path), 300)
+
+
+def test_a_photo_of_too_many_pixels_is_refused_and_a_large_one_warned_of(tmp_path, monkeypatch, caplog):
+    import logging
+
+    from photos import LARGE_MEGAPIXELS, PhotoError, open_photo
+
+    path = tmp_path / "huge.png"
+    Image.new("RGB", (6000, 5000), "white").save(path)  # 30 megapixels
+    with caplog.at_level(logging.WARNING):
+        frames, _, _ = open_photo(str(path), 300)
+    assert frames[0].size == (6000, 5000)
+    assert [r.getMessage() for r in caplog.records] == [f"{path}: a 30-megapixel photo, slow to encode at every cold build; {LARGE_MEGAPIXELS} megapixels are plenty"]
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 10_000_000)  # a bomb: twice the limit
+    with pytest.raises(PhotoError, match="too many pixels for a photo"):
+        open_photo(str(path), 300)
