@@ -6,7 +6,11 @@ going back from 2023-11-20, each written as the plain text an editor pastes and
 imported with ``cafetech.importer.import_issue`` (so the Markdown is exactly what
 the importer makes), with a complete English sidecar (``.en.po``) for every
 article and ``issue.md``, the registry ``tags.toml`` and the pages of
-``content/pages``. It also writes the same corpus as plain Markdown for a plain
+``content/pages``. One issue in three (the newest first) is imported with
+photos (``PHOTO_EVERY``): a third of the sections carry a 1600×1067 JPEG drawn by
+Pillow from the seed (``bench_photo``), beside the article with ``Image``,
+``Image_credit`` (the issue's credit line names one per section) and ``Image_alt``.
+It also writes the same corpus as plain Markdown for a plain
 Pelican (``generate_baseline_corpus``): ``sections`` French and ``sections``
 English files, paired by slug.
 
@@ -22,7 +26,9 @@ such as a search indexer, are reported apart as ``children_peak_mb``):
 * ``cold``: our build (``pelicanconf.py``, every plugin, our theme) with the
   content cache on and the cache folder deleted before the run;
 * ``warm``: the same build again, cache kept, after one sentence was appended
-  to one paragraph of one article (the file is restored afterwards).
+  to one paragraph of one article (the file is restored afterwards). The files
+  the warm build creates or rewrites in the photos plugin's cache (``CACHE_PATH/photos``)
+  are counted: a photo's derivatives or a card encoded again (``photo_cache_changes``).
 
 Medians over ``repeat`` rounds (each round: baseline, cold, warm). When the
 ``further_reading`` plugin has ``Record`` and ``related_articles``,
@@ -65,6 +71,13 @@ TARGETS = {"cold_over_baseline": 1.25, "warm_over_cold": 0.35, "peak_mb": 600.0,
 LINEARITY_SIZES = (1000, 4000)
 WARM_SENTENCE = "Une phrase ajoutée pour mesurer une reconstruction incrémentale."
 RESULT_MARKER = "BENCH-RESULT "
+PHOTO_EVERY = 3  # one issue in three carries photos, one per section
+PHOTO_SIZE = (1600, 1067)
+PHOTO_ALTS = [
+    "Des tons {colour} sur un fond granuleux", "Des reflets {colour} dans la pénombre",
+    "Des néons {colour} derrière une vitre dépolie", "Un écran éteint aux reflets {colour}",
+]  # fmt: skip
+PHOTO_COLOURS = ["bleus", "orangés", "verts", "violets", "dorés", "gris"]
 
 # --- the words of the corpus ------------------------------------------------------
 
@@ -416,15 +429,47 @@ def english_sidecar(source: Path, created: dt.datetime | None = None) -> Path:
     return path
 
 
+def bench_photo(seed: int, size: tuple[int, int] = PHOTO_SIZE) -> bytes:
+    """A JPEG of ``size`` (quality 85), the same for the same seed: gradients, a coarse texture and
+    fine grain, so that it weighs and encodes like a photo (about 430 kB at 1600×1067)."""
+    import io
+
+    from PIL import Image
+
+    rng = random.Random(seed)
+    width, height = size
+    bands = []
+    for _ in range(3):
+        gradient = rng.choice([Image.linear_gradient, Image.radial_gradient])("L")
+        gradient = gradient.rotate(rng.randrange(360), resample=Image.BICUBIC, fillcolor=rng.randrange(256))
+        bands.append(gradient.resize(size, Image.BICUBIC))
+    small = (max(1, width // 8), max(1, height // 8))
+    coarse = Image.frombytes("RGB", small, rng.randbytes(3 * small[0] * small[1])).resize(size, Image.BICUBIC)
+    grain = Image.frombytes("L", size, rng.randbytes(width * height)).convert("RGB")
+    image = Image.blend(Image.blend(Image.merge("RGB", bands), coarse, 0.25), grain, 0.08)
+    data = io.BytesIO()
+    image.save(data, "JPEG", quality=85)
+    return data.getvalue()
+
+
+def _add_alt(source: Path, alt: str) -> None:
+    """Write ``Image_alt`` under the ``Image`` line of an imported article (the importer has no alt text)."""
+    text = source.read_text("utf-8")
+    text = re.sub(r"^(Image: .*)$", lambda match: f"{match[1]}\nImage_alt: {alt}", text, count=1, flags=re.M)
+    source.write_text(text, encoding="utf-8")
+
+
 def generate_corpus(content_dir: str | os.PathLike, sections: int, seed: int = 0) -> dict:
     """Write a synthetic bilingual corpus of ``sections`` sections into ``content_dir`` (created).
 
     Issues of three sections, one a week back from 2023-11-20, each imported with
     ``import_issue`` from its plain text (kept beside, in ``<content_dir>-issue-texts/``),
     ``tags.toml`` and ``pages/`` copied from the project, a complete ``.en.po``
-    beside every article, ``issue.md`` and page. ``content_dir`` must not hold
-    issues already. Returns a summary:
-    ``{"sections", "issues", "articles": [paths], "titles": [...], "seconds"}``.
+    beside every article, ``issue.md`` and page. One issue in ``PHOTO_EVERY`` is
+    imported with photos (``import_issue(..., photos=DIR)``, DIR in
+    ``<content_dir>-issue-photos/<date>/``), each article given an ``Image_alt``.
+    ``content_dir`` must not hold issues already. Returns a summary:
+    ``{"sections", "issues", "articles": [paths], "photos": [paths], "titles": [...], "seconds"}``.
     """
     started = time.perf_counter()
     content = Path(content_dir)
@@ -442,15 +487,29 @@ def generate_corpus(content_dir: str | os.PathLike, sections: int, seed: int = 0
     texts.mkdir(parents=True, exist_ok=True)
 
     plan = _corpus_plan(sections, seed, _registry_names(registry))
+    pictures = random.Random(f"photos-{seed}")  # apart from the text's generator: the texts stay as they were
     articles: list[Path] = []
-    for issue in plan:
+    photos: list[Path] = []
+    for number, issue in enumerate(plan):
         day = issue["date"].isoformat()
+        folder_of_photos = None
+        if number % PHOTO_EVERY == 0:
+            folder_of_photos = content.parent / f"{content.name}-issue-photos" / day
+            folder_of_photos.mkdir(parents=True, exist_ok=True)
+            for position in range(1, len(issue["sections"]) + 1):
+                (folder_of_photos / f"{position:02d}.jpg").write_bytes(bench_photo(pictures.randrange(2**32)))
+            credits = [pictures.choice(OTHER_NAMES) for _ in issue["sections"]]
+            issue = {**issue, "credits": " - ".join(credits)}  # one credit a photo: each becomes Image_credit
         text_path = texts / f"{day}.txt"
         text_path.write_text(issue_text(issue), encoding="utf-8")
-        report = import_issue(text_path, day, content, force=True)
+        report = import_issue(text_path, day, content, force=True, photos=folder_of_photos)
         created = dt.datetime.combine(issue["date"], dt.time(9, 0), dt.timezone.utc)
         folder = report.directory
         for source in sorted(folder.glob("*.md")):
+            if source.name != "issue.md" and folder_of_photos is not None:
+                alt = pictures.choice(PHOTO_ALTS).replace("{colour}", pictures.choice(PHOTO_COLOURS))
+                _add_alt(source, alt)
+                photos.extend(sorted(folder.glob(source.stem + ".jpg")))
             english_sidecar(source, created)
             if source.name != "issue.md":
                 articles.append(source)
@@ -458,6 +517,7 @@ def generate_corpus(content_dir: str | os.PathLike, sections: int, seed: int = 0
         "sections": sections,
         "issues": len(plan),
         "articles": articles,
+        "photos": photos,
         "titles": [section["title"] for issue in plan for section in issue["sections"]],
         "seconds": time.perf_counter() - started,
     }
@@ -658,6 +718,24 @@ def _summary(runs: list[dict]) -> dict:
     }
 
 
+def cache_files(folder: str | os.PathLike) -> dict[str, int]:
+    """{path relative to ``folder``: mtime_ns} of every file under it (none when it does not exist)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return {}
+    return {str(path.relative_to(folder)): path.stat().st_mtime_ns for path in folder.rglob("*") if path.is_file()}
+
+
+def photo_cache_changes(before: dict[str, int], after: dict[str, int]) -> dict:
+    """What a build wrote into the photos cache, from ``cache_files`` before and after it: the files
+    created or rewritten (its index ``sources.json`` aside), the photos among them (their entries,
+    one folder a photo) and the cards (``card-*.jpg``)."""
+    changed = [name for name, mtime in after.items() if before.get(name) != mtime and name != "sources.json"]
+    photos = {Path(name).parts[0] for name in changed if len(Path(name).parts) > 1}
+    cards = [name for name in changed if Path(name).name.startswith("card-") and len(Path(name).parts) == 1]
+    return {"files": len(changed), "photos": len(photos), "cards": len(cards)}
+
+
 def _touch_one_article(articles: list[Path]) -> tuple[Path, str]:
     """Append a sentence to the last paragraph of the middle article; (path, its text before)."""
     path = articles[len(articles) // 2]
@@ -768,7 +846,7 @@ def run_bench(
     base, temporary = _workdir(workdir)
     try:
         ours, plain = base / "content", base / "baseline-content"
-        for stale in (ours, plain, base / "content-issue-texts"):
+        for stale in (ours, plain, base / "content-issue-texts", base / "content-issue-photos"):
             shutil.rmtree(stale, ignore_errors=True)
         log(f"bench: generating {sections} sections in {ours} ...")
         corpus = generate_corpus(ours, sections)
@@ -788,6 +866,7 @@ def run_bench(
         logs.mkdir(exist_ok=True)
         runs: dict[str, list[dict]] = {"baseline": [], "typography": [], "cold": [], "warm": []}
         pages = {}
+        warm_photos: list[dict] = []
         for round_ in range(1, repeat + 1):
             shutil.rmtree(out_plain, ignore_errors=True)
             runs["baseline"].append(_run_child(_baseline_argv(plain, out_plain, settings), logs / f"baseline-{round_}.log"))
@@ -804,11 +883,15 @@ def run_bench(
             pages["ours"] = count_html(out_ours)
             log(f"bench: round {round_}/{repeat} cold {runs['cold'][-1]['seconds']:.2f} s")
 
+            photo_cache = cache / "photos"  # the photos plugin's PHOTOS_CACHE_PATH default
+            cached = cache_files(photo_cache)
+            photo_entries = sum(1 for name in {Path(n).parts[0] for n in cached} if not name.startswith("card-") and name != "sources.json")
             touched, before = _touch_one_article(corpus["articles"])
             try:
                 runs["warm"].append(_run_child(_ours_argv(ours, out_ours, cache), logs / f"warm-{round_}.log"))
             finally:
                 touched.write_text(before, encoding="utf-8")
+            warm_photos.append(photo_cache_changes(cached, cache_files(photo_cache)))
             log(f"bench: round {round_}/{repeat} warm {runs['warm'][-1]['seconds']:.2f} s")
 
         related, note = time_related(repeat)
@@ -834,6 +917,12 @@ def run_bench(
         result["related_10000_seconds"] = related
         result["translations_update"] = update
         result["pages"] = pages
+        result["photos"] = {
+            "sources": len(corpus["photos"]),
+            "cached_after_cold": photo_entries,
+            # the most any warm round wrote into the photos cache (0 everywhere: nothing encoded again)
+            "warm_cache_changes": {key: max(run[key] for run in warm_photos) for key in ("files", "photos", "cards")},
+        }
         result["generation_seconds"] = round(corpus["seconds"], 2)
         result["python"] = sys.version.split()[0]
         result["notes"] = [note] if note else []
@@ -862,7 +951,8 @@ def run_linearity(
         (base / "logs").mkdir(exist_ok=True)
         for sections in sizes:
             content, output, cache = base / f"content-{sections}", base / f"output-{sections}", base / f"cache-{sections}"
-            shutil.rmtree(content, ignore_errors=True)
+            for stale in (content, base / f"content-{sections}-issue-photos"):
+                shutil.rmtree(stale, ignore_errors=True)
             log(f"bench: generating {sections} sections in {content} ...")
             generate_corpus(content, sections)
             runs = []
@@ -877,7 +967,8 @@ def run_linearity(
                 "cpu_seconds": round(_median(runs, "cpu_seconds"), 3),
                 "ms_per_section": round(1000 * seconds / sections, 3),
             }
-            shutil.rmtree(content, ignore_errors=True)
+            for stale in (content, base / f"content-{sections}-issue-photos"):
+                shutil.rmtree(stale, ignore_errors=True)
         per = [result["sizes"][n]["ms_per_section"] for n in sizes]
         result["ratio"] = round(per[1] / per[0], 3)
         return result
@@ -951,6 +1042,13 @@ def format_table(results: dict) -> str:
             f"the translation memory, {update['with_memory_seconds']:.2f} s with it ({update['memory_entries']} entries); "
             f"the newest issue's {update['blocks']} blocks: {update['filled']} filled, {update['suggested']} suggested, "
             f"{update['left_empty']} left empty"
+        )
+    if photos := results.get("photos"):
+        changes = photos["warm_cache_changes"]
+        encoded = "none" if changes["files"] == 0 else f"{changes['photos']} photo(s), {changes['cards']} card(s), {changes['files']} file(s)"
+        lines.append(
+            f"photos: {photos['sources']} in the corpus, {photos['cached_after_cold']} cached by the cold build; "
+            f"encoded again by the warm build: {encoded}"
         )
     for label, key in rows:
         if results[key].get("children_peak_mb"):

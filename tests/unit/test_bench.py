@@ -12,12 +12,15 @@ from pathlib import Path
 import pytest
 
 from cafetech.bench import (
+    PHOTO_SIZE,
     TARGETS,
     WARM_SENTENCE,
+    bench_photo,
     format_linearity,
     format_table,
     generate_baseline_corpus,
     generate_corpus,
+    photo_cache_changes,
     run_bench,
     run_linearity,
 )
@@ -97,6 +100,38 @@ def test_sidecars_are_what_translations_update_keeps(corpus, tmp_path):
         po.write_bytes(source.with_suffix(".en.po").read_bytes())
         assert update_sidecar(copy).changed is False
         assert all(m.string == "EN " + m.id for m in read_sidecar(po) if m.id)
+
+
+def test_one_issue_in_three_is_imported_with_a_photo_beside_each_section(corpus):
+    content, summary = corpus
+    with_photos = [p for p in articles_of(content) if "image" in header(p)]
+    assert [p.parent.name for p in with_photos] == ["2023-11-20"] * 3  # the newest of three issues
+    assert summary["photos"] == [p.with_suffix(".jpg") for p in with_photos]
+    for source in with_photos:
+        meta = header(source)
+        assert meta["image"] == [source.with_suffix(".jpg").name] and (source.parent / meta["image"][0]).exists()
+        assert meta["image_alt"][0].strip() and meta["image_credit"][0].strip()
+        assert meta["image_credit"][0] in (source.parent / "issue.txt").read_text("utf-8")  # the issue's credit line
+        entries = {m.context: m for m in read_sidecar(source.with_suffix(".en.po")) if m.context in ("image_alt", "image_credit")}
+        assert set(entries) == {"image_alt", "image_credit"}
+        assert all(m.string == "EN " + m.id for m in entries.values())
+    from PIL import Image
+
+    with Image.open(with_photos[0].with_suffix(".jpg")) as image:
+        assert (image.format, image.size) == ("JPEG", PHOTO_SIZE)
+
+
+def test_a_bench_photo_is_the_same_for_the_same_seed_and_weighs_like_a_photo():
+    photo = bench_photo(7)
+    assert photo == bench_photo(7) != bench_photo(8)
+    assert 150_000 < len(photo) < 1_500_000
+
+
+def test_photo_cache_changes_count_what_a_build_created_or_rewrote():
+    before = {"sources.json": 1, "abc-123/info.json": 1, "abc-123/x-480.avif": 1, "card-9.jpg": 1}
+    assert photo_cache_changes(before, {**before, "sources.json": 2}) == {"files": 0, "photos": 0, "cards": 0}
+    after = {**before, "abc-123/x-480.avif": 2, "def-456/info.json": 3, "def-456/x-800.jpg": 3, "card-10.jpg": 3}
+    assert photo_cache_changes(before, after) == {"files": 4, "photos": 2, "cards": 1}
 
 
 def test_two_further_reading_items_name_other_generated_sections(corpus):
@@ -215,6 +250,9 @@ def test_a_tiny_run_builds_both_sites(tmp_path):
     related = results["related_10000_seconds"]
     assert related is None and results["notes"] or related > 0
     assert results["pages"]["baseline"] > 0 and results["pages"]["ours"] > 0
+    assert results["photos"]["sources"] == 3 and results["photos"]["cached_after_cold"] == 3
+    assert results["photos"]["warm_cache_changes"] == {"files": 0, "photos": 0, "cards": 0}  # nothing encoded again
+    assert "encoded again by the warm build: none" in format_table(results)
 
     section = sorted((workdir / "content" / "issues" / "2023-11-20").glob("01-*.md"))[0]
     slug = header(section)["slug"][0]
