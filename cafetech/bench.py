@@ -459,13 +459,13 @@ def _add_alt(source: Path, alt: str) -> None:
     source.write_text(text, encoding="utf-8")
 
 
-def generate_corpus(content_dir: str | os.PathLike, sections: int, seed: int = 0) -> dict:
+def generate_corpus(content_dir: str | os.PathLike, sections: int, seed: int = 0, photo_every: int | None = PHOTO_EVERY) -> dict:
     """Write a synthetic bilingual corpus of ``sections`` sections into ``content_dir`` (created).
 
     Issues of three sections, one a week back from 2023-11-20, each imported with
     ``import_issue`` from its plain text (kept beside, in ``<content_dir>-issue-texts/``),
     ``tags.toml`` and ``pages/`` copied from the project, a complete ``.en.po``
-    beside every article, ``issue.md`` and page. One issue in ``PHOTO_EVERY`` is
+    beside every article, ``issue.md`` and page. One issue in ``photo_every`` (None: none) is
     imported with photos (``import_issue(..., photos=DIR)``, DIR in
     ``<content_dir>-issue-photos/<date>/``), each article given an ``Image_alt``.
     ``content_dir`` must not hold issues already. Returns a summary:
@@ -493,7 +493,7 @@ def generate_corpus(content_dir: str | os.PathLike, sections: int, seed: int = 0
     for number, issue in enumerate(plan):
         day = issue["date"].isoformat()
         folder_of_photos = None
-        if number % PHOTO_EVERY == 0:
+        if photo_every and number % photo_every == 0:
             folder_of_photos = content.parent / f"{content.name}-issue-photos" / day
             folder_of_photos.mkdir(parents=True, exist_ok=True)
             for position in range(1, len(issue["sections"]) + 1):

@@ -698,7 +698,9 @@ def _encode_all(requests: dict, store: Store, cfg: PhotosConfig, parallel: bool)
         if isinstance(result, PhotoError):
             logger.error("%s: %s", where or path, str(result).replace(f"{path}: ", f"Image {os.path.basename(path)}: ", 1))
         else:
-            infos[digest] = result
+            # As a later build reads it back from info.json (lists, not tuples): the pages made from it
+            # are then the same in both builds, and the page cache keeps them.
+            infos[digest] = json.loads(json.dumps(result))
     return infos
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 import json
@@ -13,18 +12,10 @@ import pytest
 from pelican import signals
 
 from cafetech.site_build import BUILD_PREFIX, BuildFailed, build
-from conftest import ROOT
+from support import ROOT, fingerprint, without_search_index
 
 SETTINGS = ROOT / "pelicanconf.py"
 OVERRIDES = {"CACHE_PATH": None}
-
-
-def fingerprint(folder) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.fixture
@@ -95,10 +86,6 @@ def test_leftovers_of_a_killed_build_are_removed(site):
     assert not leftover.exists()
     # Rebuilt from the same content: the same site (Pagefind's index carries a build id of its own).
     assert without_search_index(fingerprint(output)) == without_search_index(before)
-
-
-def without_search_index(files: dict[str, str]) -> dict[str, str]:
-    return {name: digest for name, digest in files.items() if not name.startswith("pagefind/")}
 
 
 def cached_build_then_edit(tmp_path, source: str, old: str, new: str):

@@ -10,8 +10,8 @@ import pytest
 
 from cafetech.importer import import_issue, parse_issue
 from cafetech.site_build import BuildFailed, build
-from conftest import ROOT
-from test_atomic_build import fingerprint, without_search_index
+from support import ROOT
+from support import fingerprint, without_search_index
 
 SEED = ROOT / "content" / "issues" / "2023-11-20"
 

@@ -11,7 +11,7 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, build_site, two_issue_content
+from support import ROOT, build_site, two_issue_content
 
 FIRST = "2023/11/malgre-les-pressions-openai-refuse-de-reinstaller-sam-altman-a-sa-tete"
 SECOND = "2023/11/xavier-niel-lance-kyutai-un-laboratoire-d-ia-a-but-non-lucratif"

@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 from cafetech import quality
 from cafetech.site_build import build
 from cafetech.sidecars import read_sidecar, render_sidecar
-from conftest import FIXTURES, ROOT
+from support import FIXTURES, ROOT
 
 NEW = "2023-11-27"
 DEV = ROOT / "pelicanconf.py"

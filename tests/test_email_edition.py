@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 
 from cafetech import email_edition
 from cafetech.email_edition import EmailError, build_email, issue_pages, write_email
-from conftest import ROOT, build_site
+from support import ROOT, build_site
 
 DATE = "2023-11-20"
 SITE = "https://cafetech.test"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pelican import signals
 
-from conftest import ROOT, build_site, project_settings, two_issue_content
+from support import ROOT, build_site, project_settings, two_issue_content
 
 # pelican-sitemap (a test dependency) lists the pages it hears of through content_written and writes
 # its file at finalized. It comes first so that its finalized handler runs before build_speed's.

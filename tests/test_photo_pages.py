@@ -20,9 +20,9 @@ from cafetech import quality
 from cafetech.editions import editions
 from cafetech.importer import import_issue
 from cafetech.site_build import BuildFailed, build
-from conftest import ROOT, SEED, project_settings
+from support import ROOT, SEED, project_settings
 from photo_images import animated_gif, phone_jpeg
-from test_atomic_build import fingerprint
+from support import fingerprint
 
 SETTINGS = ROOT / "pelicanconf.py"
 BASE = "http://localhost:8000"  # pelicanconf's FEED_DOMAIN: the absolute base of cards and feeds

@@ -10,7 +10,7 @@ import sys
 import pytest
 import yaml
 
-from conftest import ROOT
+from support import ROOT
 
 IGNORED = shutil.ignore_patterns(".venv", "output", "cache", ".git", "__pycache__", ".pytest_cache", ".hypothesis", "*.mo")
 

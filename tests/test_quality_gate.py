@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cafetech.quality import accessibility_problems, html_problems
-from conftest import serve
+from support import serve
 
 BAD = """<!DOCTYPE html>
 <html lang="fr"><head><meta charset="utf-8"><title>Une page</title></head>

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import ROOT, build_site, serve
+from support import ROOT, build_site, serve
 
 FIRST = "2023/11/malgre-les-pressions-openai-refuse-de-reinstaller-sam-altman-a-sa-tete/"
 PAGES = ["/", "/numero/2023-11-20/", f"/{FIRST}", "/tag/openai/", "/recherche/", "/en/", "/en/issues/2023-11-20/", f"/en/{FIRST}", "/en/tag/openai/", "/en/search/"]

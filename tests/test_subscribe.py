@@ -6,7 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from cafetech.editions import EditionsError, editions
-from conftest import ROOT, build_site, project_settings, serve
+from support import ROOT, build_site, project_settings, serve
 
 SUBSCRIBE = {"action": "https://lists.example.org/subscribe/cafetech", "field": "EMAIL"}
 FIRST = "2023/11/malgre-les-pressions-openai-refuse-de-reinstaller-sam-altman-a-sa-tete/"

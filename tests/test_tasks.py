@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from support import FIXTURES, ROOT
 
 
 def invoke(*args: str, cwd=ROOT) -> subprocess.CompletedProcess:

@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 
 from cafetech import quality
 from cafetech.sidecars import parse_source, render_sidecar, template_catalog
-from conftest import ROOT, build_site, project_settings
+from support import ROOT, build_site, project_settings
 
 GERMAN_THEME = '''msgid ""
 msgstr ""

@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 import tasks
 from cafetech.importer import import_issue
 from cafetech.sidecars import read_sidecar
-from conftest import FIXTURES, ROOT, build_site
+from support import FIXTURES, ROOT, build_site
 
 NEW = "2023-11-27"
 REPEATS = FIXTURES / "issues" / "repeats-the-seed.txt"

@@ -8,7 +8,7 @@ import sys
 import pytest
 from babel.dates import format_date
 
-from conftest import ROOT
+from support import ROOT
 
 sys.path.insert(0, str(ROOT / "plugins"))
 import babel_dates  # noqa: E402

@@ -11,7 +11,7 @@ from pelican.settings import DEFAULT_CONFIG
 
 from cafetech import page_cache, workers
 from cafetech.markdown_reader import ReusingMarkdownReader
-from conftest import ROOT
+from support import ROOT
 
 sys.path.insert(0, str(ROOT / "plugins"))
 import build_speed  # noqa: E402

@@ -313,7 +313,7 @@ def test_the_published_site_is_built_at_a_loopback_address_and_served_there(tmp_
     """bench --pages audits the production build: SITEURL is where it is served, so hreflang links are absolute."""
     import urllib.request
 
-    from conftest import ROOT
+    from support import ROOT
 
     seen = {}
 

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image, ImageCms, ImageFont
 
 import photos
-from conftest import ROOT
+from support import ROOT
 from photo_images import GPS_IFD, animated_gif, phone_jpeg
 
 SETTINGS = {"THEME": str(ROOT / "theme")}
