@@ -25,11 +25,7 @@ def load_pickle(path: str | os.PathLike, compressed: bool = False):
     except FileNotFoundError:
         return None
     except UNREADABLE as error:
-        logger.warning("%s: unreadable cache (%s), dropped; this build starts it again", path, type(error).__name__)
-        try:
-            os.unlink(path)
-        except OSError:
-            pass
+        _drop(path, error)
         return None
 
 
@@ -52,9 +48,13 @@ def drop_if_cut(path: str | os.PathLike, compressed: bool) -> bool:
     except FileNotFoundError:
         return False
     except UNREADABLE as error:
-        logger.warning("%s: unreadable cache (%s), dropped; this build starts it again", path, type(error).__name__)
-        try:
-            os.unlink(path)
-        except OSError:
-            pass
+        _drop(path, error)
         return True
+
+
+def _drop(path: str | os.PathLike, error: Exception) -> None:
+    logger.warning("%s: unreadable cache (%s), dropped; this build starts it again", path, type(error).__name__)
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
