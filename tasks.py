@@ -447,11 +447,11 @@ def site_settings() -> dict:
     return read_settings(str(SETTINGS["dev"]), override={"THEME": str(ROOT / "theme")})
 
 
-def translated_languages() -> tuple[str, ...]:
+def translated_languages(settings: dict | None = None) -> tuple[str, ...]:
     """The languages of the editions other than the source's: each has a sidecar per source and a theme catalog."""
     from cafetech.editions import editions
 
-    return tuple(edition.lang for edition in editions(site_settings()).translated)
+    return tuple(edition.lang for edition in editions(settings or site_settings()).translated)
 
 
 def french_sources(content: Path = CONTENT) -> list[Path]:
@@ -490,8 +490,9 @@ def translations_update(c, content=str(CONTENT), no_memory=False):
 
     from translations import config as translations_config
 
-    failures, languages = [], translated_languages()
-    min_coverage = translations_config(site_settings()).min_coverage  # a catalog that reached it gets X-Published
+    settings = site_settings()
+    failures, languages = [], translated_languages(settings)
+    min_coverage = translations_config(settings).min_coverage  # a catalog that reached it gets X-Published
     for lang in languages:
         run = update_sidecars(
             content, french_sources(content), lang, min_coverage, theme_catalog=theme_catalog(lang), memory=not no_memory

@@ -204,8 +204,9 @@ class Editions:
         return loaded
 
     def tag_label(self, tag, lang: str) -> str:
-        """A tag's name in ``lang`` (msgctxt "tag" of the theme catalog)."""
-        return self.translations().get(lang, gettext_module.NullTranslations()).pgettext(TAG_CONTEXT, str(tag))
+        """A tag's name in ``lang`` (msgctxt "tag" of the theme catalog); a loop over many tags loads
+        the catalogs once and calls the module's ``tag_label`` instead."""
+        return tag_label(self.translations(), tag, lang)
 
 
     def foreign_site_texts(self, lang: str, tag_names=()) -> list[str]:
@@ -230,6 +231,12 @@ class Editions:
 def _catalog_ids(po_path: str) -> list[str]:
     with open(po_path, "rb") as handle:
         return [message.id for message in read_po(handle) if message.id and isinstance(message.id, str) and not message.context]
+
+
+def tag_label(catalogs: dict, tag, lang: str) -> str:
+    """A tag's name in ``lang`` from loaded theme catalogs (msgctxt "tag"); its own name where there is none."""
+    catalog = catalogs.get(lang)
+    return catalog.pgettext(TAG_CONTEXT, str(tag)) if catalog is not None else str(tag)
 
 
 class ThemeCatalogError(Exception):

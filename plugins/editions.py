@@ -10,7 +10,7 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.utils import set_date_tzinfo
 
-from cafetech.editions import PAGE_LINK, editions, language_versions, page_language, pelican_settings
+from cafetech.editions import PAGE_LINK, editions, language_versions, page_language, pelican_settings, tag_label
 
 logger = logging.getLogger(__name__)
 EMPTY_FEED_DATE = datetime.datetime(2023, 1, 1)  # the updated date of an empty feed on a site with no article
@@ -142,12 +142,9 @@ def check_site_links(generator):
 def translate_feed(context, feed):
     """Each feed in its own language, with its own id and a link to its own page."""
     model = editions(context)
+    catalogs = model.translations()  # once per feed: every entry's categories are labelled with it
     tag_names = {tag.slug: str(tag) for tag, _articles in context.get("tags", [])}
-
-    def tag_label(slug, lang):
-        return model.tag_label(tag_names.get(slug, slug), lang)
-
-    metadata = feed_metadata(model, feed.feed["feed_url"], tag_label)
+    metadata = feed_metadata(model, feed.feed["feed_url"], lambda slug, lang: tag_label(catalogs, tag_names.get(slug, slug), lang))
     if metadata is None:
         return
     lang = metadata.pop("language")
@@ -159,7 +156,7 @@ def translate_feed(context, feed):
         feed.latest_post_date = lambda: set_date_tzinfo(newest, context.get("TIMEZONE"))
     for item in feed.items:
         if item.get("categories"):
-            item["categories"] = [model.tag_label(name, lang) for name in item["categories"]]
+            item["categories"] = [tag_label(catalogs, name, lang) for name in item["categories"]]
 
 
 def register():

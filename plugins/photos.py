@@ -19,7 +19,7 @@ from pelican.contents import Content, Page, Static
 from PIL import Image, ImageCms, ImageDraw, ImageFont, ImageOps, ImageSequence, UnidentifiedImageError, features
 
 from cafetech import workers
-from cafetech.editions import editions
+from cafetech.editions import editions, tag_label
 from cafetech.page_cache import content_objects
 
 logger = logging.getLogger(__name__)
@@ -753,9 +753,10 @@ def make_images(generators):
         text = CardText(edition.sitename, edition.tagline or edition.sitename, "")
         page_cards[edition.url("home")] = card_for(text, " – ".join(filter(None, (edition.sitename, edition.tagline))))
     languages = context["TAG_LANGUAGES"]  # the editions that have each tag's page (plugins/translations.py)
+    catalogs = model.translations()
     for tag, _articles in context.get("tags", []):
         for lang in sorted(languages.get(tag.slug, {model.source})):
-            edition, label = model[lang], model.tag_label(tag, lang)
+            edition, label = model[lang], tag_label(catalogs, tag, lang)
             text = CardText(edition.sitename, label, edition.tagline)
             page_cards[edition.url("tag", slug=tag.slug)] = card_for(text, f"{label} – {edition.sitename}")
     context["SOCIAL_CARDS"] = page_cards

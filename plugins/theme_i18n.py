@@ -13,7 +13,7 @@ from jinja2 import pass_context
 from pelican import signals
 from pelican.generators import Generator
 
-from cafetech.editions import TAG_CONTEXT, THEME_DOMAIN, editions, page_language
+from cafetech.editions import TAG_CONTEXT, THEME_DOMAIN, editions, page_language, tag_label
 
 # Templates written once per edition, with the page kind whose URL they take.
 LANGUAGE_PAGES = {"404": "404", "search": "search"}
@@ -37,13 +37,9 @@ def make_callables(translations: dict, default: str, page_language):
     return gettext, ngettext
 
 
-def make_tag_label(translations: dict, default: str):
-    """tag_label(tag, lang): a tag's name in that language, from the theme catalog (msgctxt "tag")."""
-
-    def tag_label(tag, lang):
-        return translations.get(lang, translations[default]).pgettext(TAG_CONTEXT, str(tag))
-
-    return tag_label
+def make_tag_label(translations: dict):
+    """The tag_label(tag, lang) filter: a tag's name in that language, from the loaded theme catalogs."""
+    return lambda tag, lang: tag_label(translations, tag, lang)
 
 
 def extract_theme_messages(templates_dir: str, lang: str, project: str = "Cafétech", tags: list[str] = ()):
@@ -77,7 +73,7 @@ def install_translations(generator):
     model = editions(generator.settings)
     translations = model.translations()
     gettext, ngettext = make_callables(translations, model.source, page_language)
-    generator.env.filters["tag_label"] = make_tag_label(translations, model.source)
+    generator.env.filters["tag_label"] = make_tag_label(translations)
     generator.env.add_extension("jinja2.ext.i18n")
     generator.env.install_gettext_callables(gettext, ngettext, newstyle=True)
 

@@ -73,7 +73,7 @@ def test_the_theme_strings_and_tag_names_come_from_the_catalog_of_the_page_langu
     catalogs = {"fr": gettext.NullTranslations(), "en": English()}
     gettext_, _ngettext = make_callables(catalogs, "fr", lambda context, default: context.get("lang", default))
     assert gettext_({"lang": "en"}, "Numéros") == "Issues" and gettext_({"lang": "fr"}, "Numéros") == "Numéros"
-    label = make_tag_label(catalogs, "fr")
+    label = make_tag_label(catalogs)
     assert label("Intelligence artificielle", "en") == "Artificial intelligence"
     assert label("Intelligence artificielle", "de") == "Intelligence artificielle"  # no catalog: the source's
 
