@@ -169,7 +169,7 @@ def quality_problems(output: Path, settings: Path, content: Path = CONTENT) -> l
     """What `invoke check` refuses in a built site: broken references, bad feeds, leaked code, feed ids,
     hreflang and canonical links, the source language's site texts in another edition, invalid HTML,
     accessibility violations."""
-    from cafetech import quality
+    from cafetech_dev import quality
 
     site_url, absolute_base, lang_prefixes, forbidden, model = edition_facts(settings, content)
     problems = quality.broken_references(output, site_url)
@@ -228,7 +228,7 @@ def browser_check(output: Path, check_pages) -> list[str]:
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
-    from cafetech.quality import CHROMIUM, CHROMIUM_ARGS, serve_folder
+    from cafetech_dev.quality import CHROMIUM, CHROMIUM_ARGS, serve_folder
 
     server, base = serve_folder(output)
     try:
@@ -322,7 +322,7 @@ def bench(c, sections=2000, repeat=3, json=None, linearity=False, pages=False):
     """Measure build speed and memory against plain Pelican (cold, warm, related articles); or linearity; or page weight and Lighthouse scores."""
     import json as json_module
 
-    from cafetech import bench as measures
+    from cafetech_dev import bench as measures
 
     if linearity:
         result = measures.run_linearity(repeat=int(repeat), workdir=str(ROOT / ".bench"))
@@ -330,7 +330,7 @@ def bench(c, sections=2000, repeat=3, json=None, linearity=False, pages=False):
     elif pages:
         import tempfile
 
-        from cafetech.pages_audit import PagesAuditError, audit_published_site, format_pages_table
+        from cafetech_dev.pages_audit import PagesAuditError, audit_published_site, format_pages_table
         from cafetech.site_build import BuildFailed
 
         with tempfile.TemporaryDirectory(prefix="cafetech-pages-") as workdir:

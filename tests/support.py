@@ -73,4 +73,4 @@ def without_search_index(files: dict[str, str]) -> dict[str, str]:
     return {name: digest for name, digest in files.items() if not name.startswith("pagefind/")}
 
 
-from cafetech.quality import CHROMIUM, CHROMIUM_ARGS, serve_folder as serve  # noqa: E402,F401
+from cafetech_dev.quality import CHROMIUM, CHROMIUM_ARGS, serve_folder as serve  # noqa: E402,F401

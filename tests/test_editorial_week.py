@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from cafetech import quality
+from cafetech_dev import quality
 from cafetech.site_build import build
 from cafetech.sidecars import read_sidecar, render_sidecar
 from support import FIXTURES, ROOT

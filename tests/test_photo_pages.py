@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 from PIL import Image
 
 import photos
-from cafetech import quality
+from cafetech_dev import quality
 from cafetech.editions import editions
 from cafetech.importer import import_issue
 from cafetech.site_build import BuildFailed, build

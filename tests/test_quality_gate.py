@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cafetech.quality import accessibility_problems, html_problems
+from cafetech_dev.quality import accessibility_problems, html_problems
 from support import serve
 
 BAD = """<!DOCTYPE html>

@@ -53,7 +53,7 @@ def test_bundle_paths_newest_year_first():
 def two_years(tmp_path_factory):
     """A generated site of 150 sections, one issue a week back from 2023-11-20: 2023 and 2022.
     The word "zorglub" is added to one French article of each year."""
-    from cafetech.bench import generate_corpus
+    from cafetech_dev.bench import generate_corpus
 
     base = tmp_path_factory.mktemp("two-years")
     generate_corpus(base / "content", 150, seed=5)

@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from cafetech.bench import WARM_SENTENCE, generate_corpus
+from cafetech_dev.bench import WARM_SENTENCE, generate_corpus
 from cafetech.site_build import build
 from support import ROOT
 from support import fingerprint, without_search_index

@@ -48,7 +48,7 @@ def real_output(tmp_path_factory):
 
 
 def test_the_form_has_no_accessibility_violation(with_form, browser):
-    from cafetech.quality import accessibility_problems
+    from cafetech_dev.quality import accessibility_problems
 
     server, base = serve(with_form)
     try:

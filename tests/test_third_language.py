@@ -7,7 +7,7 @@ import shutil
 import pytest
 from bs4 import BeautifulSoup
 
-from cafetech import quality
+from cafetech_dev import quality
 from cafetech.sidecars import parse_source, render_sidecar, template_catalog
 from support import ROOT, build_site, project_settings
 

@@ -1,4 +1,4 @@
-"""The build benchmark (cafetech/bench.py): the synthetic corpus, the plain Pelican corpus, one tiny run.
+"""The build benchmark (cafetech_dev/bench.py): the synthetic corpus, the plain Pelican corpus, one tiny run.
 
 No timing is asserted: only the shape of what is generated and measured.
 """
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cafetech.bench import (
+from cafetech_dev.bench import (
     PHOTO_SIZE,
     TARGETS,
     WARM_SENTENCE,
@@ -152,7 +152,7 @@ def test_text_is_french_with_its_typography_and_names_registry_entities(corpus):
         assert mark in text, mark
     assert re.search(r"\b20[12]\d\b", text) and re.search(r"\d[ \u00a0\u202f]000\b", text)
     # Elision only before a vowel: "d’un service", never "d’service"
-    from cafetech.bench import _Writer
+    from cafetech_dev.bench import _Writer
 
     writer = _Writer(1, [])
     titles = " ".join(writer.title(name) for name in ["OpenAI", "Microsoft"] * 300)
@@ -307,7 +307,7 @@ def test_refuses_to_write_over_real_content(corpus):
 
 
 def test_synthetic_records_are_reproducible_and_shaped_like_the_benchmark_asks():
-    from cafetech.bench import synthetic_records
+    from cafetech_dev.bench import synthetic_records
     from further_reading import Record, config, related_articles
 
     records = synthetic_records(Record, 1000, tags=200, seed=3)

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from cafetech import pages_audit
-from cafetech.pages_audit import (
+from cafetech_dev import pages_audit
+from cafetech_dev.pages_audit import (
     KB,
     LIGHTHOUSE_VERSION,
     Page,

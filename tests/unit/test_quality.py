@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cafetech.quality import (
+from cafetech_dev.quality import (
     broken_references,
     canonical_problems,
     feed_id_problems,
@@ -234,7 +234,7 @@ def test_a_feed_is_checked_on_its_own_metadata_not_on_its_entries_html(tmp_path)
 
 
 def test_a_page_wider_than_320_px_is_a_reflow_problem(tmp_path, browser):
-    from cafetech.quality import reflow_problems, serve_folder
+    from cafetech_dev.quality import reflow_problems, serve_folder
 
     (tmp_path / "wide").mkdir()
     (tmp_path / "narrow").mkdir()

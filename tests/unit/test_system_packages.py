@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cafetech.quality import CHROMIUM_CANDIDATES, ChromiumNotFound, find_chromium
+from cafetech_dev.quality import CHROMIUM_CANDIDATES, ChromiumNotFound, find_chromium
 
 SCRIPT = Path(__file__).parents[2] / "tools" / "need_system_packages.sh"
 BASH = shutil.which("bash")

@@ -477,7 +477,7 @@ def test_the_quick_path_of_the_markup_check_skips_only_texts_without_markup(sour
 
 
 def test_the_bench_times_the_update_without_and_with_the_memory_and_puts_the_sidecars_back(tmp_path):
-    from cafetech.bench import format_table, generate_corpus, time_translations_update
+    from cafetech_dev.bench import format_table, generate_corpus, time_translations_update
 
     content = tmp_path / "content"
     generate_corpus(content, 6)

@@ -11,8 +11,8 @@ The issue sets two targets for what readers download:
 ``audit_pages(output_dir)`` picks those six pages from a built site
 (``find_pages``: ``/`` and ``/en/``, the newest issue of each language, the first
 article that issue links to), serves the folder on a loopback port
-(``cafetech.quality.serve_folder``), and runs Lighthouse on each page in Debian's
-Chromium (``cafetech.quality.CHROMIUM``, headless, with the flags that keep it
+(``cafetech_dev.quality.serve_folder``), and runs Lighthouse on each page in Debian's
+Chromium (``cafetech_dev.quality.CHROMIUM``, headless, with the flags that keep it
 off the network). Lighthouse runs with its default settings: the mobile preset
 (a Moto G Power screen, simulated slow 4G and 4x CPU slowdown), which is the
 stricter one. ``parse_report`` turns one JSON report into the scores and the
@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlparse
 
-from cafetech.quality import CHROMIUM, CHROMIUM_ARGS, serve_folder
+from cafetech_dev.quality import CHROMIUM, CHROMIUM_ARGS, serve_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE_VERSION = "12.2.3"
@@ -347,7 +347,7 @@ def ensure_lighthouse(directory: str | Path = LIGHTHOUSE_DIR) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     manifest = {
         "private": True,
-        "description": "Lighthouse for `invoke bench --pages` (written by cafetech/pages_audit.py)",
+        "description": "Lighthouse for `invoke bench --pages` (written by cafetech_dev/pages_audit.py)",
         "dependencies": {"lighthouse": LIGHTHOUSE_VERSION},
     }
     (directory / "package.json").write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")
