@@ -12,6 +12,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from markupsafe import Markup
 from pelican import signals
@@ -33,8 +34,9 @@ DEFAULTS = {
     "PHOTOS_MAX_FRAMES": 300,  # an animated GIF with more frames is refused
     "PHOTOS_PATH": "photos",  # the site's folder of photo derivatives
     "PHOTOS_CARDS_PATH": "cards",  # the site's folder of generated cards
-    # None: CACHE_PATH/photos when Pelican's content cache is on (development builds), else nothing
-    # kept (a cold build encodes in a temporary folder).
+    # The photo store: a folder that outlives the code (its entries are filed under their recipe), as
+    # development builds set it. None: CACHE_PATH/photos when Pelican's content cache is on (it goes
+    # with that cache), else nothing kept (a cold build encodes in a temporary folder).
     "PHOTOS_CACHE_PATH": None,
     "PHOTOS_CARD_FONTS": ("fonts/DejaVuSerif-Bold.ttf", "fonts/DejaVuSerif.ttf"),  # (titles, other text), in THEME
     # The site's colours (theme/static/css/main.css, :root).
@@ -44,8 +46,8 @@ DEFAULTS = {
 CARD_SIZE = (1200, 630)
 FORMATS = {"avif": ("AVIF", "image/avif", "avif"), "webp": ("WEBP", "image/webp", "webp"), "jpeg": ("JPEG", "image/jpeg", "jpg"), "gif": ("GIF", "image/gif", "gif")}
 ACCEPTED = {"JPEG", "MPO", "PNG", "WEBP", "GIF"}  # what Pillow calls the formats editors send (MPO: a phone's JPEG)
-# Bump when the way a derivative or a card is drawn changes: the cache's entries are filed under it.
-RECIPE_VERSION = 1
+# Bump when the way a derivative or a card is drawn changes: the store's entries are filed under it.
+RECIPE_VERSION = 2
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufe00-\ufe0f\U000e0000-\U000e007f]")  # joiners, variation selectors, tags
@@ -63,15 +65,21 @@ class PhotosConfig:
     max_frames: int
     site_path: str
     cards_path: str
-    cache_path: str | None  # None: this build only
-    reuse: bool  # take what the cache holds (Pelican's LOAD_CONTENT_CACHE)
+    cache_path: str | None  # the photo store; None: this build only
+    reuse: bool  # take what the store holds
     fonts: tuple[str, str]  # absolute paths
     colours: dict
 
-    def recipe(self) -> str:
-        """A digest of everything a derivative or a card is made with, besides its own source."""
+    def photo_recipe(self) -> str:
+        """A digest of everything a photo's derivatives are made with, besides the photo: the settings,
+        Pillow's version and its encoders' (the same recipe and photo make the same files)."""
+        encoders = [features.version(name) for name in ("jpg", "webp", "avif")]
+        return _digest(repr((RECIPE_VERSION, Image.__version__, encoders, self.widths, self.modern, sorted(self.quality.items()), self.colours["background"])))
+
+    def card_recipe(self) -> str:
+        """A digest of everything a drawn card is made with, besides its text."""
         fonts = [_file_digest(path) for path in self.fonts]
-        return _digest(repr((RECIPE_VERSION, Image.__version__, self.widths, self.modern, sorted(self.quality.items()), fonts, sorted(self.colours.items()))))
+        return _digest(repr((RECIPE_VERSION, Image.__version__, features.version("jpg"), fonts, sorted(self.colours.items()))))
 
 
 def config(settings: dict) -> PhotosConfig:
@@ -101,9 +109,11 @@ def config(settings: dict) -> PhotosConfig:
     colours = {**DEFAULTS["PHOTOS_CARD_COLOURS"], **(merged["PHOTOS_CARD_COLOURS"] or {})}
     if set(colours) != set(DEFAULTS["PHOTOS_CARD_COLOURS"]) or not all(isinstance(c, str) and _COLOUR.match(c) for c in colours.values()):
         raise ValueError(f"photos: PHOTOS_CARD_COLOURS maps {', '.join(DEFAULTS['PHOTOS_CARD_COLOURS'])} to #rrggbb colours")
-    cache = merged["PHOTOS_CACHE_PATH"]
+    cache, reuse = merged["PHOTOS_CACHE_PATH"], True  # a store of its own: its entries cannot go stale
+    if cache is not None and (not isinstance(cache, str) or not cache):
+        raise ValueError(f"photos: PHOTOS_CACHE_PATH must be a folder, not {cache!r}")
     if cache is None and settings.get("CACHE_CONTENT") and settings.get("CACHE_PATH"):
-        cache = os.path.join(settings["CACHE_PATH"], "photos")
+        cache, reuse = os.path.join(settings["CACHE_PATH"], "photos"), bool(settings.get("LOAD_CONTENT_CACHE", True))
     return PhotosConfig(
         widths=tuple(sorted(set(widths))),
         modern=modern,
@@ -112,30 +122,30 @@ def config(settings: dict) -> PhotosConfig:
         site_path=merged["PHOTOS_PATH"],
         cards_path=merged["PHOTOS_CARDS_PATH"],
         cache_path=cache,
-        reuse=bool(settings.get("LOAD_CONTENT_CACHE", True)),
+        reuse=reuse,
         fonts=fonts,
         colours=colours,
     )
 
 
 # --- what the templates read --------------------------------------------------
+# Named tuples, not dataclasses: the page cache fingerprints what a page reads down to a fixed depth,
+# and a tuple costs it one level where an object costs two (a Photo of dataclasses went past the limit,
+# so every page showing a photo, and its search document, was rendered again at every build).
 
 
-@dataclass(frozen=True)
-class Rendition:
+class Rendition(NamedTuple):
     url: str  # site-relative, as every link of the site: write {{ SITEURL }}/{{ url }}
     width: int
     height: int
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     type: str  # its MIME type
     renditions: tuple[Rendition, ...]  # narrowest first
 
 
-@dataclass(frozen=True)
-class Photo:
+class Photo(NamedTuple):
     """An article's photo: ``sources`` for <source> (the modern format), ``fallback`` for the <img>."""
 
     alt: str
@@ -148,8 +158,7 @@ class Photo:
     animated: bool
 
 
-@dataclass(frozen=True)
-class Card:
+class Card(NamedTuple):
     """A page's Open Graph image (1200×630): its photo, cropped, or a card drawn with its title."""
 
     url: str
@@ -213,14 +222,21 @@ def is_svg(path: str) -> bool:
     return start.startswith((b"<svg", b"<?xml")) and b"<svg" in start
 
 
-def open_photo(path: str, max_frames: int) -> tuple[list[Image.Image], list[int], int]:
+def open_photo(path: str, max_frames: int, smallest: int = 0) -> tuple[list[Image.Image], list[int], int]:
     """(frames, durations in ms, loop count) of a photo, upright (EXIF orientation applied), in sRGB,
-    without metadata; one frame for a still. PhotoError when it cannot be published."""
+    without metadata; one frame for a still. A JPEG whose sides are both at least twice ``smallest``
+    is decoded at a half, a quarter or an eighth of its size, its sides still at least ``smallest``.
+    PhotoError when it cannot be published."""
     name = os.path.basename(path)
     if is_svg(path):
         raise PhotoError(f"{path}: an SVG file, refused (it can carry script); export it as PNG or JPEG")
     try:
         image = Image.open(path)
+        megapixels = image.width * image.height / 1e6
+        if smallest and image.format in ("JPEG", "MPO"):
+            # libjpeg scales while it decodes (a phone's 12 megapixels in a third of the time), and
+            # resizing from fewer pixels is faster still; a side never falls below what is made of it.
+            image.draft(None, (smallest, smallest))
         image.load()
     except FileNotFoundError:
         raise PhotoError(f"{path}: no such file") from None
@@ -228,7 +244,7 @@ def open_photo(path: str, max_frames: int) -> tuple[list[Image.Image], list[int]
         raise PhotoError(f"{path}: too many pixels for a photo (Pillow's limit: {Image.MAX_IMAGE_PIXELS // 1_000_000} megapixels); export it smaller") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise PhotoError(f"{path}: not an image Pillow can read ({error})") from None
-    if (megapixels := image.width * image.height / 1e6) > LARGE_MEGAPIXELS:
+    if megapixels > LARGE_MEGAPIXELS:
         logger.warning("%s: a %.0f-megapixel photo, slow to encode at every cold build; %d megapixels are plenty", path, megapixels, LARGE_MEGAPIXELS)
     if image.format not in ACCEPTED:
         raise PhotoError(f"{path}: a {image.format} file; photos are JPEG, PNG, WebP or GIF")
@@ -247,9 +263,12 @@ def open_photo(path: str, max_frames: int) -> tuple[list[Image.Image], list[int]
     return frames, durations, int(image.info.get("loop", 0))
 
 
-def _resized(frame: Image.Image, width: int) -> Image.Image:
-    height = max(1, round(frame.height * width / frame.width))
-    return frame if (width, height) == frame.size else frame.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+def rendition_height(size: tuple[int, int], width: int) -> int:
+    return max(1, round(size[1] * width / size[0]))
+
+
+def _resized(frame: Image.Image, size: tuple[int, int]) -> Image.Image:
+    return frame if size == frame.size else frame.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
 
 
 def _flattened(frame: Image.Image, background: str) -> Image.Image:
@@ -270,9 +289,12 @@ def _save(frames: list[Image.Image], path: str, kind: str, quality: dict, durati
     pil_format = FORMATS[kind][0]
     options: dict = {}
     if kind == "jpeg":
-        options = {"quality": quality["jpeg"], "optimize": True, "progressive": True}
+        # Not progressive: a third of the time for 3 to 5 % more bytes, in the fallback only.
+        options = {"quality": quality["jpeg"], "optimize": True}
     elif kind == "avif":
-        options = {"quality": quality["avif"], "speed": 8}  # 6 takes three times as long for 1 to 3 % fewer bytes
+        # 6 takes twice as long for 1 to 3 % fewer bytes; 9 and 10 (libaom's real-time mode) take a
+        # third of the time but lose up to 16 % at the same fidelity on a real photo (README, Photos).
+        options = {"quality": quality["avif"], "speed": 8}
     elif kind == "webp":
         options = {"quality": quality["webp"], "method": 4}
     if len(frames) > 1:
@@ -287,16 +309,20 @@ def _save(frames: list[Image.Image], path: str, kind: str, quality: dict, durati
 def encode_photo(path: str, folder: str, cfg: PhotosConfig) -> dict:
     """Write a photo's derivatives and its card into ``folder``; what was written, as JSON-able data
     (``info.json`` there, written last: a folder without it is not finished)."""
-    frames, durations, loop = open_photo(path, cfg.max_frames)
+    frames, durations, loop = open_photo(path, cfg.max_frames, smallest=max(cfg.widths[-1], CARD_SIZE[0]))
     animated = len(frames) > 1
     width, height = frames[0].size
     os.makedirs(folder, exist_ok=True)
     background = cfg.colours["background"]
     kinds = ("webp", "gif") if animated else (cfg.modern, "jpeg")
     widths = rendition_widths(width, cfg.widths)
+    renditions: dict[int, list[Image.Image]] = {}
+    larger = frames
+    for target in reversed(widths):  # each width from the next larger one: fewer pixels to filter
+        larger = renditions[target] = [_resized(frame, (target, rendition_height((width, height), target))) for frame in larger]
     files = []
     for target in widths:
-        resized = [_resized(frame, target) for frame in frames]
+        resized = renditions[target]
         for kind in kinds:
             if kind == "gif" and target != widths[min(1, len(widths) - 1)]:
                 continue  # an animation's fallback, for the rare browser without WebP: one width is enough
@@ -304,7 +330,9 @@ def encode_photo(path: str, folder: str, cfg: PhotosConfig) -> dict:
             ready = [_flattened(frame, background) for frame in resized] if kind == "jpeg" else resized
             _save(ready, os.path.join(folder, name), kind, cfg.quality, durations, loop)
             files.append({"kind": kind, "width": target, "height": resized[0].height, "name": name})
-    _save([_flattened(cover(frames[0]), background)], os.path.join(folder, "card.jpg"), "jpeg", cfg.quality, [0], 0)
+    widest = renditions[widths[-1]][0]
+    card_source = widest if widest.width >= CARD_SIZE[0] and widest.height >= CARD_SIZE[1] else frames[0]  # never enlarged
+    _save([_flattened(cover(card_source), background)], os.path.join(folder, "card.jpg"), "jpeg", cfg.quality, [0], 0)
     info = {"width": width, "height": height, "animated": animated, "files": files, "card": "card.jpg"}
     _write_json(os.path.join(folder, "info.json"), info)
     return info
@@ -516,10 +544,11 @@ def metadata_line(path: str, key: str) -> int | None:
 
 
 class Store:
-    """Derivatives and cards under ``root``, by the digest of what they are made from."""
+    """Derivatives and cards under ``root``, by the digest of what they are made from: a photo's in a
+    folder named by its recipe and its bytes, a card in a file named by its recipe and its text."""
 
-    def __init__(self, root: str, recipe: str, reuse: bool):
-        self.root, self.recipe, self.reuse = root, recipe, reuse
+    def __init__(self, root: str, photo_recipe: str, card_recipe: str, reuse: bool):
+        self.root, self.photo_recipe, self.card_recipe, self.reuse = root, photo_recipe, card_recipe, reuse
         self.used: set[str] = set()  # entries this build used (the others are pruned)
         self.sources: dict = {}  # source path -> [size, mtime_ns, digest]
         index = os.path.join(root, "sources.json")
@@ -542,7 +571,7 @@ class Store:
         return digest
 
     def photo_folder(self, digest: str) -> str:
-        name = f"{self.recipe[:12]}-{digest[:32]}"
+        name = f"{self.photo_recipe[:12]}-{digest[:32]}"
         self.used.add(name)
         return os.path.join(self.root, name)
 
@@ -552,13 +581,16 @@ class Store:
         return os.path.join(self.root, name)
 
     def photo_info(self, folder: str) -> dict | None:
+        """What a finished entry holds; None for one to make again (none, unfinished, damaged, a file gone)."""
         if not self.reuse:
             return None
         try:
             with open(os.path.join(folder, "info.json"), encoding="utf-8") as handle:
-                return json.load(handle)
-        except (OSError, ValueError):
+                info = json.load(handle)
+            names = [entry["name"] for entry in info["files"]] + [info["card"]]
+        except (OSError, ValueError, TypeError, KeyError):
             return None
+        return info if all(os.path.isfile(os.path.join(folder, name)) for name in names) else None
 
     def has(self, path: str) -> bool:
         return self.reuse and os.path.isfile(path)
@@ -643,10 +675,10 @@ def _published(generators) -> list:
 
 def _open_store(settings: dict, cfg: PhotosConfig) -> Store:
     if cfg.cache_path:
-        return Store(cfg.cache_path, cfg.recipe(), cfg.reuse)
+        return Store(cfg.cache_path, cfg.photo_recipe(), cfg.card_recipe(), cfg.reuse)
     temporary = tempfile.TemporaryDirectory(prefix="cafetech-photos-")
     _BUILD["temporary"] = temporary  # removed when the build is done (or, failed, when the process ends)
-    return Store(temporary.name, cfg.recipe(), reuse=False)
+    return Store(temporary.name, cfg.photo_recipe(), cfg.card_recipe(), reuse=False)
 
 
 def _photo_request(content, settings: dict, source_lang: str, reported: set):
@@ -726,7 +758,7 @@ def make_images(generators):
     cards: dict[str, tuple[CardText, str]] = {}  # digest -> (text, its file in the cache)
 
     def card_for(text: CardText, alt: str) -> Card:
-        digest = card_digest(text, store.recipe)
+        digest = card_digest(text, store.card_recipe)
         cards.setdefault(digest, (text, store.card_path(digest)))
         url = f"{cfg.cards_path}/{digest[:20]}.jpg"
         links[url] = cards[digest][1]

@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from PIL import Image, ImageCms, ImageFont
+from PIL import Image, ImageChops, ImageCms, ImageFont, ImageStat
 
 import photos
 from support import ROOT
@@ -54,6 +54,39 @@ def test_the_modern_format_is_avif_when_pillow_writes_it_else_webp(tmp_path):
     assert opened(tmp_path / "out", f"480.{modern}").format == modern.upper()
     webp = photos.encode_photo(str(tmp_path / "a.jpg"), str(tmp_path / "webp"), cfg(PHOTOS_FORMAT="webp"))
     assert {f["kind"] for f in webp["files"]} == {"webp", "jpeg"}
+
+
+def test_each_width_is_made_from_the_next_larger_one_at_the_sources_own_ratio(tmp_path):
+    from cafetech_dev.bench import bench_photo
+
+    (tmp_path / "b.jpg").write_bytes(bench_photo(1, (1600, 1067)))
+    info = photos.encode_photo(str(tmp_path / "b.jpg"), str(tmp_path / "out"), cfg())
+    # From the source's size (1067 × 800 / 1600 = 533.5): not from the 1200 px rendition's (800 × 800 / 1200 = 533.3).
+    assert sorted({(f["width"], f["height"]) for f in info["files"]}) == [(480, 320), (800, 534), (1200, 800)]
+    whole = Image.open(tmp_path / "b.jpg").convert("RGB").resize((800, 534), Image.Resampling.LANCZOS)
+    direct = io.BytesIO()
+    whole.save(direct, "JPEG", quality=82, optimize=True)
+
+    def error(image) -> float:  # mean difference from the direct resize, in levels of 255
+        return max(ImageStat.Stat(ImageChops.difference(whole, image.convert("RGB"))).mean)
+
+    # No more error than the JPEG of the direct resize has, give or take half a level.
+    assert error(opened(tmp_path / "out", "800.jpg")) < error(Image.open(direct)) + 0.5
+
+
+def test_a_large_jpeg_is_decoded_smaller_but_never_below_what_is_made_of_it(tmp_path):
+    for name, size in (("phone.jpg", (4000, 3000)), ("square.jpg", (2300, 2300)), ("phone.png", (4000, 3000))):
+        Image.new("RGB", size, "#3366aa").save(tmp_path / name, quality=90)
+    # A half, a quarter or an eighth, both sides kept at 1200 or more (either may be the width once
+    # the photo is turned upright).
+    assert photos.open_photo(str(tmp_path / "phone.jpg"), 1, smallest=1200)[0][0].size == (2000, 1500)
+    assert photos.open_photo(str(tmp_path / "phone.jpg"), 1, smallest=480)[0][0].size == (1000, 750)  # an eighth would be 500 × 375
+    assert photos.open_photo(str(tmp_path / "square.jpg"), 1, smallest=1200)[0][0].size == (2300, 2300)  # a half would be 1150
+    assert photos.open_photo(str(tmp_path / "phone.png"), 1, smallest=1200)[0][0].size == (4000, 3000)  # PNG: no such scaling
+    assert photos.open_photo(str(tmp_path / "phone.jpg"), 1)[0][0].size == (4000, 3000)
+    info = photos.encode_photo(str(tmp_path / "phone.jpg"), str(tmp_path / "out"), cfg())
+    assert [(f["width"], f["height"]) for f in info["files"] if f["kind"] == "jpeg"] == [(480, 360), (800, 600), (1200, 900)]
+    assert opened(tmp_path / "out", "card.jpg").size == (1200, 630)
 
 
 def test_widths_never_exceed_the_source():
@@ -147,15 +180,63 @@ def test_bad_settings_are_refused_in_one_line():
         ({"PHOTOS_PATH": "../out"}, "photos: PHOTOS_PATH must be a folder of the site"),
         ({"PHOTOS_CARD_FONTS": ("fonts/missing.ttf", "fonts/DejaVuSerif.ttf")}, "photos: PHOTOS_CARD_FONTS must name two font files"),
         ({"PHOTOS_CARD_COLOURS": {"text": "black"}}, "photos: PHOTOS_CARD_COLOURS maps"),
+        ({"PHOTOS_CACHE_PATH": ""}, "photos: PHOTOS_CACHE_PATH must be a folder"),
     ]:
         with pytest.raises(ValueError, match=message):
             cfg(**settings)
 
 
-def test_the_cache_is_kept_only_with_pelicans_content_cache():
+def test_a_store_of_its_own_is_always_read_and_the_default_one_goes_with_pelicans_content_cache():
+    assert (cfg(PHOTOS_CACHE_PATH="/store", LOAD_CONTENT_CACHE=False).cache_path, cfg(PHOTOS_CACHE_PATH="/store").reuse) == ("/store", True)
+    assert cfg(PHOTOS_CACHE_PATH="/store", LOAD_CONTENT_CACHE=False).reuse is True  # its entries cannot go stale
     assert cfg(CACHE_PATH="/tmp/c", CACHE_CONTENT=True).cache_path == "/tmp/c/photos"
+    assert cfg(CACHE_PATH="/tmp/c", CACHE_CONTENT=True, LOAD_CONTENT_CACHE=False).reuse is False
     assert cfg(CACHE_PATH="/tmp/c", CACHE_CONTENT=False).cache_path is None  # cold builds (publish, check)
-    assert cfg(PHOTOS_CACHE_PATH="/elsewhere").cache_path == "/elsewhere"
+
+
+def test_a_photos_recipe_follows_its_encoding_only_and_a_cards_its_drawing_only():
+    base = cfg()
+    assert cfg(PHOTOS_QUALITY={"avif": 50}).photo_recipe() != base.photo_recipe()
+    assert cfg(PHOTOS_WIDTHS=(640, 1280)).photo_recipe() != base.photo_recipe()
+    assert cfg(PHOTOS_CARD_COLOURS={"background": "#ffffff"}).photo_recipe() != base.photo_recipe()  # transparency lies on it
+    # What only the drawn cards use leaves the photos where they are, and the reverse.
+    assert cfg(PHOTOS_CARD_COLOURS={"accent": "#000000"}).photo_recipe() == base.photo_recipe()
+    assert cfg(PHOTOS_CARD_FONTS=("fonts/DejaVuSerif.ttf", "fonts/DejaVuSerif.ttf")).photo_recipe() == base.photo_recipe()
+    assert cfg(PHOTOS_QUALITY={"avif": 50}).card_recipe() == base.card_recipe()
+    assert cfg(PHOTOS_CARD_FONTS=("fonts/DejaVuSerif.ttf", "fonts/DejaVuSerif.ttf")).card_recipe() != base.card_recipe()
+
+
+def test_a_store_entry_unfinished_damaged_or_missing_a_file_is_made_again(tmp_path):
+    config = cfg()
+    store = photos.Store(str(tmp_path / "store"), config.photo_recipe(), config.card_recipe(), reuse=True)
+    folder = store.photo_folder("ab" * 32)
+    assert store.photo_info(folder) is None  # nothing yet
+    info = photos.encode_photo(str(phone_jpeg(tmp_path / "a.jpg")), folder, config)
+    assert store.photo_info(folder) == info
+    (tmp_path / "store" / folder / "800.jpg").unlink()
+    assert store.photo_info(folder) is None
+    photos.encode_photo(str(tmp_path / "a.jpg"), folder, config)
+    (tmp_path / "store" / folder / "info.json").write_text('{"files": 3}', "utf-8")
+    assert store.photo_info(folder) is None
+    (tmp_path / "store" / folder / "info.json").write_text('{"files": [', "utf-8")
+    assert store.photo_info(folder) is None
+    assert photos.Store(str(tmp_path / "store"), config.photo_recipe(), config.card_recipe(), reuse=False).photo_info(folder) is None
+
+
+def test_the_photo_and_card_a_page_reads_are_tuples_of_plain_values():
+    # The page cache fingerprints what a page reads to a fixed depth: nested objects would go past it
+    # and have the pages with a photo rendered again at every build.
+    def plain(value, depth=0):
+        assert depth <= 5, value  # 6 in a content, below the page cache's limit (8)
+        if isinstance(value, tuple):
+            return all(plain(item, depth + 1) for item in value)
+        return isinstance(value, (str, int, bool))
+
+    info = {"animated": False, "card": "card.jpg", "files": [
+        {"kind": kind, "width": width, "height": width // 2, "name": f"{width}.{kind}"} for width in (480, 800) for kind in ("avif", "jpeg")
+    ]}  # fmt: skip
+    photo, _files = photos.make_photo(info, "a", "0123456789abcdef", "photos", "Un téléphone", "AFP")
+    assert plain(photo) and plain(photos.Card("cards/x.jpg", 1200, 630, "Kyutai"))
 
 
 # --- cards ---------------------------------------------------------------------------
@@ -210,10 +291,10 @@ def test_a_card_is_the_same_pixels_every_time_and_its_digest_follows_its_text():
     photos.draw_card(text, config).save(first, "PNG")
     photos.draw_card(text, config).save(second, "PNG")
     assert first.getvalue() == second.getvalue()
-    recipe = config.recipe()
+    recipe = config.card_recipe()
     assert photos.card_digest(text, recipe) == photos.card_digest(photos.CardText("Cafétech", "Kyutai", "L’actualité tech"), recipe)
     assert photos.card_digest(text, recipe) != photos.card_digest(photos.CardText("Cafétech", "Mistral", "L’actualité tech"), recipe)
-    assert cfg(PHOTOS_CARD_COLOURS={"accent": "#000000"}).recipe() != recipe
+    assert cfg(PHOTOS_CARD_COLOURS={"accent": "#000000"}).card_recipe() != recipe
 
 
 def test_a_card_is_written_where_the_cache_has_no_folder_yet(tmp_path):
