@@ -375,7 +375,7 @@ def gh_pages(c, remote="origin", branch="gh-pages"):
     from cafetech.site_build import CODE_FILES
 
     # Everything that shapes the output: the code the build's cache fingerprint covers, content and theme.
-    changed = git("status", "--porcelain", "--", "content", "theme", *CODE_FILES)
+    changed = git("status", "--porcelain", "--", "content", "theme", *(f":(glob){pattern}" for pattern in CODE_FILES))
     if changed.strip():
         raise Exit(
             "gh-pages: uncommitted changes in content, theme, settings or the build's code; commit them first, "

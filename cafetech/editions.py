@@ -11,6 +11,8 @@ from functools import lru_cache
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 
+from cafetech.files import replacing
+
 # The URL of each page kind in the source language; every other edition lives under "<lang>/".
 # A URL ending in "/" is written as its index.html.
 SOURCE_URLS = {
@@ -254,10 +256,8 @@ def compile_catalog(po_path: str, mo_path: str) -> None:
             catalog = read_po(handle, abort_invalid=True)
     except (PoFileError, LookupError, UnicodeDecodeError) as error:
         raise ThemeCatalogError(f"{po_path}: {error}") from None
-    tmp = f"{mo_path}.{os.getpid()}.tmp"
-    with open(tmp, "wb") as handle:
+    with replacing(mo_path) as temporary, open(temporary, "wb") as handle:
         write_mo(handle, catalog)
-    os.replace(tmp, mo_path)
 
 
 @lru_cache(maxsize=8)

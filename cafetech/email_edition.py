@@ -16,7 +16,6 @@ import datetime as dt
 import html
 import os
 import re
-import tempfile
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +26,7 @@ from babel import Locale
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from cafetech.editions import Editions, editions
+from cafetech.files import write_atomically
 
 # Where the build writes an issue page, per language (ISSUE_SAVE_AS and ISSUE_LANG_SAVE_AS).
 EMAIL_DIR = "email"
@@ -619,20 +619,6 @@ def email_paths(output_dir: str | os.PathLike, date: str, lang: str) -> tuple[Pa
     return folder / f"{date}.{lang}.html", folder / f"{date}.{lang}.txt"
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def write_email(
     output_dir: str | os.PathLike, date: str, lang: str = "fr", site_url: str | None = None, model: Editions | None = None
 ) -> tuple[Path, Path]:
@@ -644,6 +630,6 @@ def write_email(
     html_part, text_part = build_email(output_dir, date, lang, site_url, model)
     html_path, text_path = email_paths(output_dir, date, lang)
     html_path.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomically(html_path, html_part)
-    _write_atomically(text_path, text_part)
+    write_atomically(html_path, html_part)
+    write_atomically(text_path, text_part)
     return html_path, text_path

@@ -28,11 +28,12 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pelican.utils import slugify
+
+from cafetech.files import write_atomically
 
 ISSUE_FILE = "issue.md"
 SOURCE_FILE = "issue.txt"
@@ -399,24 +400,6 @@ def _digest(text: str | bytes) -> str:
     return hashlib.sha256(text if isinstance(text, bytes) else text.encode("utf-8")).hexdigest()
 
 
-def _write_atomically(path: Path, text: str | bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
-        with os.fdopen(fd, "wb") if isinstance(text, bytes) else os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
 def keep_copies(paths: list[Path], replaced_dir: Path) -> dict[Path, Path]:
     """Copy each file, byte for byte, into a new ``replaced_dir/<time>/`` folder; {file: its copy}."""
     if not paths:
@@ -511,7 +494,7 @@ def import_issue(
         directory.mkdir(parents=True, exist_ok=True)
         report.kept = keep_copies(edited, directory / REPLACED_DIR)
         for path, text_out in plan:
-            _write_atomically(path, text_out)
+            write_atomically(path, text_out)
         new_manifest = {name: _digest(text_out) for name, text_out in files.items()}
-        _write_atomically(manifest_path, json.dumps(new_manifest, indent=2, sort_keys=True) + "\n")
+        write_atomically(manifest_path, json.dumps(new_manifest, indent=2, sort_keys=True) + "\n")
     return report

@@ -28,7 +28,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import PoFileError, PoFileParser, escape, normalize, unescape, write_po
 from markdown import Markdown
 
-from cafetech.importer import _write_atomically
+from cafetech.files import write_atomically
 
 CONTEXTS = ("title", "summary", "subtitle", "credits", "further_reading", "image_alt", "image_credit", "heading", "paragraph", "list_item")
 """The kinds of block, which are also the msgctxt of their entries."""
@@ -873,7 +873,7 @@ def merge_catalog(
         data = _render_keeping(catalog, written)
     if data != old:
         po_path.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomically(po_path, data.decode("utf-8"))  # a temporary file, then os.replace
+        write_atomically(po_path, data.decode("utf-8"))  # a temporary file, then os.replace
     return UpdateResult(po_path, old is None, data != old, added, fuzzy, obsolete, filled, suggested)
 
 
@@ -903,7 +903,7 @@ def stamp_published(po_path: str | os.PathLike, day: dt.date) -> bool:
         return False
     written = _as_written(po_path.read_bytes(), catalog)
     catalog.extra_headers[PUBLISHED] = day.isoformat()
-    _write_atomically(po_path, _render_keeping(catalog, written).decode("utf-8"))
+    write_atomically(po_path, _render_keeping(catalog, written).decode("utf-8"))
     return True
 
 

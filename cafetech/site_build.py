@@ -16,7 +16,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cafetech import workers
+from cafetech import parallel
+from cafetech.files import files_digest
 
 BUILD_PREFIX = ".output.build-"
 OLD_PREFIX = ".output.old-"
@@ -81,28 +82,17 @@ def swap_in(new: Path, output: Path) -> None:
         os.rename(new, output)
 
 
-CODE_FILES = ("pelicanconf.py", "publishconf.py", "requirements.lock", "plugins/*.py", "cafetech/*.py")
-
-
-def files_digest(root: str | os.PathLike, patterns=CODE_FILES, salt: str = "") -> str:
-    """A digest of the files under ``root`` that match ``patterns`` (paths and bytes) and of ``salt``.
-
-    By default, of the code that turns a source file into a cached reading (settings, plugins,
-    our packages, the pinned libraries): a change to any of them starts a new content cache."""
-    import hashlib
-
-    digest = hashlib.sha256(salt.encode())
-    root = Path(root)
-    for path in sorted({path for pattern in patterns for path in root.glob(pattern) if path.is_file()}):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
+# The code that turns a source file into a cached reading or a page: a change to any of these
+# starts a new content cache (``content_cache``), and ``invoke gh-pages`` refuses them uncommitted.
+CODE_FILES = ("pelicanconf.py", "publishconf.py", "requirements.lock", "plugins/**/*.py", "cafetech/*.py")
+CODE_ROOT = str(Path(__file__).resolve().parent.parent)  # the project
 
 
 def content_cache(root: str | os.PathLike, cache_root: str | os.PathLike) -> dict:
     """Settings for a build that reuses Pelican's content cache (readings of unchanged files) in
     ``cache_root/<digest of the code>``; caches of other code are removed."""
     cache_root = Path(cache_root)
-    current = cache_root / files_digest(root)
+    current = cache_root / files_digest(root, CODE_FILES)
     if cache_root.is_dir():
         for other in cache_root.iterdir():
             if other != current and other.is_dir():
@@ -146,7 +136,7 @@ def build(
         if report.errors:
             raise BuildFailed(f"{len(report.errors)} error(s)")
     except BaseException as error:
-        workers.kill_all()  # a worker still writing into the staging folder
+        parallel.stop_all()  # work still writing into the staging folder
         shutil.rmtree(staging, ignore_errors=True)
         if isinstance(error, BuildFailed):
             raise

@@ -19,9 +19,9 @@ from pelican import signals
 from pelican.contents import Content, Page, Static
 from PIL import Image, ImageCms, ImageDraw, ImageFont, ImageOps, ImageSequence, UnidentifiedImageError, features
 
-from cafetech import workers
+from cafetech import parallel
 from cafetech.editions import editions, tag_label
-from cafetech.page_cache import content_objects
+from cafetech.contents import content_objects
 
 logger = logging.getLogger(__name__)
 
@@ -619,22 +619,10 @@ def link_into(source: str, target: str) -> None:
         shutil.copyfile(source, target)
 
 
-def run_jobs(jobs: list, parallel: bool) -> list:
-    """Each job's result (``job()``: a value, or a PhotoError's message), in order; in two processes
-    when ``parallel`` and there is more than one job."""
-    if not jobs:
-        return []
-    theirs = jobs[0::2] if parallel and len(jobs) > 1 else []
-    worker = workers.start(lambda: [_run(job) for job in theirs], "photos") if theirs else None
-    if worker is None:
-        return [_run(job) for job in jobs]
-    ours = [_run(job) for job in jobs[1::2]]
-    try:
-        done = worker.result()
-    except workers.WorkerFailed as error:
-        logger.debug("%s (made in this process instead)", error)
-        done = [_run(job) for job in theirs]
-    return [done[index // 2] if index % 2 == 0 else ours[index // 2] for index in range(len(jobs))]
+def run_jobs(jobs: list) -> list:
+    """Each job's result (``job()``: a value, or a PhotoError's message), in order (cafetech/parallel.py:
+    half in another process when a plugin provides one)."""
+    return parallel.run_all([lambda job=job: _run(job) for job in jobs], "photos")
 
 
 def _run(job):
@@ -709,7 +697,7 @@ def _photo_request(content, settings: dict, source_lang: str, reported: set):
     return path, alt, plain(content.metadata.get("image_credit") or "").strip(), where
 
 
-def _encode_all(requests: dict, store: Store, cfg: PhotosConfig, parallel: bool) -> dict[str, dict]:
+def _encode_all(requests: dict, store: Store, cfg: PhotosConfig) -> dict[str, dict]:
     """{source digest: what encode_photo wrote} for every photo requested, encoding only what the cache lacks."""
     infos: dict[str, dict] = {}
     todo: dict[str, tuple] = {}  # digest -> (path, folder, where)
@@ -726,7 +714,7 @@ def _encode_all(requests: dict, store: Store, cfg: PhotosConfig, parallel: bool)
         else:
             todo[digest] = (path, folder, where)
     jobs = [lambda path=path, folder=folder: encode_photo(path, folder, cfg) for path, folder, _where in todo.values()]
-    for (digest, (path, _folder, where)), result in zip(todo.items(), run_jobs(jobs, parallel), strict=True):
+    for (digest, (path, _folder, where)), result in zip(todo.items(), run_jobs(jobs), strict=True):
         if isinstance(result, PhotoError):
             logger.error("%s: %s", where or path, str(result).replace(f"{path}: ", f"Image {os.path.basename(path)}: ", 1))
         else:
@@ -749,11 +737,10 @@ def make_images(generators):
     links: dict[str, str] = {}  # site path -> the cached file it is
     _BUILD.update(store=store, links=links)
     contents = _published(generators)
-    parallel = workers.wanted(settings)
 
     reported: set = set()
     requests = {id(c): r for c in contents if (r := _photo_request(c, settings, model.source, reported)) is not None}
-    infos = _encode_all(requests, store, cfg, parallel)
+    infos = _encode_all(requests, store, cfg)
 
     cards: dict[str, tuple[CardText, str]] = {}  # digest -> (text, its file in the cache)
 
@@ -794,7 +781,7 @@ def make_images(generators):
     context["SOCIAL_CARDS"] = page_cards
 
     todo = [(text, path) for text, path in cards.values() if not store.has(path)]
-    run_jobs([lambda text=text, path=path: write_card(text, path, cfg) for text, path in todo], parallel)
+    run_jobs([lambda text=text, path=path: write_card(text, path, cfg) for text, path in todo])
 
 
 def _forget_build() -> None:

@@ -7,22 +7,22 @@ only. What it indexes of an article is its header and text: the theme's
 page (the asides, the support box and the pager are ``data-pagefind-ignore``).
 
 When the writing starts (Pelican's ``get_writer``: every article is read and
-linked, and build_speed has fixed the URLs), a forked worker (cafetech/workers.py)
-renders each article's indexed part (``search_document.html``, the same partial)
-into a temporary folder, at the article's own path under its year, and runs
-Pagefind on each year (two at a time), writing one bundle per year into the
-site's ``pagefind/<year>/``: the index is built while Pelican writes the pages,
-not after. The build waits for it at the end (``finalized``); a Pagefind failure
-is an error of the build. With Pelican's content cache on (development builds),
-each year's index is also kept in ``CACHE_PATH/search/indexes/<digest of its
-documents>``: a year whose documents are the same (after an edit, every year but
-the edited one) takes it from there instead of running Pagefind. With the page
-cache on too (``BUILD_PAGE_CACHE``, cafetech/page_cache.py), the documents go
-through a page cache of their own (``CACHE_PATH/search/documents``): a document
-is rendered again only when something it read changed, and a year none of whose
+linked, and every handler of ``all_generators_finalized`` has run), the work is
+handed to cafetech/parallel.py (done at once, or in another process when a
+plugin installs a runner there): each article's indexed part
+(``search_document.html``, the same partial) is rendered into a temporary
+folder, at the article's own path under its year, and Pagefind runs on each year
+(two at a time), writing one bundle per year into the site's
+``pagefind/<year>/``. The build waits for it at the end (``finalized``); a
+Pagefind failure is an error of the build. With Pelican's content cache on
+(development builds), each year's index is also kept in
+``CACHE_PATH/search/indexes/<digest of its documents>``: a year whose documents
+are the same (after an edit, every year but the edited one) takes it from there
+instead of running Pagefind. When another plugin offers a page cache in the
+context (``PAGE_CACHE``: build_speed's selective writing), the documents go
+through one of their own (``CACHE_PATH/search/documents``): a document is
+rendered again only when something it read changed, and a year none of whose
 documents changed is keyed by their fingerprints, so it is not even written.
-With ``BUILD_WORKERS = 0`` (the build_speed plugin), or where ``fork`` does not
-exist, the same work is done at once, in this process.
 
 The search pages (``search.html``, one per language) load Pagefind's UI from the
 newest year's bundle and merge the other years' (``SEARCH_BUNDLES``, newest
@@ -46,13 +46,16 @@ from dataclasses import dataclass
 from pelican import signals
 from pelican.generators import ArticlesGenerator
 
-from cafetech import page_cache, workers
-from cafetech.site_build import files_digest
+from cafetech import parallel
+from cafetech.files import files_digest, hash_of
 
 logger = logging.getLogger(__name__)
 
 DEFAULTS = {"SEARCH_ENABLED": True, "SEARCH_TIMEOUT": 120}
 TEMPLATE = "search_document"
+# A plugin may offer a page cache in the context under this name: open(folder, output path) -> an
+# object with static_digest, unchanged, try_reuse, render, new, save and recording (build_speed's).
+PAGE_CACHE = "PAGE_CACHE"
 BUNDLE = "pagefind"
 PAGEFIND_VERSION = importlib.metadata.version("pagefind")
 
@@ -113,7 +116,7 @@ def shards_of(articles) -> dict[str, list]:
 
 def index_key(names_and_fingerprints) -> str:
     """What an index is kept under when every document of it has a page cache fingerprint."""
-    return page_cache.hash_of(("fingerprints", PAGEFIND_VERSION, PAGEFIND_OPTIONS, sorted(names_and_fingerprints)))
+    return hash_of(("fingerprints", PAGEFIND_VERSION, PAGEFIND_OPTIONS, sorted(names_and_fingerprints)))
 
 
 def documents_digest(folder: str) -> str:
@@ -233,7 +236,7 @@ def index_shard(documents: str, output: str, timeout: int, kept: str | None) -> 
     return failure(result)
 
 
-def build_index(generator, output: str, timeout: int, cache: str | None = None, generators=None) -> str | None:
+def build_index(generator, output: str, timeout: int, cache: str | None = None) -> str | None:
     """Write the documents and run Pagefind on each year's (two at a time); why it failed, or None.
 
     With ``cache`` (a folder), a year whose documents are the same as in a kept index takes that
@@ -243,8 +246,8 @@ def build_index(generator, output: str, timeout: int, cache: str | None = None, 
     indexes = os.path.join(cache, "indexes") if cache else None
     try:
         pages = None
-        if cache and generators and page_cache.enabled(generator.settings):
-            pages = page_cache.open_for_build(generator.settings, generators, os.path.join(cache, "documents"), folder)
+        if cache and (open_page_cache := generator.context.get(PAGE_CACHE)) is not None:
+            pages = open_page_cache(os.path.join(cache, "documents"), folder)
         documents = Documents(generator, folder, pages)
         keys: dict[str, str | None] = {}
         todo = []
@@ -255,7 +258,7 @@ def build_index(generator, output: str, timeout: int, cache: str | None = None, 
                 keys[shard] = key
             else:
                 todo.append((shard, articles))
-        with page_cache.recording([generator.env]) if pages else contextlib.nullcontext():
+        with pages.recording([generator.env]) if pages else contextlib.nullcontext():
             for shard, articles in todo:
                 keys[shard] = documents.write(articles)
                 if keys[shard] is None and indexes:
@@ -303,10 +306,9 @@ def start_index(generators):
     # With Pelican's content cache on (development builds), the last index is kept beside it.
     cache = os.path.join(generator.settings["CACHE_PATH"], "search") if generator.settings.get("CACHE_CONTENT") else None
     def index():
-        return build_index(generator, output, cfg.timeout, cache, generators)
+        return build_index(generator, output, cfg.timeout, cache)
 
-    worker = workers.start(index, "search index", pending=True) if workers.wanted(generator.settings) else None
-    _RUNNING[generator.output_path] = worker if worker is not None else index()
+    _RUNNING[generator.output_path] = parallel.start(index, "search index")  # at once, or beside the writing
 
 
 _READ: dict[str, list] = {}  # output path -> this build's generators, until the writing starts
@@ -320,7 +322,7 @@ def remember_generators(generators):
 
 def start_when_writing(pelican):
     """Start indexing when Pelican asks for its writer: every article is read and linked, and every
-    handler of ``all_generators_finalized`` has run (build_speed's fixed URLs, {attach} files moved)."""
+    handler of ``all_generators_finalized`` has run (URLs settled, {attach} files moved)."""
     generators = _READ.pop(pelican.output_path, None)
     if generators is not None:
         start_index(generators)
@@ -330,10 +332,9 @@ def finish_index(pelican):
     if pelican.output_path not in _RUNNING:
         return
     running = _RUNNING.pop(pelican.output_path)
-    workers.join_all()  # deferred page writing (build_speed) starts before the wait for the index
     try:
-        why = running.result() if isinstance(running, workers.Worker) else running
-    except workers.WorkerFailed as error:
+        why = running.result()
+    except parallel.JobFailed as error:
         why = str(error)
     if why:
         logger.error("search: Pagefind could not index %s: %s", pelican.output_path, why)

@@ -14,7 +14,7 @@ from pelican.contents import Article
 from pelican.urlwrappers import Tag
 
 from cafetech import memo
-from cafetech.page_cache import hash_of
+from cafetech.files import hash_of
 
 # Where an article can name an entity: its title, its lede (Summary), its subheadings, its running text.
 # Further-reading titles are not among them: each describes another article.

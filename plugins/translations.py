@@ -22,10 +22,12 @@ from dataclasses import dataclass
 from functools import partial
 
 from pelican import signals
+from markdown import Markdown
 from pelican.generators import Generator
+from pelican.readers import MarkdownReader
 
 from cafetech.editions import editions
-from cafetech.markdown_reader import ReusingMarkdownReader
+from cafetech.files import hash_of
 from cafetech.sidecars import (
     STALE_POLICIES,
     SidecarError,
@@ -95,11 +97,16 @@ def group_by_tag(articles) -> dict:
 # --- Pelican side -----------------------------------------------------------
 
 
-class SidecarReader(ReusingMarkdownReader):
+class SidecarReader(MarkdownReader):
     """Reads ``X.<lang>.po`` as the <lang> version of ``X.md``."""
 
     enabled = True
     file_extensions = ["po"]
+
+    def markdown(self) -> Markdown:
+        """A Markdown instance for one file, as Pelican's own reader makes (``_parse_metadata`` reads it)."""
+        self._md = Markdown(**self.settings["MARKDOWN"])
+        return self._md
 
     def read(self, source_path):
         source, lang = sidecar_parts(source_path)
@@ -112,7 +119,8 @@ class SidecarReader(ReusingMarkdownReader):
             )
             return "", {"status": "skip"}
         with open(source, encoding="utf-8") as handle:
-            document = parse_source(handle.read())
+            source_text = handle.read()
+        document = parse_source(source_text)
         cfg = config(self.settings)
         catalog = read_sidecar(source_path)
         translated = translate(document, catalog, stale=cfg.stale_blocks)
@@ -131,36 +139,58 @@ class SidecarReader(ReusingMarkdownReader):
                 logger.info("%s: %.0f%% translated, not published yet", source_path, coverage.percent)
                 metadata["status"] = "skip"
         metadata["translation_state"] = state
+        metadata[SOURCE_DIGEST] = text_digest(source_text)  # what a kept reading is checked against
         metadata["untranslated_blocks"] = len(translated.fallback_blocks)
         metadata["stale_blocks"] = coverage.fuzzy  # entries, as the translator counts them (a lede repeated in the text is one)
         metadata["translation_coverage"] = coverage
         return content, metadata
 
 
-def stale_sidecars(cache: dict) -> list[str]:
-    """Cached sidecar readings older than their French source (Pelican stamps only the .po itself)."""
-    stale = []
-    for path, entry in cache.items():
-        if not path.endswith(".po"):
-            continue
-        source = sidecar_parts(path)[0]
-        stamp = entry[0] if isinstance(entry, tuple) and entry else None
-        if not isinstance(stamp, float) or not os.path.exists(source) or os.path.getmtime(source) > stamp:
-            stale.append(path)
-    return stale
+SOURCE_DIGEST = "translation_source_digest"
+
+
+def text_digest(text: str) -> str:
+    return hash_of(text)
+
+
+def stale_reading(reading, source_path: str) -> bool:
+    """Whether a kept reading of a sidecar was made from another version of its French source (or
+    cannot say which): Pelican's content cache vouches for the .po file only."""
+    metadata = reading[1] if isinstance(reading, tuple) and len(reading) == 2 else None
+    if not isinstance(metadata, dict) or SOURCE_DIGEST not in metadata:
+        return True
+    try:
+        with open(source_path, encoding="utf-8") as handle:
+            return metadata[SOURCE_DIGEST] != text_digest(handle.read())
+    except OSError:
+        return True
 
 
 def add_reader(readers):
     readers.reader_classes["po"] = SidecarReader
 
 
+def sidecar_files(root: str) -> list[str]:
+    """Every sidecar under ``root``, absolute (the issues' too, which IGNORE_FILES keeps from Pelican's own generators)."""
+    return [
+        os.path.abspath(os.path.join(folder, name))
+        for folder, _folders, names in os.walk(root, followlinks=True)
+        for name in names
+        if name.endswith(".po")
+    ]
+
+
 def forget_stale_sidecars(generator):
-    """An English page is made of its .po AND its French .md: forget a cached reading whose
-    source changed since (or that no mtime stamp vouches for), so a warm build is never stale."""
-    cache = getattr(generator.readers, "_cache", None)
-    if isinstance(cache, dict):
-        for path in stale_sidecars(cache):
-            del cache[path]
+    """An English page is made of its .po AND its French .md: a kept reading whose source changed
+    since is read again (``cache_data(path, (None, None))``: Pelican's public way of storing a
+    reading, here one that says "read me again"), so a warm build is never stale."""
+    readers = generator.readers
+    if not (generator.settings.get("CACHE_CONTENT") and generator.settings.get("LOAD_CONTENT_CACHE")):
+        return  # nothing kept from an earlier build
+    for path in sidecar_files(generator.path):  # every generator's: articles, pages, issues
+        reading = readers.get_cached_data(path, None)
+        if reading is not None and reading != (None, None) and stale_reading(reading, sidecar_parts(path)[0]):
+            readers.cache_data(path, (None, None))
 
 
 def share_tags(generator):

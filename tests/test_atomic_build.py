@@ -136,19 +136,26 @@ def test_a_warm_build_never_shows_a_stale_english_issue_page(tmp_path):
 
 
 def test_the_code_digest_follows_code_and_settings_not_content(tmp_path):
-    from cafetech.site_build import files_digest
+    from functools import partial
 
-    (tmp_path / "plugins").mkdir()
+    from cafetech.files import files_digest
+    from cafetech.site_build import CODE_FILES
+
+    digest = partial(files_digest, tmp_path, CODE_FILES)
+    (tmp_path / "plugins" / "speed").mkdir(parents=True)
     (tmp_path / "content").mkdir()
     (tmp_path / "pelicanconf.py").write_text("SITENAME = 'x'\n", "utf-8")
     (tmp_path / "plugins" / "a.py").write_text("A = 1\n", "utf-8")
-    first = files_digest(tmp_path)
+    (tmp_path / "plugins" / "speed" / "b.py").write_text("B = 1\n", "utf-8")
+    first = digest()
     (tmp_path / "content" / "new.md").write_text("Title: x\n", "utf-8")
-    assert files_digest(tmp_path) == first
+    assert digest() == first
     (tmp_path / "plugins" / "a.py").write_text("A = 2\n", "utf-8")
-    second = files_digest(tmp_path)
+    second = digest()
+    (tmp_path / "plugins" / "speed" / "b.py").write_text("B = 2\n", "utf-8")  # a plugin package's module
+    third = digest()
     (tmp_path / "pelicanconf.py").write_text("SITENAME = 'y'\n", "utf-8")
-    assert len({first, second, files_digest(tmp_path)}) == 3
+    assert len({first, second, third, digest()}) == 4
 
 
 def test_development_builds_reuse_the_content_cache_of_the_same_code(tmp_path):

@@ -27,8 +27,25 @@ def note_finalized(pelican):
     _AT_FINALIZED.append(html_pages(pelican.output_path))
 
 
+_WRITER_FINALIZED: list = []  # (signal, the generator's pages missing from the output when it was sent)
+
+
+def pages_missing(generator, contents) -> list[str]:
+    return [content.save_as for content in contents if not os.path.isfile(os.path.join(generator.output_path, content.save_as))]
+
+
+def note_articles_written(generator, writer):
+    _WRITER_FINALIZED.append(("article_writer_finalized", pages_missing(generator, [*generator.articles, *generator.translations])))
+
+
+def note_pages_written(generator, writer):
+    _WRITER_FINALIZED.append(("page_writer_finalized", pages_missing(generator, [*generator.pages, *generator.translations])))
+
+
 signals.content_written.connect(note_written)
 signals.finalized.connect(note_finalized)
+signals.article_writer_finalized.connect(note_articles_written)
+signals.page_writer_finalized.connect(note_pages_written)
 
 
 def with_sitemap(output, **more) -> dict:
@@ -63,8 +80,11 @@ def build(content, output, **settings) -> set[str]:
     """Build with pelican-sitemap; the pages content_written announced (each once, in this process)."""
     _WRITTEN.clear()
     _AT_FINALIZED.clear()
+    _WRITER_FINALIZED.clear()
     build_site(content, output, **with_sitemap(output, **settings))
     assert _AT_FINALIZED == [html_pages(output)], "finalized was sent before every page existed"
+    assert {name for name, _ in _WRITER_FINALIZED} == {"article_writer_finalized", "page_writer_finalized"}
+    assert all(not missing for _, missing in _WRITER_FINALIZED), f"sent before its pages existed: {_WRITER_FINALIZED}"
     assert {pid for pid, _, _ in _WRITTEN} == {os.getpid()}
     paths = [path for _, path, _ in _WRITTEN]
     assert len(paths) == len(set(paths)), "a page announced twice"

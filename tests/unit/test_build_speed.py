@@ -9,12 +9,11 @@ import pytest
 from pelican.readers import MarkdownReader
 from pelican.settings import DEFAULT_CONFIG
 
-from cafetech import page_cache, workers
-from cafetech.markdown_reader import ReusingMarkdownReader
+import build_speed
+from build_speed import workers
+from build_speed.markdown_reader import ReusingMarkdownReader
+from cafetech.contents import content_objects
 from support import ROOT
-
-sys.path.insert(0, str(ROOT / "plugins"))
-import build_speed  # noqa: E402
 
 SEED = ROOT / "content" / "issues" / "2023-11-20"
 
@@ -66,7 +65,7 @@ def test_content_objects_finds_contents_in_lists_and_dicts():
     holder = Holder()
     holder.articles, holder.by_lang, holder.other = [article("a")], {"en": [article("b")]}, ["not content", 3]
     holder.single = article("c")
-    assert sorted(content.slug for content in page_cache.content_objects(holder)) == ["a", "b", "c"]
+    assert sorted(content.slug for content in content_objects(holder)) == ["a", "b", "c"]
 
 
 # --- the reusable Markdown reader ---------------------------------------------
@@ -185,7 +184,7 @@ def test_kill_all_also_stops_what_a_worker_started(tmp_path):
 
 
 def test_a_failing_worker_sends_its_traceback_at_debug_level(caplog):
-    caplog.set_level(logging.DEBUG, logger="cafetech.workers")
+    caplog.set_level(logging.DEBUG, logger="build_speed.workers")
 
     def work():
         raise KeyError("missing")
@@ -258,3 +257,31 @@ def test_announcing_a_page_sends_what_pelicans_writer_sends_and_writes_nothing(t
     assert all((tmp_path / path).read_bytes() == b"kept" for path in files)
     assert not caplog.records  # no second 'Writing' line
     assert deferred.writer.write_file is deferred and not deferred.jobs  # still deferring, nothing recorded
+
+
+# --- Pelican's internals ----------------------------------------------------------
+
+
+def test_every_pelican_internal_the_plugin_relies_on_is_as_it_was_checked():
+    build_speed.changed_internals.cache_clear()
+    assert build_speed.changed_internals() == ()
+    assert len(build_speed.INTERNALS) >= 6
+
+
+def test_a_changed_internal_stops_the_build_at_start_in_one_line_naming_it(monkeypatch):
+    from types import SimpleNamespace
+
+    from pelican.writers import Writer
+
+    monkeypatch.delattr(Writer, "_open_w")  # as a Pelican release that renamed it would
+    build_speed.changed_internals.cache_clear()
+    try:
+        assert [line.split(":")[0] for line in build_speed.changed_internals()] == ["pelican/writers.py"]
+        with pytest.raises(build_speed.PelicanChanged) as stop:
+            build_speed.check_settings(SimpleNamespace(settings={}))
+        message = str(stop.value)
+        assert "\n" not in message and "Writer._open_w" in message and "remove build_speed from PLUGINS" in message
+    finally:
+        monkeypatch.undo()
+        build_speed.changed_internals.cache_clear()
+    assert build_speed.changed_internals() == ()

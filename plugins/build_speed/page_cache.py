@@ -26,7 +26,6 @@ import contextlib
 import datetime as dt
 import enum
 import functools
-import hashlib
 import logging
 import marshal
 import os
@@ -39,8 +38,13 @@ from dataclasses import dataclass, field
 
 from pelican.contents import Content
 
-from cafetech.cache_files import load_pickle
 from pelican.urlwrappers import URLWrapper
+
+from cafetech.contents import content_objects
+from cafetech.files import files_digest, hash_of, replacing
+from cafetech.site_build import CODE_FILES, CODE_ROOT
+
+from .cache_files import load_pickle
 
 INDEX = "index.pickle"
 OBJECTS = "objects"
@@ -50,17 +54,10 @@ SKIPPED_SETTINGS = frozenset({"OUTPUT_PATH"})  # where pages go (a new folder fo
 # looked up by path, never listed in that order.
 LOOKUP_TABLES = frozenset({"generated_content", "static_content"})
 MAX_DEPTH = 8
-CODE_ROOT = str(Path(__file__).resolve().parent.parent)  # the project: plugins/ and cafetech/
 SETTING, DEFAULT = "BUILD_PAGE_CACHE", True  # validated by the build_speed plugin
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})
-
-
-def hash_of(value) -> str:
-    """A digest of a canonical form (tuples, lists, str, numbers, None: what ``marshal`` writes
-    without references, so equal forms give equal bytes)."""
-    return hashlib.blake2b(marshal.dumps(value, 2), digest_size=16).hexdigest()
 
 
 class Canon:
@@ -415,14 +412,16 @@ class PageCache:
             relative.append(os.path.relpath(path, self.output_path))
         return Entry(static, names, keys, fingerprint, relative)
 
+    def recording(self, environments) -> recording:
+        """What the pages rendered under it read is recorded (for a plugin that renders pages of its own)."""
+        return recording(environments)
+
     def save(self, entries: dict) -> None:
         """Write the index of this build's pages; forget every other kept file."""
         self.new.update(entries)
         os.makedirs(self.folder, exist_ok=True)
-        partial = os.path.join(self.folder, f"{INDEX}.{os.getpid()}.tmp")
-        with open(partial, "wb") as handle:
+        with replacing(os.path.join(self.folder, INDEX)) as temporary, open(temporary, "wb") as handle:
             pickle.dump(self.new, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(partial, os.path.join(self.folder, INDEX))
         wanted = {f"{entry.fingerprint}.{index}" for entry in self.new.values() for index in range(len(entry.outputs))}
         objects = os.path.join(self.folder, OBJECTS)
         for name in os.listdir(objects) if os.path.isdir(objects) else []:
@@ -456,8 +455,6 @@ def _replace_with_link(source: str, target: str) -> None:
 
 
 def theme_and_code_digest(theme: str, root: str, salt: str) -> str:
-    from cafetech.site_build import CODE_FILES, files_digest
-
     return hash_of((files_digest(theme, ("**/*",)), files_digest(root, CODE_FILES), salt))
 
 
@@ -486,14 +483,3 @@ def open_for_build(settings: dict, generators: list, folder: str, output_path: s
         env_globals,
         reuse=bool(settings.get("LOAD_CONTENT_CACHE")),
     )
-
-
-def content_objects(generator):
-    """Every Content a generator holds, in its lists and in its dicts of lists."""
-    for value in vars(generator).values():
-        values = value.values() if isinstance(value, dict) else [value]
-        for item in values:
-            if isinstance(item, (list, tuple)):
-                yield from (content for content in item if isinstance(content, Content))
-            elif isinstance(item, Content):
-                yield item

@@ -30,9 +30,9 @@
   Pelican's ``content_written`` is sent in this process only, once for each
   page: by Pelican's writer for the pages rendered here; for the worker's pages
   and those linked from the page cache, by ``Writer.write_file`` run again with
-  a template that renders nothing (same paths, same local contexts). Still
-  early: ``article_writer_finalized`` and ``page_writer_finalized`` are sent
-  before the deferred pages exist.
+  a template that renders nothing (same paths, same local contexts).
+  ``article_writer_finalized`` and ``page_writer_finalized`` are held back
+  (muted while their generator records its pages) and sent once the pages exist.
 
 * Selective writing (``BUILD_PAGE_CACHE``, with Pelican's ``CACHE_CONTENT``): the
   pages are recorded as above even in one process; a page whose fingerprint (what
@@ -48,14 +48,22 @@ import contextlib
 import logging
 import os
 
+import functools
+import pickle
+
 from pelican import signals
 from pelican.contents import Content, Static
 from pelican.generators import ArticlesGenerator, PagesGenerator
-from pelican.readers import _filter_discardable_metadata
-from pelican.utils import file_suffix
+from pelican.readers import MarkdownReader
+from pelican.readers import _filter_discardable_metadata  # internal: see INTERNALS
+from pelican.utils import file_suffix, mkdir_p
 
-from cafetech import cache_files, memo, page_cache, workers
-from cafetech.markdown_reader import ReusingMarkdownReader
+from cafetech import memo, parallel
+from cafetech.contents import content_objects
+from cafetech.files import replacing
+
+from . import cache_files, memo_store, page_cache, workers
+from .markdown_reader import sharing_markdown
 
 logger = logging.getLogger(__name__)
 
@@ -109,11 +117,10 @@ def _files_of(generator) -> list[str]:
 
 
 def read_quietly(readers, path: str):
-    """(stamp, (content, metadata)) as Pelican's reader cache keeps it; None if the reading failed or logged."""
+    """(content, metadata) as Pelican's reader cache keeps it; None if the reading failed or logged."""
     reader = readers.readers.get(file_suffix(path))
     if reader is None:
         return None
-    stamp = readers._get_file_stamp(path)
     with workers.captured_logs() as records:
         try:
             content, metadata = reader.read(path)
@@ -121,7 +128,12 @@ def read_quietly(readers, path: str):
             return None
     if records:
         return None
-    return stamp, (content, _filter_discardable_metadata(metadata))
+    return content, _filter_discardable_metadata(metadata)
+
+
+def uncached(readers, path: str) -> bool:
+    """Whether Pelican will read ``path`` (no reading kept, or one a plugin asked to read again: (None, None))."""
+    return readers.get_cached_data(path, None) in (None, (None, None))
 
 
 def _size(path: str) -> int:
@@ -137,7 +149,7 @@ def _read_all(jobs: list[tuple[int, str]], readers_list: list) -> list[tuple[int
     for index, path in jobs:
         if (reading := read_quietly(readers_list[index], path)) is not None:
             done.append((index, path, reading))
-            memo.prepare(*reading[1], readers_list[index].settings)
+            memo.prepare(*reading, readers_list[index].settings)
     return done
 
 
@@ -155,7 +167,7 @@ def prefetch(generators: list, settings: dict) -> int:
     for index, generator in enumerate(generators):
         for relative in _files_of(generator):
             path = os.path.abspath(os.path.join(generator.path, relative))
-            if generator.readers.get_cached_data(path, None) is None:
+            if uncached(generator.readers, path):
                 jobs.append((index, path))
     jobs.sort(key=lambda job: job[1])
     theirs, ours = split_pairs(jobs, weight=lambda job: _size(job[1]))
@@ -170,8 +182,8 @@ def prefetch(generators: list, settings: dict) -> int:
             memo.add_prepared(prepared)
         except workers.WorkerFailed as error:
             logger.debug("%s (Pelican reads those files itself)", error)
-    for index, path, (stamp, data) in done:
-        readers_list[index]._cache[path] = (stamp, data)
+    for index, path, reading in done:
+        readers_list[index].cache_data(path, reading)  # where Pelican's loop finds it
     return len(done)
 
 
@@ -353,29 +365,177 @@ def open_page_cache(settings: dict, output_path: str):
     return page_cache.open_for_build(settings, generators, os.path.join(settings["CACHE_PATH"], "pages"), output_path)
 
 
+# --- the other plugins' hooks ----------------------------------------------------
+
+
+class ForkRunner:
+    """cafetech/parallel.py's runner: work in a forked worker (workers.py), on the other core."""
+
+    def start(self, function, label: str):
+        worker = workers.start(function, label, pending=True)
+        return None if worker is None else _Handle(worker)
+
+    def stop_all(self) -> None:
+        workers.kill_all()
+
+
+class _Handle:
+    def __init__(self, worker):
+        self.worker = worker
+
+    def result(self):
+        try:
+            return self.worker.result()
+        except workers.WorkerFailed as error:
+            raise parallel.JobFailed(str(error)) from None
+
+
+PAGE_CACHE = "PAGE_CACHE"  # context: open(folder, output path) -> a page cache for other pages (the search documents)
+
+
+# --- Pelican's reader cache, written whole ---------------------------------------------
+
+
+def save_atomically(readers) -> None:
+    """Pelican's ``FileDataCacher.save_cache`` (pelican/cache.py:66), writing into a temporary file
+    renamed over the cache: Pelican writes it in place, so an interrupted build or a full disk leaves
+    a cut file. Same data, same format, same warning when it cannot be written."""
+    if not readers._cache_data_policy:
+        return
+    try:
+        mkdir_p(readers.settings["CACHE_PATH"])
+        with replacing(readers._cache_path) as temporary, readers._cache_open(temporary, "wb") as handle:
+            pickle.dump(readers._cache, handle)
+    except (OSError, pickle.PicklingError, TypeError) as error:
+        logger.warning("Could not save cache %s\n ... %s", readers._cache_path, error)
+
+
+# --- Pelican's internals, checked at start ----------------------------------------------
+
+INTERNALS = (
+    # (where in Pelican 4.12.0, what this package relies on, the check)
+    ("pelican/readers.py:91", "_filter_discardable_metadata(metadata): what Readers.read_file caches of a reading",
+     lambda: callable(getattr(__import__("pelican.readers").readers, "_filter_discardable_metadata", None))),
+    ("pelican/cache.py:23-52", "FileDataCacher._cache_path, _cache_open, _cache_data_policy, _cache (save_atomically)",
+     lambda: _has_attributes("pelican.cache", "FileDataCacher.__init__", ("_cache_path", "_cache_open", "_cache_data_policy", "_cache"))),
+    ("pelican/writers.py:30", "Writer._written_files: the files a build wrote (pages linked from the page cache join it)",
+     lambda: _has_attributes("pelican.writers", "Writer.__init__", ("_written_files",))),
+    ("pelican/writers.py:106", "Writer._open_w(filename, encoding, override=False): how write_file opens a page",
+     lambda: _signature("pelican.writers", "Writer._open_w") == ["self", "filename", "encoding", "override"]),
+    ("pelican/log.py:30-32", "LimitFilter._raised_messages, _group_count: the warnings seen (workers.captured_logs)",
+     lambda: isinstance(getattr(__import__("pelican.log").log.LimitFilter, "_raised_messages", None), set)
+     and isinstance(getattr(__import__("pelican.log").log.LimitFilter, "_group_count", None), dict)),
+    ("pelican/contents.py:38", "Content defines no __getattribute__: page_cache.recording sets one on the class while pages render",
+     lambda: "__getattribute__" not in vars(__import__("pelican.contents").contents.Content)),
+    ("pelican/contents.py:251", "Content.get_url_setting: an override_url attribute is the content's URL (freeze_urls)",
+     lambda: '"override_" + key' in _source("pelican.contents", "Content.get_url_setting")),
+)
+
+
+def _source(module: str, qualname: str) -> str:
+    import importlib
+    import inspect
+
+    target = importlib.import_module(module)
+    for part in qualname.split("."):
+        target = getattr(target, part, None)
+        if target is None:
+            return ""
+    target = getattr(target, "fget", target)  # a property: its getter
+    try:
+        return inspect.getsource(target)
+    except (OSError, TypeError):
+        return ""
+
+
+def _has_attributes(module: str, qualname: str, names: tuple) -> bool:
+    source = _source(module, qualname)
+    return all(f"self.{name} =" in source for name in names)
+
+
+def _signature(module: str, qualname: str) -> list[str]:
+    import importlib
+    import inspect
+
+    target = importlib.import_module(module)
+    for part in qualname.split("."):
+        target = getattr(target, part)
+    return list(inspect.signature(target).parameters)
+
+
+class PelicanChanged(RuntimeError):
+    """A Pelican internal this plugin relies on is not what it was checked against."""
+
+
+@functools.lru_cache(maxsize=1)
+def changed_internals() -> tuple[str, ...]:
+    """The internals of INTERNALS that this Pelican no longer has as expected (none: all is well)."""
+    found = []
+    for where, what, check in INTERNALS:
+        try:
+            ok = check()
+        except Exception:  # noqa: BLE001 - a missing module or attribute is a change too
+            ok = False
+        if not ok:
+            found.append(f"{where}: {what}")
+    return tuple(found)
+
+
 # --- signal handlers ----------------------------------------------------------
 
 
 def check_settings(pelican):
     config(pelican.settings)
+    if changed := changed_internals():
+        import pelican as pelican_package
+
+        raise PelicanChanged(
+            f"build_speed: Pelican {pelican_package.__version__} changed what this plugin relies on "
+            f"({'; '.join(changed)}); remove build_speed from PLUGINS (the site builds the same without it) or update it"
+        )
 
 
-def reuse_markdown(readers):
+def start_build(pelican):
+    """A build that failed in this process (livereload, tests) may have left its state: start afresh."""
+    _BUILD.clear()
+    settings = pelican.settings
+    if config(settings)["BUILD_WORKERS"]:
+        parallel.install(ForkRunner())
+    else:
+        parallel.uninstall()
+    memo_store.open_all(settings)
+
+
+def speed_up_readers(readers):
     for extension, reader_class in list(readers.reader_classes.items()):
-        if reader_class.__name__ == "MarkdownReader":
-            readers.reader_classes[extension] = ReusingMarkdownReader
+        if (faster := sharing_markdown(reader_class)) is not None:
+            readers.reader_classes[extension] = faster
+    readers.save_cache = functools.partial(save_atomically, readers)
+
+
+WRITER_FINALIZED = {ArticlesGenerator: signals.article_writer_finalized, PagesGenerator: signals.page_writer_finalized}
 
 
 def remember_generator(generator):
     generator.context.setdefault(_GENERATORS, []).append(generator)
     settings = generator.settings
-    if isinstance(generator, ArticlesGenerator) and (config(settings)["BUILD_WORKERS"] or page_cache_on(settings)):
-        generate_output = generator.generate_output
+    if not (config(settings)["BUILD_WORKERS"] or page_cache_on(settings)):
+        return
+    generate_output = generator.generate_output
+    finalized = next((signal for kind, signal in WRITER_FINALIZED.items() if isinstance(generator, kind)), None)
 
-        def deferring(writer):  # the first generator to write: every page from here on is deferred
+    def deferring(writer):
+        if isinstance(generator, ArticlesGenerator):  # the first generator to write: every page from here on is deferred
             _BUILD["deferred"] = DeferredWrites(writer, settings)
+        if finalized is None or "deferred" not in _BUILD:
+            return generate_output(writer)
+        # Pelican sends article_writer_finalized / page_writer_finalized at the end of generate_output, when
+        # its pages are written: here they are only recorded, so the signal waits until they exist.
+        with finalized.muted():
             generate_output(writer)
+        _BUILD.setdefault("finalized", []).append((finalized, generator, writer))
 
+    if isinstance(generator, (ArticlesGenerator, PagesGenerator)):
         generator.generate_output = deferring
 
 
@@ -389,6 +549,8 @@ def write_after_the_last_generator(generators):
         generate_output(writer)
         if (deferred := _BUILD.pop("deferred", None)) is not None:
             deferred.flush()
+        for signal, sender, its_writer in _BUILD.pop("finalized", []):
+            signal.send(sender, writer=its_writer)  # now that every page exists
 
     last.generate_output = writing_the_deferred_pages
 
@@ -404,13 +566,20 @@ def freeze_urls(generators):
     _BUILD["generators"] = generators
     for generator in generators:
         generator.context.pop(_GENERATORS, None)
-        for content in page_cache.content_objects(generator):
+        for content in content_objects(generator):
             # Not a static file: an {attach} link may still move it, which an override would forbid.
             if not hasattr(content, "override_url") and not isinstance(content, Static):
                 content.override_url = content.url
     for generator in generators:
-        for content in page_cache.content_objects(generator):
+        for content in content_objects(generator):
             settle_attachments(content)
+
+
+def offer_the_page_cache(generators):
+    """Other plugins' pages (the search documents) may go through a page cache of their own."""
+    settings = generators[0].settings if generators else {}
+    if generators and page_cache_on(settings):
+        generators[0].context[PAGE_CACHE] = functools.partial(page_cache.open_for_build, settings, generators)
 
 
 def settle_attachments(content) -> None:
@@ -427,8 +596,10 @@ def settle_attachments(content) -> None:
         content.summary  # noqa: B018
 
 
-def wait_for_workers(pelican):
+def end_build(pelican):
     workers.join_all()
+    memo_store.save_all()
+    parallel.uninstall()
     _BUILD.clear()
 
 
@@ -444,18 +615,14 @@ def drop_cut_reader_caches(pelican):
             cache_files.drop_if_cut(os.path.join(folder, name), bool(settings.get("GZIP_CACHE", True)))
 
 
-def forget_the_last_build(pelican):
-    """A build that failed in this process (livereload, tests) leaves its generators here: start afresh."""
-    _BUILD.clear()
-
-
 def register():
-    signals.initialized.connect(forget_the_last_build)
     signals.initialized.connect(check_settings)
+    signals.initialized.connect(start_build)
     signals.initialized.connect(drop_cut_reader_caches)
-    signals.readers_init.connect(reuse_markdown)
+    signals.readers_init.connect(speed_up_readers)
     signals.generator_init.connect(remember_generator)
     signals.article_generator_preread.connect(prefetch_once)
     signals.all_generators_finalized.connect(freeze_urls)
+    signals.all_generators_finalized.connect(offer_the_page_cache)
     signals.all_generators_finalized.connect(write_after_the_last_generator)
-    signals.finalized.connect(wait_for_workers)
+    signals.finalized.connect(end_build)

@@ -1,0 +1,16 @@
+"""What a Pelican generator holds."""
+
+from __future__ import annotations
+
+from pelican.contents import Content
+
+
+def content_objects(generator):
+    """Every Content a generator holds, in its lists and in its dicts of lists."""
+    for value in vars(generator).values():
+        values = value.values() if isinstance(value, dict) else [value]
+        for item in values:
+            if isinstance(item, (list, tuple)):
+                yield from (content for content in item if isinstance(content, Content))
+            elif isinstance(item, Content):
+                yield item

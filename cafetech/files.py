@@ -1,0 +1,64 @@
+"""Files written whole or not at all, and digests of values and of files.
+
+Every file the project writes that someone reads later (an article, a catalog, a cache, an
+email) is written into a temporary file beside it and renamed over it: a reader (another build,
+an editor's tool) sees the old file or the new one, never half of one, and an interrupted write
+or a full disk leaves the old file as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import os
+import tempfile
+from pathlib import Path
+
+
+def hash_of(value) -> str:
+    """A digest of a canonical form (tuples, lists, str, numbers, None: what ``marshal`` writes
+    without references, so equal forms give equal bytes)."""
+    return hashlib.blake2b(marshal.dumps(value, 2), digest_size=16).hexdigest()
+
+
+def files_digest(root: str | os.PathLike, patterns, salt: str = "") -> str:
+    """A digest of the files under ``root`` that match the glob ``patterns`` (paths and bytes) and of ``salt``."""
+    digest = hashlib.sha256(salt.encode())
+    root = Path(root)
+    for path in sorted({path for pattern in patterns for path in root.glob(pattern) if path.is_file()}):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+@contextlib.contextmanager
+def replacing(path: str | os.PathLike):
+    """The name of a new temporary file beside ``path``, renamed over it when the block ends
+    without an error (and removed when it raises). For writers that take a file name (Pillow,
+    Babel's ``write_mo``, ``pickle.dump`` into ``open(name, "wb")``). The file keeps the mode of
+    the one it replaces (a new one gets the usual mode, after the umask)."""
+    path = Path(path)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        yield temporary
+        os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_atomically(path: str | os.PathLike, data: str | bytes) -> None:
+    """Write ``data`` (text as UTF-8 with ``\\n`` line ends, or bytes) to ``path``, whole or not at all."""
+    with replacing(path) as temporary:
+        with open(temporary, "wb") if isinstance(data, bytes) else open(temporary, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())  # on disk before it replaces the old file (an editor's work)
