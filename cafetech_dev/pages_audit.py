@@ -7,6 +7,8 @@ The issue sets two targets for what readers download:
 * an article page, with everything it loads except images (HTML, CSS, fonts, any
   script), weighs at most 30 KB uncompressed (1 KB = 1,024 bytes), needs no
   JavaScript and loads nothing from another host.
+* on pages that carry a photo, the same; and the article's lead photo, as a phone
+  390 CSS px wide at 3x fetches it, transfers at most 80 KB.
 
 ``audit_pages(output_dir)`` picks those six pages from a built site
 (``find_pages``: ``/`` and ``/en/``, the newest issue of each language, the first
@@ -15,7 +17,9 @@ article that issue links to), serves the folder on a loopback port
 Chromium (``cafetech_dev.quality.CHROMIUM``, headless, with the flags that keep it
 off the network). Lighthouse runs with its default settings: the mobile preset
 (a Moto G Power screen, simulated slow 4G and 4x CPU slowdown), which is the
-stricter one. ``parse_report`` turns one JSON report into the scores and the
+stricter one. ``audit_published_site`` does that on the real content, then on a copy
+whose newest issue has a generated photo on each section (``with_photos``).
+``parse_report`` turns one JSON report into the scores and the
 weight, script and host figures (from the ``network-requests`` audit, using each
 request's decoded ``resourceSize``); ``format_pages_table`` prints them with one
 met/MISSED line per target.
@@ -49,7 +53,11 @@ CHROME_FLAGS = ["--headless=new", *CHROMIUM_ARGS]
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 SHORT_NAMES = {"performance": "perf", "accessibility": "a11y", "best-practices": "bp", "seo": "seo"}
 ARTICLE_MAX_KB = 30
+LEAD_IMAGE_MAX_KB = 80
 KB = 1024
+# A phone 390 CSS px wide at 3 device pixels per CSS pixel (iPhone 12 to 15): Lighthouse's mobile
+# preset emulates 412 px at 1.75, which fetches a smaller rendition.
+PHONE_390 = {"width": 390, "height": 844, "deviceScaleFactor": 3}
 # Never let an npm package fetch a browser: Lighthouse drives Debian's Chromium.
 NO_BROWSER_DOWNLOAD = {
     "PUPPETEER_SKIP_DOWNLOAD": "1",
@@ -187,6 +195,48 @@ def inline_scripts(html: str) -> int:
     return parser.count
 
 
+class _LeadImage(HTMLParser):
+    """The URLs an article's lead photo may be fetched from: every candidate of its first figure.photo."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.inside = self.done = False
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "figure" and "photo" in (attributes.get("class") or "").split() and not self.done:
+            self.inside = True
+        elif self.inside and tag in ("source", "img"):
+            for candidate in (attributes.get("srcset") or "").split(","):
+                if candidate.strip():
+                    self.urls.append(candidate.split()[0])
+            if attributes.get("src"):
+                self.urls.append(attributes["src"])
+
+    def handle_endtag(self, tag):
+        if tag == "figure" and self.inside:
+            self.inside, self.done = False, True
+
+
+def lead_image_paths(html: str) -> set[str]:
+    """The paths of every rendition of a page's lead photo (``figure.photo``): none without one."""
+    parser = _LeadImage()
+    parser.feed(html)
+    return {urlparse(url).path for url in parser.urls}
+
+
+def lead_image_transfer(report: dict, paths: set[str]) -> dict | None:
+    """The lead photo's request in a Lighthouse report: ``{"path", "transfer_bytes", "type"}``, the
+    largest if the browser fetched more than one of its renditions; None when it fetched none."""
+    requests = (report.get("audits", {}).get("network-requests", {}).get("details") or {}).get("items", [])
+    found = [request for request in requests if urlparse(request.get("url", "")).path in paths]
+    if not found:
+        return None
+    request = max(found, key=lambda request: request.get("transferSize") or 0)
+    return {"path": urlparse(request["url"]).path, "transfer_bytes": request.get("transferSize") or 0, "type": request.get("mimeType")}
+
+
 def failing_audits(report: dict, category: str) -> list[str]:
     """The ids of the audits that lower a category's score: weighted and scored below 1, or errored."""
     audits = report.get("audits", {})
@@ -279,7 +329,7 @@ def verdicts(results: list[dict]) -> list[tuple[bool, str, list[str]]]:
         (
             f"article weight <= {ARTICLE_MAX_KB} KB",
             lambda r: f"{r['weight_kb']:.1f} KB" if r["weight_bytes"] > ARTICLE_MAX_KB * KB else "",
-            [f"{r['url']}: {r['weight_kb']:.1f} KB" for r in articles],
+            [f"{r['url']}{' (photos)' if r.get('photos') else ''}: {r['weight_kb']:.1f} KB" for r in articles],
         ),
         ("article loads no script", lambda r: ", ".join(r["scripts"]), [f"{len(articles)} article pages"]),
         ("article loads nothing from another host", lambda r: ", ".join(r["third_party_requests"]), [f"{len(articles)} article pages"]),
@@ -287,6 +337,19 @@ def verdicts(results: list[dict]) -> list[tuple[bool, str, list[str]]]:
     for target, problem, shown in checks:
         missed = [f"{r['url']}: {problem(r)}" for r in articles if problem(r)]
         lines.append((bool(articles) and not missed, target, missed or shown if articles else ["no article page audited"]))
+    leads = [result for result in articles if "lead_image" in result]
+    if leads:
+        size = "{width} px at {deviceScaleFactor}x".format(**PHONE_390)
+
+        def weighed(image) -> str:
+            return f"{image['transfer_bytes'] / KB:.1f} KB ({image['path'].rsplit('/', 1)[1]})" if image else "not fetched"
+
+        details = [
+            f"{r['url']}: {weighed(r['lead_image'])}" + (f"; Lighthouse's phone (412 px at 1.75x): {weighed(r['lead_image_preset'])}" if "lead_image_preset" in r else "")
+            for r in leads
+        ]
+        met = all(r["lead_image"] and r["lead_image"]["transfer_bytes"] <= LEAD_IMAGE_MAX_KB * KB for r in leads)
+        lines.append((met, f"lead photo's transfer at {size} <= {LEAD_IMAGE_MAX_KB} KB", details))
     return lines
 
 
@@ -300,7 +363,7 @@ def format_pages_table(results: list[dict]) -> str:
     header = ["page", "lang", "kind", *(SHORT_NAMES[c] for c in CATEGORIES), "KB", "scripts", "other hosts"]
     rows = [
         [
-            result["url"],
+            result["url"] + (" (photos)" if result.get("photos") else ""),
             result["lang"],
             result["kind"],
             *(_score(result["scores"].get(c)) for c in CATEGORIES),
@@ -369,8 +432,9 @@ def ensure_lighthouse(directory: str | Path = LIGHTHOUSE_DIR) -> Path:
     return cli
 
 
-def run_lighthouse(cli: str | Path, url: str, chromium: str = CHROMIUM, timeout: int = 300) -> dict:
-    """Lighthouse's JSON report (as a dict) on one URL, with the default (mobile) settings, in ``chromium``."""
+def run_lighthouse(cli: str | Path, url: str, chromium: str = CHROMIUM, timeout: int = 300, screen: dict | None = None) -> dict:
+    """Lighthouse's JSON report (as a dict) on one URL, with the default (mobile) settings, in ``chromium``;
+    with ``screen`` (width, height, deviceScaleFactor), a mobile screen of that size instead, performance only."""
     node = shutil.which("node")
     if node is None:
         raise PagesAuditError("node not found: Lighthouse needs Node.js 18-20")
@@ -381,8 +445,9 @@ def run_lighthouse(cli: str | Path, url: str, chromium: str = CHROMIUM, timeout:
         "--output=json",
         "--output-path=stdout",
         "--quiet",
-        f"--only-categories={','.join(CATEGORIES)}",
+        f"--only-categories={','.join(CATEGORIES) if screen is None else 'performance'}",
         f"--chrome-flags={' '.join(CHROME_FLAGS)}",
+        *([f"--screenEmulation.{key}={value}" for key, value in screen.items()] + ["--screenEmulation.mobile"] if screen else []),
     ]
     try:
         result = subprocess.run(
@@ -405,8 +470,11 @@ def audit_pages(
     log=print,
     lighthouse_dir: str | Path = LIGHTHOUSE_DIR,
     base_url: str | None = None,
+    lead_images: bool = False,
 ) -> list[dict]:
-    """Lighthouse on each page of a built site, one dict a page (see ``parse_report``).
+    """Lighthouse on each page of a built site, one dict a page (see ``parse_report``). With
+    ``lead_images``, each article page with a lead photo is loaded again on a 390 px phone
+    (``PHONE_390``) and ``lead_image`` says what its photo weighed (``lead_image_transfer``).
 
     ``pages``: site paths or ``Page``s (default: ``find_pages``). The folder is served on a
     free loopback port, unless ``base_url`` is an address that already serves it (for a
@@ -430,9 +498,15 @@ def audit_pages(
     try:
         for page in selected:
             log(f"lighthouse {page.path}")
-            result = parse_report(run_lighthouse(cli, base_url.rstrip("/") + page.path), page)
-            inline = inline_scripts(_file(output, page.path).read_text("utf-8"))
-            result["scripts"] += [f"(inline script {n + 1})" for n in range(inline)]
+            report = run_lighthouse(cli, base_url.rstrip("/") + page.path)
+            result = parse_report(report, page)
+            html = _file(output, page.path).read_text("utf-8")
+            result["scripts"] += [f"(inline script {n + 1})" for n in range(inline_scripts(html))]
+            if lead_images and page.kind == "article" and (paths := lead_image_paths(html)):
+                log(f"lighthouse {page.path} on a {PHONE_390['width']} px phone")
+                phone = run_lighthouse(cli, base_url.rstrip("/") + page.path, screen=PHONE_390)
+                result["lead_image"] = lead_image_transfer(phone, paths)
+                result["lead_image_preset"] = lead_image_transfer(report, paths)  # Lighthouse's own phone
             results.append(result)
     finally:
         if server is not None:
@@ -449,26 +523,80 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def audit_published_site(content: str | Path, workdir: str | Path, log=print, lighthouse_dir: str | Path = LIGHTHOUSE_DIR) -> list[dict]:
-    """Build ``content`` with publishconf.py, its SITEURL a loopback address, into ``workdir``; serve it
-    there and audit it: the pages readers get, absolute hreflang links included."""
+PHOTO_ALTS = {"fr": "Des reflets {colour} sur un fond granuleux", "en": "{colour} reflections on a grainy background"}
+PHOTO_COLOURS = [("bleus", "Blue"), ("orangés", "Orange"), ("verts", "Green"), ("violets", "Purple")]
+
+
+def with_photos(content: str | Path, target: str | Path, lang: str = "en") -> list[Path]:
+    """Copy ``content`` to ``target`` and give each section of the newest issue a generated photo
+    (``cafetech_dev.bench.bench_photo``, 1600×1067) beside it, with ``Image``, ``Image_alt`` and
+    ``Image_credit``, the alt text translated in its ``lang`` sidecar; the photos written."""
+    from cafetech.sidecars import sidecar_path, update_sidecar
+    from cafetech_dev.bench import bench_photo
+
+    content, target = Path(content), Path(target)
+    shutil.copytree(content, target)
+    issues = sorted(path for path in (target / "issues").iterdir() if ISSUE_DATE.match(path.name))
+    if not issues:
+        raise PagesAuditError(f"{content}: no issue to give photos to")
+    photos = []
+    for number, article in enumerate(sorted(path for path in issues[-1].glob("*.md") if path.name != "issue.md")):
+        colour, english = PHOTO_COLOURS[number % len(PHOTO_COLOURS)]
+        alt, credit = PHOTO_ALTS["fr"].format(colour=colour), f"Photographe {number + 1}"
+        photo = article.with_suffix(".jpg")
+        photo.write_bytes(bench_photo(number))
+        photos.append(photo)
+        head, blank, body = article.read_text("utf-8").partition("\n\n")
+        head = re.sub(r"^(Image|Image_alt|Image_credit):.*\n?", "", head, flags=re.M | re.I).rstrip("\n")
+        article.write_text(f"{head}\nImage: {photo.name}\nImage_alt: {alt}\nImage_credit: {credit}{blank}{body}", "utf-8")
+        sidecar = sidecar_path(article, lang)
+        if sidecar.exists():
+            update_sidecar(article, sidecar, lang)
+            po = sidecar.read_text("utf-8")
+            for context, source, translation in (("image_alt", alt, PHOTO_ALTS["en"].format(colour=english)), ("image_credit", credit, credit)):
+                po = po.replace(f'msgctxt "{context}"\nmsgid "{source}"\nmsgstr ""', f'msgctxt "{context}"\nmsgid "{source}"\nmsgstr "{translation}"')
+            sidecar.write_text(po, "utf-8")
+    return photos
+
+
+def _build_published(content: Path, site: Path, cache: Path, port: int) -> None:
     from cafetech.site_build import build
 
-    workdir = Path(workdir)
-    port = free_port()
-    site_url = f"http://127.0.0.1:{port}"
     saved = os.environ.get("SITEURL")
-    os.environ["SITEURL"] = site_url  # publishconf.py reads it
+    os.environ["SITEURL"] = f"http://127.0.0.1:{port}"  # publishconf.py reads it
     try:
-        build(ROOT / "publishconf.py", content, workdir / "site", {"CACHE_PATH": str(workdir / "cache")})
+        build(ROOT / "publishconf.py", content, site, {"CACHE_PATH": str(cache)})
     finally:
         if saved is None:
             del os.environ["SITEURL"]
         else:
             os.environ["SITEURL"] = saved
-    server, base_url = serve_folder(workdir / "site", port)
-    try:
-        return audit_pages(workdir / "site", log=log, lighthouse_dir=lighthouse_dir, base_url=base_url)
-    finally:
-        server.shutdown()
-        server.server_close()
+
+
+def audit_published_site(
+    content: str | Path, workdir: str | Path, log=print, lighthouse_dir: str | Path = LIGHTHOUSE_DIR, photos: bool = True
+) -> list[dict]:
+    """Build ``content`` with publishconf.py, its SITEURL a loopback address, into ``workdir``; serve it
+    there and audit it: the pages readers get, absolute hreflang links included. With ``photos``, the
+    same again on a copy whose newest issue has a photo on each section (``with_photos``): its issue
+    and article pages in each language, and the article's lead photo on a 390 px phone (those rows
+    have ``"photos": True``)."""
+    workdir = Path(workdir)
+    runs = [("site", Path(content), False)]
+    if photos:
+        log("bench --pages: a copy of the content with a photo on each section of the newest issue")
+        with_photos(content, workdir / "content-photos")
+        runs.append(("site-photos", workdir / "content-photos", True))
+    results = []
+    for name, source, photographed in runs:
+        port = free_port()
+        _build_published(source, workdir / name, workdir / f"cache-{name}", port)
+        server, base_url = serve_folder(workdir / name, port)
+        try:
+            pages = [page for page in find_pages(workdir / name) if page.kind != "home"] if photographed else None
+            found = audit_pages(workdir / name, pages, log=log, lighthouse_dir=lighthouse_dir, base_url=base_url, lead_images=photographed)
+        finally:
+            server.shutdown()
+            server.server_close()
+        results += [{**result, "photos": True} if photographed else result for result in found]
+    return results

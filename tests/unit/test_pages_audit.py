@@ -18,6 +18,8 @@ from cafetech_dev.pages_audit import (
     find_pages,
     format_pages_table,
     inline_scripts,
+    lead_image_paths,
+    lead_image_transfer,
     linked_articles,
     parse_report,
     verdicts,
@@ -273,6 +275,65 @@ def test_the_table_lists_every_page_with_its_scores():
     assert "/en/: performance error" in format_pages_table(results)
 
 
+# --- The lead photo ----------------------------------------------------------------------------------------
+
+LEAD = """<article><figure class="photo"><picture>
+<source type="image/avif" srcset="http://127.0.0.1:8123/photos/a-1-480.avif 480w, http://127.0.0.1:8123/photos/a-1-800.avif 800w" sizes="100vw">
+<img src="http://127.0.0.1:8123/photos/a-1-800.jpg" srcset="/photos/a-1-480.jpg 480w,/photos/a-1-800.jpg 800w" alt="x">
+</picture><figcaption>Photo : AFP</figcaption></figure>
+<div class="thumbnail"><img src="/photos/b-2-480.jpg" alt=""></div></article>"""
+
+
+def test_the_lead_photo_is_every_rendition_of_the_first_figure_and_nothing_else():
+    assert lead_image_paths(LEAD) == {"/photos/a-1-480.avif", "/photos/a-1-800.avif", "/photos/a-1-480.jpg", "/photos/a-1-800.jpg"}
+    assert lead_image_paths("<article><p>no photo</p><img src='/photos/b-2-480.jpg'></article>") == set()
+
+
+def test_the_lead_photos_transfer_is_the_rendition_the_browser_fetched():
+    requests = [
+        request("http://127.0.0.1:8123/2023/11/un-article/", "Document", 10_700),
+        request("http://127.0.0.1:8123/photos/b-2-480.avif", "Image", 9_000, "image/avif"),  # another photo
+        request("http://127.0.0.1:8123/photos/a-1-800.avif", "Image", 54_000, "image/avif"),
+    ]
+    assert lead_image_transfer(report(requests=requests), lead_image_paths(LEAD)) == {
+        "path": "/photos/a-1-800.avif", "transfer_bytes": 54_200, "type": "image/avif"
+    }  # fmt: skip
+    assert lead_image_transfer(report(requests=requests[:2]), lead_image_paths(LEAD)) is None
+
+
+def test_pages_with_photos_are_marked_and_their_lead_photo_judged_against_80_kb():
+    results = six_good_pages()
+    photographed = [
+        {**result(ARTICLE_FR, "article"), "photos": True, "lead_image": {"path": "/photos/a-1-1200.avif", "transfer_bytes": 80 * KB, "type": "image/avif"}},
+        {**result(ARTICLE_EN, "article"), "photos": True, "lead_image": {"path": "/photos/a-1-1200.avif", "transfer_bytes": 80 * KB + 1, "type": "image/avif"}},
+    ]
+    met = {target: (ok, details) for ok, target, details in verdicts(results + photographed)}
+    assert met["lead photo's transfer at 390 px at 3x <= 80 KB"] == (
+        False, [f"{ARTICLE_FR}: 80.0 KB (a-1-1200.avif)", f"{ARTICLE_EN}: 80.0 KB (a-1-1200.avif)"]
+    )  # fmt: skip
+    photographed[1]["lead_image"] = None  # the browser fetched none of its renditions
+    photographed[1]["lead_image_preset"] = {"path": "/photos/a-1-800.avif", "transfer_bytes": 54 * KB, "type": "image/avif"}
+    assert verdicts(results + photographed)[-1][2][1] == f"{ARTICLE_EN}: not fetched; Lighthouse's phone (412 px at 1.75x): 54.0 KB (a-1-800.avif)"
+    assert f"{ARTICLE_EN} (photos): 10.0 KB" in format_pages_table(results + photographed)
+    assert "lead photo" not in format_pages_table(results)  # no page with a photo audited: no such line
+    assert f"{ARTICLE_FR} (photos)" in format_pages_table(results + photographed)
+
+
+def test_a_copy_of_the_content_gets_a_photo_on_each_section_of_the_newest_issue(tmp_path):
+    from support import ROOT
+
+    photos = pages_audit.with_photos(ROOT / "content", tmp_path / "content")
+    newest = sorted((tmp_path / "content" / "issues").iterdir())[-1]
+    articles = sorted(path for path in newest.glob("*.md") if path.name != "issue.md")
+    assert photos == [article.with_suffix(".jpg") for article in articles] and len(photos) >= 2
+    for number, article in enumerate(articles):
+        head = article.read_text("utf-8").split("\n\n", 1)[0]
+        assert f"\nImage: {article.stem}.jpg\n" in head and f"\nImage_credit: Photographe {number + 1}" in head
+        po = article.with_suffix(".en.po").read_text("utf-8")
+        assert re.search(r'msgctxt "image_alt"\nmsgid "Des reflets \w+ sur un fond granuleux"\nmsgstr "\w+ reflections on a grainy background"', po)
+    assert not list((ROOT / "content" / "issues").rglob("*.jpg"))  # the content itself is left as it was
+
+
 # --- Installing Lighthouse ------------------------------------------------------------------------------
 
 
@@ -315,17 +376,22 @@ def test_the_published_site_is_built_at_a_loopback_address_and_served_there(tmp_
 
     from support import ROOT
 
-    seen = {}
+    calls = []
 
-    def fake_audit(folder, log, lighthouse_dir, base_url):
-        seen["base_url"] = base_url
-        with urllib.request.urlopen(base_url + "/en/") as response:
-            seen["html"] = response.read().decode("utf-8")
-        return [{"fake": True}]
+    def fake_audit(folder, pages, log, lighthouse_dir, base_url, lead_images):
+        article = next(page.path for page in pages or [] if page.kind == "article" and page.lang == "en") if pages else "/en/"
+        with urllib.request.urlopen(base_url + article) as response:
+            calls.append({"base_url": base_url, "pages": pages, "lead_images": lead_images, "html": response.read().decode("utf-8")})
+        return [{"fake": len(calls)}]
 
     monkeypatch.setattr(pages_audit, "audit_pages", fake_audit)
     monkeypatch.setenv("SITEURL", "https://before.example")
-    assert pages_audit.audit_published_site(ROOT / "content", tmp_path, log=lambda *a: None) == [{"fake": True}]
-    assert re.fullmatch(r"http://127\.0\.0\.1:\d+", seen["base_url"])
-    assert f'hreflang="fr" href="{seen["base_url"]}/"' in seen["html"]
+    assert pages_audit.audit_published_site(ROOT / "content", tmp_path, log=lambda *a: None) == [{"fake": 1}, {"fake": 2, "photos": True}]
+    site, photographed = calls
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+", site["base_url"])
+    assert f'hreflang="fr" href="{site["base_url"]}/"' in site["html"]
+    assert (site["pages"], site["lead_images"]) == (None, False)  # the real content: find_pages, no photo
+    # The copy with photos: its issue and article pages in both languages, the English alt text translated.
+    assert sorted((page.lang, page.kind) for page in photographed["pages"]) == [("en", "article"), ("en", "issue"), ("fr", "article"), ("fr", "issue")]
+    assert photographed["lead_images"] and re.search(r'<figure class="photo">.*alt="\w+ reflections on a grainy background"', photographed["html"], re.S)
     assert __import__("os").environ["SITEURL"] == "https://before.example"  # restored
