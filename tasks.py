@@ -12,9 +12,7 @@ from urllib.parse import urlsplit
 
 from invoke import Exit, task
 
-ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(1, str(ROOT / "plugins"))  # the tasks read the theme catalog and the tag registry as the build does
+ROOT = Path(__file__).resolve().parent  # invoke puts it on sys.path: the tasks import cafetech/, never a plugin
 
 CONTENT = ROOT / "content"
 OUTPUT = ROOT / "output"
@@ -193,7 +191,7 @@ def edition_facts(settings: Path, content: Path = CONTENT) -> tuple:
     from pelican.settings import read_settings
 
     from cafetech.editions import editions
-    from tag_registry import load_registry
+    from cafetech.tags import load_registry
 
     values = read_settings(str(settings))
     values.update(THEME=str(ROOT / "theme"))
@@ -252,7 +250,7 @@ def report_site_url(settings: Path) -> str:
 
 
 def print_check(pages: int, problems: list[str], warnings: list[str]) -> None:
-    from translations import NOTE_KINDS
+    from cafetech.sidecars import NOTE_KINDS
 
     unresolved = [w for w in warnings if "further reading" in w]
     translations = [w for w in warnings if any(f": {kind}: " in w for kind in NOTE_KINDS)]
@@ -465,7 +463,7 @@ def sidecar_of(source: Path, lang: str) -> Path:
 
 def tag_names(content: Path = CONTENT) -> list[str]:
     """The tag registry's canonical names: the theme catalog translates them."""
-    from tag_registry import load_registry
+    from cafetech.tags import load_registry
 
     return load_registry(str(Path(content) / "tags.toml")).names
 
@@ -486,9 +484,9 @@ def translations_update(c, content=str(CONTENT), no_memory=False):
     from cafetech.sidecars import SidecarError, merge_catalog
     from cafetech.translation_memory import update_sidecars
 
-    from theme_i18n import extract_theme_messages
+    from cafetech.editions import extract_theme_messages
 
-    from translations import config as translations_config
+    from cafetech.sidecars import config as translations_config
 
     settings = site_settings()
     failures, languages = [], translated_languages(settings)
@@ -578,7 +576,7 @@ def translations_check(c, content=str(CONTENT)):
     """Fail when a sidecar or theme catalog is out of date, broken, or changes the links or markup of its source."""
     from cafetech.sidecars import check_theme_catalog, check_translations, orphan_sidecars
 
-    from theme_i18n import extract_theme_messages
+    from cafetech.editions import extract_theme_messages
 
     content = Path(content)
     problems, languages = [], translated_languages()
@@ -610,7 +608,7 @@ def tags_suggest(c, date, content=str(CONTENT)):
 
     from cafetech.tag_suggest import NoIssue, issue_articles, issue_folder, suggestion_lines, suggestions
 
-    from tag_registry import article_fields, config, load_registry
+    from cafetech.tags import article_fields, config, load_registry
 
     date = None if date == "all" else date
     try:

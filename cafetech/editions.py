@@ -426,3 +426,27 @@ def pelican_settings(model: Editions) -> dict:
         TAG_FEED_ATOM_URL=source.urls["tag_atom"],
     )
     return values
+
+
+# --- the theme's catalog template ---------------------------------------------------
+
+JINJA_EXTRACT_OPTIONS = {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip_blocks": "True"}
+
+
+def extract_theme_messages(templates_dir: str, lang: str, project: str = "Cafétech", tags: list[str] = ()):
+    """A catalog template of every string the templates mark for translation (pybabel extract),
+    and of the tag names (msgctxt "tag")."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.extract import extract_from_dir
+
+    catalog = Catalog(locale=lang, project=project, domain=THEME_DOMAIN, fuzzy=False)
+    found = extract_from_dir(
+        templates_dir,
+        method_map=[("**.html", "jinja2")],
+        options_map={"**.html": JINJA_EXTRACT_OPTIONS},
+    )
+    for filename, lineno, message, comments, context in found:
+        catalog.add(message, locations=[(os.path.join("templates", filename), lineno)], auto_comments=comments, context=context)
+    for name in tags:
+        catalog.add(name, locations=[("../content/tags.toml", 0)], context=TAG_CONTEXT)
+    return catalog

@@ -976,3 +976,35 @@ def check_translations(sources, sidecar_of, shown=str) -> list[str]:
             continue
         problems.extend(check_sidecar(source, sidecar))
     return problems
+
+
+# --- the translation policy (the translations plugin's settings) -------------------------
+
+DEFAULTS = {
+    "TRANSLATIONS_MIN_COVERAGE": 100,  # percent of blocks translated for a first publication
+    # A block whose French changed after it was translated: "previous" publishes its previous
+    # translation (the page says the French was updated), "source" shows the French block.
+    "TRANSLATIONS_STALE_BLOCKS": "previous",
+}
+
+
+@dataclass(frozen=True)
+class TranslationsConfig:
+    min_coverage: float
+    stale_blocks: str
+
+
+def config(settings: dict) -> TranslationsConfig:
+    merged = {key: settings.get(key, default) for key, default in DEFAULTS.items()}
+    minimum = merged["TRANSLATIONS_MIN_COVERAGE"]
+    if not isinstance(minimum, (int, float)) or not 0 < minimum <= 100:
+        raise ValueError(f"translations: TRANSLATIONS_MIN_COVERAGE must be a percentage in (0, 100], not {minimum!r}")
+    if merged["TRANSLATIONS_STALE_BLOCKS"] not in STALE_POLICIES:
+        raise ValueError(
+            f"translations: TRANSLATIONS_STALE_BLOCKS must be one of {', '.join(STALE_POLICIES)}, "
+            f"not {merged['TRANSLATIONS_STALE_BLOCKS']!r}"
+        )
+    return TranslationsConfig(min_coverage=float(minimum), stale_blocks=merged["TRANSLATIONS_STALE_BLOCKS"])
+
+
+NOTE_KINDS = ("stale translation", "withdrawn translation")  # what `invoke check` lists of the build's warnings

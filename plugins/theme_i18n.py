@@ -7,17 +7,15 @@ and loads it); every page is rendered with the catalog of its own language.
 
 from __future__ import annotations
 
-import os
 
 from jinja2 import pass_context
 from pelican import signals
 from pelican.generators import Generator
 
-from cafetech.editions import TAG_CONTEXT, THEME_DOMAIN, editions, page_language, tag_label
+from cafetech.editions import editions, page_language, tag_label
 
 # Templates written once per edition, with the page kind whose URL they take.
 LANGUAGE_PAGES = {"404": "404", "search": "search"}
-JINJA_EXTRACT_OPTIONS = {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip_blocks": "True"}
 
 
 # --- pure functions ---------------------------------------------------------
@@ -40,25 +38,6 @@ def make_callables(translations: dict, default: str, page_language):
 def make_tag_label(translations: dict):
     """The tag_label(tag, lang) filter: a tag's name in that language, from the loaded theme catalogs."""
     return lambda tag, lang: tag_label(translations, tag, lang)
-
-
-def extract_theme_messages(templates_dir: str, lang: str, project: str = "Cafétech", tags: list[str] = ()):
-    """A catalog template of every string the templates mark for translation (pybabel extract),
-    and of the tag names (msgctxt "tag")."""
-    from babel.messages.catalog import Catalog
-    from babel.messages.extract import extract_from_dir
-
-    catalog = Catalog(locale=lang, project=project, domain=THEME_DOMAIN, fuzzy=False)
-    found = extract_from_dir(
-        templates_dir,
-        method_map=[("**.html", "jinja2")],
-        options_map={"**.html": JINJA_EXTRACT_OPTIONS},
-    )
-    for filename, lineno, message, comments, context in found:
-        catalog.add(message, locations=[(os.path.join("templates", filename), lineno)], auto_comments=comments, context=context)
-    for name in tags:
-        catalog.add(name, locations=[("../content/tags.toml", 0)], context=TAG_CONTEXT)
-    return catalog
 
 
 # --- Pelican side -----------------------------------------------------------

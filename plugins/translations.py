@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-from dataclasses import dataclass
 from functools import partial
 
 from pelican import signals
@@ -29,8 +28,9 @@ from pelican.readers import MarkdownReader
 from cafetech.editions import editions
 from cafetech.files import hash_of
 from cafetech.sidecars import (
-    STALE_POLICIES,
+    NOTE_KINDS,
     SidecarError,
+    config,
     parse_source,
     publication_state,
     read_sidecar,
@@ -40,33 +40,6 @@ from cafetech.sidecars import (
 
 logger = logging.getLogger(__name__)
 ATTACH_LINK = re.compile(r"[{|]attach[}|]")
-
-DEFAULTS = {
-    "TRANSLATIONS_MIN_COVERAGE": 100,  # percent of blocks translated for a first publication
-    # A block whose French changed after it was translated: "previous" publishes its previous
-    # translation (the page says the French was updated), "source" shows the French block.
-    "TRANSLATIONS_STALE_BLOCKS": "previous",
-}
-
-
-@dataclass(frozen=True)
-class TranslationsConfig:
-    min_coverage: float
-    stale_blocks: str
-
-
-def config(settings: dict) -> TranslationsConfig:
-    merged = {key: settings.get(key, default) for key, default in DEFAULTS.items()}
-    minimum = merged["TRANSLATIONS_MIN_COVERAGE"]
-    if not isinstance(minimum, (int, float)) or not 0 < minimum <= 100:
-        raise ValueError(f"translations: TRANSLATIONS_MIN_COVERAGE must be a percentage in (0, 100], not {minimum!r}")
-    if merged["TRANSLATIONS_STALE_BLOCKS"] not in STALE_POLICIES:
-        raise ValueError(
-            f"translations: TRANSLATIONS_STALE_BLOCKS must be one of {', '.join(STALE_POLICIES)}, "
-            f"not {merged['TRANSLATIONS_STALE_BLOCKS']!r}"
-        )
-    return TranslationsConfig(min_coverage=float(minimum), stale_blocks=merged["TRANSLATIONS_STALE_BLOCKS"])
-
 
 # --- pure functions ---------------------------------------------------------
 
@@ -202,7 +175,6 @@ def share_tags(generator):
             translation.tags = list(original.tags)
 
 
-NOTE_KINDS = ("stale translation", "withdrawn translation")  # what `invoke check` lists of the build's warnings
 
 
 def translation_notes(items) -> list[str]:

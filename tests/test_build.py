@@ -484,7 +484,7 @@ def test_a_block_corrected_in_french_keeps_its_english_page_under_either_policy(
 
 
 def test_an_unknown_stale_policy_is_refused_in_one_line():
-    from translations import config
+    from cafetech.sidecars import config
 
     with pytest.raises(ValueError, match="^translations: TRANSLATIONS_STALE_BLOCKS must be one of previous, source, not 'keep'"):
         config({"TRANSLATIONS_STALE_BLOCKS": "keep"})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from support import ROOT, build_site, serve
@@ -38,10 +40,8 @@ def test_the_index_is_built_with_the_site(site):
 
 def test_bundle_paths_newest_year_first():
     import datetime as dt
-    import sys
     from types import SimpleNamespace
 
-    sys.path.insert(0, str(ROOT / "plugins"))
     import search
 
     articles = [SimpleNamespace(date=dt.datetime(year, 5, 1)) for year in (2022, 2023, 2021, 2023)]
@@ -100,11 +100,9 @@ def indexed_text(html: str) -> str:
 
 def test_search_documents_hold_exactly_what_search_reads_of_each_article_page(tmp_path):
     """The index is built from search_document.html while the pages are written: same text as the pages."""
-    import sys
 
     from pelican import signals
 
-    sys.path.insert(0, str(ROOT / "plugins"))
     import search
 
     seen = []
@@ -132,11 +130,9 @@ def test_search_documents_hold_exactly_what_search_reads_of_each_article_page(tm
 def test_a_pagefind_failure_fails_the_build_in_one_line(tmp_path, monkeypatch):
     import io
     import shutil
-    import sys
 
     from cafetech.site_build import BuildFailed, build
 
-    sys.path.insert(0, str(ROOT / "plugins"))
     import search
 
     monkeypatch.setattr(search, "pagefind_command", lambda site, output: [sys.executable, "-c", "raise SystemExit('Error: boom')"])
@@ -154,11 +150,9 @@ def test_development_builds_reuse_the_index_of_the_same_documents(tmp_path, monk
     """With the content cache on, an unchanged set of search documents skips Pagefind; a changed one does not."""
     import io
     import shutil
-    import sys
 
     from cafetech.site_build import BuildFailed, build, content_cache
 
-    sys.path.insert(0, str(ROOT / "plugins"))
     import search
 
     content = tmp_path / "content"

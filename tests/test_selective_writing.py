@@ -110,9 +110,7 @@ def title_slug(path) -> str:
 def test_an_edit_indexes_again_only_its_year_from_the_documents_it_touches(tmp_path, corpus, monkeypatch):
     """Search documents go through a page cache too: after an edit, only documents whose inputs
     changed are rendered, and only their year's index is built again; the index is a cold build's."""
-    import sys
 
-    sys.path.insert(0, str(ROOT / "plugins"))
     import search
 
     content = tmp_path / "content"

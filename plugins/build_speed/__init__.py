@@ -54,7 +54,6 @@ import pickle
 from pelican import signals
 from pelican.contents import Content, Static
 from pelican.generators import ArticlesGenerator, PagesGenerator
-from pelican.readers import MarkdownReader
 from pelican.readers import _filter_discardable_metadata  # internal: see INTERNALS
 from pelican.utils import file_suffix, mkdir_p
 

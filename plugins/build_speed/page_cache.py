@@ -31,7 +31,6 @@ import marshal
 import os
 import pickle
 import types
-from pathlib import Path
 
 import jinja2.runtime
 from dataclasses import dataclass, field

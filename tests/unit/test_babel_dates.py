@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 
 import pytest
 from babel.dates import format_date
 
-from support import ROOT
-
-sys.path.insert(0, str(ROOT / "plugins"))
-import babel_dates  # noqa: E402
+import babel_dates
 
 MOMENTS = [
     dt.datetime(2023, 11, 20, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=1))),

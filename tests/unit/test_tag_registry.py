@@ -10,19 +10,18 @@ from pelican.contents import Article
 from pelican.readers import MarkdownReader
 from pelican.settings import read_settings
 
-from tag_registry import (
+from cafetech.tags import (
     DEFAULTS,
     TagRegistryError,
-    _automatic,
     article_fields,
     automatic_tags,
     build_registry,
     config,
     load_registry,
     merge_tags,
-    tag_article,
     tag_scores,
 )
+from tag_registry import _automatic, tag_article
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "content" / "issues" / "2023-11-20"

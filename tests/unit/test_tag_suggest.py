@@ -19,7 +19,7 @@ from cafetech.tag_suggest import (
     suggestion_lines,
     suggestions,
 )
-from tag_registry import DEFAULTS, article_fields, config, load_registry
+from cafetech.tags import DEFAULTS, article_fields, config, load_registry
 
 ROOT = Path(__file__).resolve().parents[2]
 WEIGHTS = DEFAULTS["TAG_REGISTRY_WEIGHTS"]
