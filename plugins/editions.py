@@ -142,7 +142,7 @@ def check_site_links(generator):
 def translate_feed(context, feed):
     """Each feed in its own language, with its own id and a link to its own page."""
     model = editions(context)
-    catalogs = model.translations()  # once per feed: every entry's categories are labelled with it
+    catalogs = model.translations()  # a tag feed's title names its tag in the feed's language
     tag_names = {tag.slug: str(tag) for tag, _articles in context.get("tags", [])}
     metadata = feed_metadata(model, feed.feed["feed_url"], lambda slug, lang: tag_label(catalogs, tag_names.get(slug, slug), lang))
     if metadata is None:
@@ -154,9 +154,6 @@ def translate_feed(context, feed):
         # feedgenerator dates an empty feed "now": the same site must give the same bytes.
         newest = max((article.date for article in context.get("articles", [])), default=EMPTY_FEED_DATE)
         feed.latest_post_date = lambda: set_date_tzinfo(newest, context.get("TIMEZONE"))
-    for item in feed.items:
-        if item.get("categories"):
-            item["categories"] = [tag_label(catalogs, name, lang) for name in item["categories"]]
 
 
 def register():

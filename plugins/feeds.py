@@ -1,14 +1,19 @@
-"""Feed entries that readers' apps accept: absolute permalinks as ids and guids, and an author."""
+"""Feed entries that readers' apps accept: absolute permalinks as ids and guids, an author, the photo.
+
+Pelican adds each entry; at its public ``feed_generated`` signal, before the feed is written, each
+entry is rewritten from its article (``entry_fields``). The writer (``get_writer``) only makes the
+feed's addresses absolute in development builds too."""
 
 from __future__ import annotations
 
 from feedgenerator import Rss201rev2Feed
 from markupsafe import Markup
 from pelican import signals
+from pelican.contents import Article
 from pelican.utils import set_date_tzinfo
 from pelican.writers import Writer
 
-from cafetech.editions import base_url, editions
+from cafetech.editions import base_url, editions, tag_label
 
 DEFAULTS = {"FEED_AUTHOR": None}  # None: each article's byline in its own edition
 
@@ -35,8 +40,28 @@ def photo_html(photo, site_url: str) -> str:
     return str(Markup("<figure>{}{}</figure>").format(image, caption))
 
 
+def entry_fields(item, link: str, site_url: str, settings: dict, is_rss: bool, label=lambda tag, lang: str(tag)) -> dict:
+    """What a feed entry says of an article: its permalink as id and guid (without FEED_APPEND_REF's
+    suffix), its photo and text, its tags (``label(tag, lang)``: named in the article's language),
+    its byline, its dates."""
+    permalink = link.split("?ref=", 1)[0]
+    content = photo_html(getattr(item, "photo", None), site_url) + item.get_content(site_url)
+    timezone = settings.get("TIMEZONE")
+    return {
+        "title": plain_title(item),
+        "unique_id": permalink,
+        "unique_id_is_permalink": True,
+        "description": item.summary if (not is_rss or settings.get("RSS_FEED_SUMMARY_ONLY")) else content,
+        "content": None if is_rss else content,
+        "categories": [label(tag, item.lang) for tag in getattr(item, "tags", [])],
+        "author_name": entry_author(item, settings),
+        "pubdate": set_date_tzinfo(item.date, timezone),
+        "updateddate": set_date_tzinfo(item.modified, timezone) if hasattr(item, "modified") else None,
+    }
+
+
 class FeedWriter(Writer):
-    """Pelican's writer, with feed entries as feed readers expect them (the feed's own title, id,
+    """Pelican's writer, with absolute ids and links in development too (the feed's own title, id,
     link and language are the editions plugin's, at feed_generated)."""
 
     def write_feed(self, elements, context, path=None, url=None, feed_type="atom", override_output=False, feed_title=None):
@@ -44,24 +69,34 @@ class FeedWriter(Writer):
         context = {**context, "SITEURL": base, "FEED_DOMAIN": base}
         return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
 
-    def _add_item_to_the_feed(self, feed, item):
-        link = self.urljoiner(self.site_url, item.url)
-        content = photo_html(item.photo, self.site_url) + item.get_content(self.site_url)
-        is_rss = isinstance(feed, Rss201rev2Feed)
-        description = item.summary if (not is_rss or self.settings.get("RSS_FEED_SUMMARY_ONLY")) else content
-        timezone = self.settings.get("TIMEZONE")
-        feed.add_item(
-            title=plain_title(item),
-            link=link,
-            unique_id=link,
-            unique_id_is_permalink=True,
-            description=description,
-            content=None if is_rss else content,
-            categories=[str(tag) for tag in getattr(item, "tags", [])] or None,
-            author_name=entry_author(item, self.settings),
-            pubdate=set_date_tzinfo(item.date, timezone),
-            updateddate=set_date_tzinfo(item.modified, timezone) if hasattr(item, "modified") else None,
-        )
+
+# --- Pelican side -----------------------------------------------------------
+
+_ARTICLES: dict = {}  # this build's articles in every language, by URL: what a feed entry is of
+
+
+def index_articles(generators):
+    _ARTICLES.clear()
+    for generator in generators:
+        for article in [*getattr(generator, "articles", []), *getattr(generator, "translations", [])]:
+            if isinstance(article, Article):
+                _ARTICLES[article.url] = article
+
+
+def rewrite_entries(context, feed):
+    """Each entry Pelican added, as feed readers expect it (entry_fields), at Pelican's public feed_generated."""
+    site_url = context["SITEURL"]
+    settings = context  # Pelican's context starts as a copy of the settings
+    is_rss = isinstance(feed, Rss201rev2Feed)
+    catalogs = editions(settings).translations()  # loaded once per feed
+
+    def label(tag, lang):
+        return tag_label(catalogs, str(tag), lang)
+
+    for entry in feed.items:
+        url = entry["link"].split("?ref=", 1)[0].removeprefix(site_url).lstrip("/")
+        if (item := _ARTICLES.get(url)) is not None:
+            entry.update(entry_fields(item, entry["link"], site_url, settings, is_rss, label))
 
 
 def get_writer(pelican):
@@ -70,3 +105,5 @@ def get_writer(pelican):
 
 def register():
     signals.get_writer.connect(get_writer)
+    signals.all_generators_finalized.connect(index_articles)
+    signals.feed_generated.connect(rewrite_entries)

@@ -210,6 +210,16 @@ def test_feeds_are_valid_with_absolute_ids_authors_and_language(tiny_site):
     assert "Vers un exode des employés\u202f?" in first.content[0].value  # full content
 
 
+def test_with_feed_append_ref_the_links_carry_it_and_the_ids_stay_permalinks(tmp_path):
+    output = build_site(two_issue_content(tmp_path), tmp_path / "output", FEED_APPEND_REF=True, SEARCH_ENABLED=False)
+    for path in (output / "feeds" / "atom.xml", output / "feeds" / "tag" / "mistral.atom.xml"):
+        entries = parse_feed(path).entries
+        assert entries, path
+        for entry in entries:
+            assert entry.link.endswith("/?ref=feed") and entry.id == entry.link.removesuffix("?ref=feed"), entry.link
+            assert entry.get("author") and "misc" not in [tag.term for tag in entry.get("tags", [])], path
+
+
 # --- the real content/ --------------------------------------------------------
 
 

@@ -91,6 +91,25 @@ def test_a_feed_entry_is_signed_by_its_edition_unless_it_names_an_author():
     assert plain_title(item(title="A <em>bold</em> move")) == "A bold move"
 
 
+def test_a_feed_entry_keeps_its_permalink_as_id_when_pelican_appends_a_reference():
+    from feeds import entry_fields
+
+    when = dt.datetime(2023, 11, 20, 8, 0)
+    article = item(lang="en", author="La rédaction", title="A <em>move</em>", summary="<p>Lede.</p>", date=when,
+                   tags=["Intelligence artificielle"], photo=None, get_content=lambda site: "<p>Lede.</p><p>Text.</p>")
+    link = "https://cafetech.example/en/2023/11/a/?ref=feed"  # FEED_APPEND_REF: Pelican's link, kept as the link
+    labels = {("Intelligence artificielle", "en"): "Artificial intelligence"}
+    settings = {**SETTINGS, "TIMEZONE": "Europe/Paris"}
+    atom = entry_fields(article, link, "https://cafetech.example", settings, False, lambda tag, lang: labels[(str(tag), lang)])
+    assert atom["unique_id"] == "https://cafetech.example/en/2023/11/a/" and atom["unique_id_is_permalink"]
+    assert atom["title"] == "A move" and atom["author_name"] == "The team"
+    assert atom["content"] == "<p>Lede.</p><p>Text.</p>" and atom["description"] == "<p>Lede.</p>"
+    assert atom["categories"] == ["Artificial intelligence"] and atom["pubdate"].utcoffset() == dt.timedelta(hours=1)
+    rss = entry_fields(article, link, "https://cafetech.example", SETTINGS, True)
+    assert rss["content"] is None and rss["description"] == "<p>Lede.</p><p>Text.</p>"
+    assert entry_fields(article, link, "https://cafetech.example", {**SETTINGS, "RSS_FEED_SUMMARY_ONLY": True}, True)["description"] == "<p>Lede.</p>"
+
+
 # --- site_files ----------------------------------------------------------------------
 
 
