@@ -74,7 +74,9 @@ def test_gh_pages_publishes_the_checked_site(project):
     assert 'href="https://cafetech.example/numero/2023-11-20/"' in home
 
 
-@pytest.mark.parametrize("path", ["content/pages/a-propos.md", "cafetech/importer.py", "requirements.lock", "plugins/feeds.py"])
+@pytest.mark.parametrize(
+    "path", ["content/pages/a-propos.md", "cafetech/importer.py", "requirements.lock", "plugins/feeds.py", "plugins/build_speed/workers.py"]
+)
 def test_gh_pages_refuses_uncommitted_content_or_build_code(project, path):
     clone, bare = project
     changed = clone / path
