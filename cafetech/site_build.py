@@ -88,16 +88,20 @@ CODE_FILES = ("pelicanconf.py", "publishconf.py", "requirements.lock", "plugins/
 CODE_ROOT = str(Path(__file__).resolve().parent.parent)  # the project
 
 
+PHOTO_STORE = "photos"  # in the cache root: the photos plugin's store, whose entries are filed by recipe
+
+
 def content_cache(root: str | os.PathLike, cache_root: str | os.PathLike) -> dict:
     """Settings for a build that reuses Pelican's content cache (readings of unchanged files) in
-    ``cache_root/<digest of the code>``; caches of other code are removed."""
+    ``cache_root/<digest of the code>``; caches of other code are removed. The photo store
+    (``cache_root/photos``) outlives the code: its entries are filed under what made them."""
     cache_root = Path(cache_root)
     current = cache_root / files_digest(root, CODE_FILES)
     if cache_root.is_dir():
         for other in cache_root.iterdir():
-            if other != current and other.is_dir():
+            if other != current and other.is_dir() and other.name != PHOTO_STORE:
                 shutil.rmtree(other, ignore_errors=True)
-    return {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CACHE_PATH": str(current)}
+    return {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CACHE_PATH": str(current), "PHOTOS_CACHE_PATH": str(cache_root / PHOTO_STORE)}
 
 
 def build(

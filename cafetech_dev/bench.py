@@ -627,8 +627,7 @@ def baseline_settings(content: Path, output: Path) -> str:
 CHILD = """\
 import json, os, resource, sys, time
 spec = json.loads(sys.argv[1])
-os.chdir(spec["cwd"])
-sys.path.insert(0, spec["root"])
+os.chdir(spec["cwd"])  # python -c puts the folder it runs in first on sys.path: the project
 started = time.perf_counter()
 import pelican
 code = 0
@@ -653,7 +652,7 @@ class BenchError(RuntimeError):
 
 def _run_child(argv: list[str], log_path: Path) -> dict:
     """Run ``pelican.main(argv)`` in a new Python process at the repository root; its measures."""
-    spec = {"cwd": str(ROOT), "root": str(ROOT), "argv": argv}
+    spec = {"cwd": str(ROOT), "argv": argv}
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", CHILD, json.dumps(spec)], capture_output=True, text=True, cwd=str(ROOT)
@@ -750,12 +749,17 @@ def _touch_one_article(articles: list[Path]) -> tuple[Path, str]:
 
 def time_related(repeat: int, records: int = RELATED_RECORDS) -> tuple[float | None, str | None]:
     """Median seconds of ``further_reading.related_articles`` on ``records`` synthetic records, or (None, why)."""
-    if str(PLUGINS_DIR) not in sys.path:
-        sys.path.insert(0, str(PLUGINS_DIR))
-    try:
-        import further_reading
-    except ImportError as error:
-        return None, f"further_reading cannot be imported ({error})"
+    import importlib.util
+
+    further_reading = sys.modules.get("further_reading")
+    if further_reading is None:
+        try:  # the plugin's own file, loaded as Pelican loads a plugin (by path, under its name)
+            spec = importlib.util.spec_from_file_location("further_reading", PLUGINS_DIR / "further_reading.py")
+            further_reading = sys.modules["further_reading"] = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(further_reading)
+        except (ImportError, OSError) as error:
+            sys.modules.pop("further_reading", None)
+            return None, f"further_reading cannot be imported ({error})"
     needed = ("Record", "related_articles", "config")
     if missing := [name for name in needed if not hasattr(further_reading, name)]:
         return None, f"further_reading has no {', '.join(missing)}: related articles not timed"

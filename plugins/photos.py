@@ -22,6 +22,7 @@ from PIL import Image, ImageCms, ImageDraw, ImageFont, ImageOps, ImageSequence, 
 from cafetech import parallel
 from cafetech.editions import editions, tag_label
 from cafetech.contents import content_objects
+from cafetech.files import replacing, write_atomically
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +31,10 @@ DEFAULTS = {
     # The format of the <source> beside the JPEG fallback: "avif", "webp", or "auto" (AVIF when this
     # Pillow writes it, else WebP). An animated GIF becomes an animated WebP, with a GIF fallback.
     "PHOTOS_FORMAT": "auto",
-    "PHOTOS_QUALITY": {"avif": 60, "webp": 80, "jpeg": 82},
+    # avif_widest / webp_widest: the widest rendition's. Only a dense screen (1.5 device pixels a CSS
+    # pixel or more) fetches it at an article's width, and shows it shrunk: a lower quality does not
+    # show there ("compressive images") and keeps a phone's lead photo light. The JPEG fallback keeps one quality.
+    "PHOTOS_QUALITY": {"avif": 60, "webp": 80, "jpeg": 82, "avif_widest": 50, "webp_widest": 70},
     "PHOTOS_MAX_FRAMES": 300,  # an animated GIF with more frames is refused
     "PHOTOS_PATH": "photos",  # the site's folder of photo derivatives
     "PHOTOS_CARDS_PATH": "cards",  # the site's folder of generated cards
@@ -96,7 +100,9 @@ def config(settings: dict) -> PhotosConfig:
     modern = ("avif" if features.check("avif") else "webp") if chosen == "auto" else chosen
     quality = {**DEFAULTS["PHOTOS_QUALITY"], **(merged["PHOTOS_QUALITY"] or {})}
     if set(quality) != set(DEFAULTS["PHOTOS_QUALITY"]) or not all(isinstance(q, int) and 1 <= q <= 100 for q in quality.values()):
-        raise ValueError(f"photos: PHOTOS_QUALITY maps avif, webp and jpeg to a quality from 1 to 100, not {merged['PHOTOS_QUALITY']!r}")
+        raise ValueError(
+            f"photos: PHOTOS_QUALITY maps avif, webp, jpeg, avif_widest and webp_widest to a quality from 1 to 100, not {merged['PHOTOS_QUALITY']!r}"
+        )
     frames = merged["PHOTOS_MAX_FRAMES"]
     if not isinstance(frames, int) or frames < 1:
         raise ValueError(f"photos: PHOTOS_MAX_FRAMES must be a whole number >= 1, not {frames!r}")
@@ -285,7 +291,7 @@ def cover(frame: Image.Image, size: tuple[int, int] = CARD_SIZE) -> Image.Image:
     return ImageOps.fit(frame, size, Image.Resampling.LANCZOS, centering=(0.5, 0.5))
 
 
-def _save(frames: list[Image.Image], path: str, kind: str, quality: dict, durations: list[int], loop: int) -> None:
+def _save(frames: list[Image.Image], path: str, kind: str, quality: dict, durations: list[int], loop: int, widest: bool = False) -> None:
     pil_format = FORMATS[kind][0]
     options: dict = {}
     if kind == "jpeg":
@@ -294,16 +300,15 @@ def _save(frames: list[Image.Image], path: str, kind: str, quality: dict, durati
     elif kind == "avif":
         # 6 takes twice as long for 1 to 3 % fewer bytes; 9 and 10 (libaom's real-time mode) take a
         # third of the time but lose up to 16 % at the same fidelity on a real photo (README, Photos).
-        options = {"quality": quality["avif"], "speed": 8}
+        options = {"quality": quality["avif_widest" if widest else "avif"], "speed": 8}
     elif kind == "webp":
-        options = {"quality": quality["webp"], "method": 4}
+        options = {"quality": quality["webp_widest" if widest else "webp"], "method": 4}
     if len(frames) > 1:
         options.update(save_all=True, append_images=frames[1:], duration=durations, loop=loop)
         if kind == "gif":
             options.update(disposal=2, optimize=False)
-    partial = f"{path}.{os.getpid()}.tmp"
-    frames[0].save(partial, pil_format, **options)
-    os.replace(partial, path)
+    with replacing(path) as partial:
+        frames[0].save(partial, pil_format, **options)
 
 
 def encode_photo(path: str, folder: str, cfg: PhotosConfig) -> dict:
@@ -328,7 +333,8 @@ def encode_photo(path: str, folder: str, cfg: PhotosConfig) -> dict:
                 continue  # an animation's fallback, for the rare browser without WebP: one width is enough
             name = f"{target}.{FORMATS[kind][2]}"
             ready = [_flattened(frame, background) for frame in resized] if kind == "jpeg" else resized
-            _save(ready, os.path.join(folder, name), kind, cfg.quality, durations, loop)
+            dense = target == widths[-1] and len(widths) > 1  # only fetched by dense screens (DEFAULTS)
+            _save(ready, os.path.join(folder, name), kind, cfg.quality, durations, loop, widest=dense)
             files.append({"kind": kind, "width": target, "height": resized[0].height, "name": name})
     widest = renditions[widths[-1]][0]
     card_source = widest if widest.width >= CARD_SIZE[0] and widest.height >= CARD_SIZE[1] else frames[0]  # never enlarged
@@ -339,10 +345,7 @@ def encode_photo(path: str, folder: str, cfg: PhotosConfig) -> dict:
 
 
 def _write_json(path: str, data) -> None:
-    partial = f"{path}.{os.getpid()}.tmp"
-    with open(partial, "w", encoding="utf-8") as handle:
-        json.dump(data, handle)
-    os.replace(partial, path)
+    write_atomically(path, json.dumps(data))
 
 
 def photo_stem(path: str) -> str:
@@ -499,9 +502,8 @@ def write_card(text: CardText, path: str, cfg: PhotosConfig) -> None:
     # A card for every page: a plain JPEG encodes in a fifth of the time of PNG (or of an optimised
     # JPEG); quality 90 keeps the text crisp.
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    partial = f"{path}.{os.getpid()}.tmp"
-    draw_card(text, cfg).save(partial, "JPEG", quality=90)
-    os.replace(partial, path)
+    with replacing(path) as partial:
+        draw_card(text, cfg).save(partial, "JPEG", quality=90)
 
 
 def plain(value) -> str:

@@ -163,9 +163,12 @@ def test_development_builds_reuse_the_content_cache_of_the_same_code(tmp_path):
 
     stale = tmp_path / "cache" / "0123456789abcdef"
     stale.mkdir(parents=True)
+    (tmp_path / "cache" / "photos" / "kept").mkdir(parents=True)
     settings = content_cache(ROOT, tmp_path / "cache")
     assert settings["CACHE_CONTENT"] and settings["LOAD_CONTENT_CACHE"]
     assert not stale.exists() and Path(settings["CACHE_PATH"]).parent == tmp_path / "cache"
+    # The photo store outlives the code: its entries are filed under what made them.
+    assert settings["PHOTOS_CACHE_PATH"] == str(tmp_path / "cache" / "photos") and (tmp_path / "cache" / "photos" / "kept").is_dir()
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     outputs, entries = [], []

@@ -17,7 +17,6 @@ from support import ROOT, fingerprint
 
 BUILD = """
 import io, json, sys
-sys.path.insert(0, {root!r})
 from pelican.settings import read_settings
 from cafetech.site_build import build
 spec = json.loads(sys.argv[1])
@@ -32,7 +31,7 @@ print(stream.getvalue(), file=sys.stderr)
 
 
 def build(content, output, speed: bool, **overrides) -> None:
-    script = BUILD.format(root=str(ROOT), settings=str(ROOT / "pelicanconf.py"))
+    script = BUILD.format(settings=str(ROOT / "pelicanconf.py"))  # run in ROOT: python -c imports from there
     spec = {"content": str(content), "output": str(output), "speed": speed, "overrides": overrides}
     done = subprocess.run([sys.executable, "-c", script, json.dumps(spec)], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-3000:]

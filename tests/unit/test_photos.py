@@ -74,6 +74,20 @@ def test_each_width_is_made_from_the_next_larger_one_at_the_sources_own_ratio(tm
     assert error(opened(tmp_path / "out", "800.jpg")) < error(Image.open(direct)) + 0.5
 
 
+def test_the_widest_modern_rendition_takes_its_own_quality_and_the_jpeg_fallback_does_not(tmp_path):
+    from cafetech_dev.bench import bench_photo
+
+    (tmp_path / "b.jpg").write_bytes(bench_photo(2, (1600, 1067)))
+    sizes = {}
+    for name, quality in (("same", {"avif_widest": 60, "webp_widest": 80}), ("lower", {})):
+        folder = tmp_path / name
+        photos.encode_photo(str(tmp_path / "b.jpg"), str(folder), cfg(PHOTOS_QUALITY=quality))
+        sizes[name] = {path.name: path.stat().st_size for path in folder.iterdir() if path.suffix in (".avif", ".webp", ".jpg")}
+    modern = next(name for name in sizes["lower"] if name.startswith("1200.") and not name.endswith(".jpg"))
+    assert sizes["lower"][modern] < 0.85 * sizes["same"][modern]  # the defaults: 50 instead of 60 (AVIF), 70 instead of 80 (WebP)
+    assert {name: size for name, size in sizes["lower"].items() if name != modern} == {name: size for name, size in sizes["same"].items() if name != modern}
+
+
 def test_a_large_jpeg_is_decoded_smaller_but_never_below_what_is_made_of_it(tmp_path):
     for name, size in (("phone.jpg", (4000, 3000)), ("square.jpg", (2300, 2300)), ("phone.png", (4000, 3000))):
         Image.new("RGB", size, "#3366aa").save(tmp_path / name, quality=90)
@@ -175,7 +189,7 @@ def test_bad_settings_are_refused_in_one_line():
     for settings, message in [
         ({"PHOTOS_WIDTHS": []}, "photos: PHOTOS_WIDTHS must be a list of widths"),
         ({"PHOTOS_FORMAT": "heic"}, "photos: PHOTOS_FORMAT must be one of auto, avif, webp"),
-        ({"PHOTOS_QUALITY": {"jpeg": 0}}, "photos: PHOTOS_QUALITY maps avif, webp and jpeg"),
+        ({"PHOTOS_QUALITY": {"jpeg": 0}}, "photos: PHOTOS_QUALITY maps avif, webp, jpeg, avif_widest and webp_widest"),
         ({"PHOTOS_MAX_FRAMES": 0}, "photos: PHOTOS_MAX_FRAMES must be a whole number"),
         ({"PHOTOS_PATH": "../out"}, "photos: PHOTOS_PATH must be a folder of the site"),
         ({"PHOTOS_CARD_FONTS": ("fonts/missing.ttf", "fonts/DejaVuSerif.ttf")}, "photos: PHOTOS_CARD_FONTS must name two font files"),
