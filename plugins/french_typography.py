@@ -891,7 +891,7 @@ def typeset_content(content):
 
 
 def prepare_typesetting(content: str, metadata: dict, settings) -> None:
-    """Typeset a reading ahead (build_speed runs this where the file is read, see cafetech/memo.py)."""
+    """Typeset a reading ahead (a preparer: run where a file is read early, see cafetech/memo.py)."""
     lang = metadata.get("lang") or settings.get("DEFAULT_LANG")
     cfg = settings_config(settings)
     functions = typesetters(lang, cfg)

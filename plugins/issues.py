@@ -144,7 +144,7 @@ class IssuesGenerator(Generator):
         )
 
     def prefetch_paths(self) -> list[str]:
-        """The files generate_context reads (the build_speed plugin reads them ahead, in two processes)."""
+        """The files generate_context reads (for a plugin that reads files ahead)."""
         return [
             path
             for folder in self._issue_folders()

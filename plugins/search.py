@@ -19,7 +19,7 @@ Pagefind failure is an error of the build. With Pelican's content cache on
 ``CACHE_PATH/search/indexes/<digest of its documents>``: a year whose documents
 are the same (after an edit, every year but the edited one) takes it from there
 instead of running Pagefind. When another plugin offers a page cache in the
-context (``PAGE_CACHE``: build_speed's selective writing), the documents go
+context (``PAGE_CACHE``: a plugin's selective writing), the documents go
 through one of their own (``CACHE_PATH/search/documents``): a document is
 rendered again only when something it read changed, and a year none of whose
 documents changed is keyed by their fingerprints, so it is not even written.
@@ -54,7 +54,7 @@ logger = logging.getLogger(__name__)
 DEFAULTS = {"SEARCH_ENABLED": True, "SEARCH_TIMEOUT": 120}
 TEMPLATE = "search_document"
 # A plugin may offer a page cache in the context under this name: open(folder, output path) -> an
-# object with static_digest, unchanged, try_reuse, render, new, save and recording (build_speed's).
+# object with static_digest, unchanged, try_reuse, render, new, save and recording.
 PAGE_CACHE = "PAGE_CACHE"
 BUNDLE = "pagefind"
 PAGEFIND_VERSION = importlib.metadata.version("pagefind")

@@ -48,7 +48,7 @@ def tag_article(content):
 
 
 def prepare_tags(content: str, metadata: dict, settings) -> None:
-    """Tag a reading ahead (build_speed runs this where the file is read, see cafetech/memo.py)."""
+    """Tag a reading ahead (a preparer: run where a file is read early, see cafetech/memo.py)."""
     if (metadata.get("lang") or settings.get("DEFAULT_LANG")) != settings.get("DEFAULT_LANG") or "title" not in metadata:
         return
     cfg = config(settings)
