@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import marshal
 import os
-import tempfile
 from pathlib import Path
 
 
@@ -31,27 +31,26 @@ def files_digest(root: str | os.PathLike, patterns, salt: str = "") -> str:
     return digest.hexdigest()[:16]
 
 
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
+_TEMPORARY = itertools.count()
 
 
 @contextlib.contextmanager
-def replacing(path: str | os.PathLike):
-    """The name of a new temporary file beside ``path``, renamed over it when the block ends
-    without an error (and removed when it raises). For writers that take a file name (Pillow,
-    Babel's ``write_mo``, ``pickle.dump`` into ``open(name, "wb")``). The file keeps the mode of
-    the one it replaces (a new one gets the usual mode, after the umask)."""
+def replacing(path: str | os.PathLike, keep_mode: bool = True):
+    """The name of a new temporary file beside ``path`` (``.<name>.<pid>.<n>.tmp``: this process's
+    own), renamed over it when the block ends without an error (and removed when it raises). For
+    writers that take a file name (Pillow, Babel's ``write_mo``, ``pickle.dump`` into ``open(name,
+    "wb")``). With ``keep_mode`` the file keeps the mode of the one it replaces; a new file gets the
+    usual mode (after the umask), as any file the writer creates."""
     path = Path(path)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{next(_TEMPORARY)}.tmp")
     try:
-        yield temporary
-        os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
+        yield str(temporary)
+        if keep_mode:
+            with contextlib.suppress(FileNotFoundError):
+                os.chmod(temporary, os.stat(path).st_mode & 0o777)
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
 
 

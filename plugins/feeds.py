@@ -72,15 +72,24 @@ class FeedWriter(Writer):
 
 # --- Pelican side -----------------------------------------------------------
 
-_ARTICLES: dict = {}  # this build's articles in every language, by URL: what a feed entry is of
+_BUILD: dict = {}  # this build's generators, then its articles in every language by URL (what an entry is of)
 
 
-def index_articles(generators):
-    _ARTICLES.clear()
-    for generator in generators:
-        for article in [*getattr(generator, "articles", []), *getattr(generator, "translations", [])]:
-            if isinstance(article, Article):
-                _ARTICLES[article.url] = article
+def remember_generators(generators):
+    _BUILD.clear()
+    _BUILD["generators"] = generators
+
+
+def articles_by_url() -> dict:
+    """Made at the first feed, once every URL is settled (the writing has started)."""
+    if "articles" not in _BUILD:
+        _BUILD["articles"] = {
+            article.url: article
+            for generator in _BUILD.get("generators", [])
+            for article in [*getattr(generator, "articles", []), *getattr(generator, "translations", [])]
+            if isinstance(article, Article)
+        }
+    return _BUILD["articles"]
 
 
 def rewrite_entries(context, feed):
@@ -95,7 +104,7 @@ def rewrite_entries(context, feed):
 
     for entry in feed.items:
         url = entry["link"].split("?ref=", 1)[0].removeprefix(site_url).lstrip("/")
-        if (item := _ARTICLES.get(url)) is not None:
+        if (item := articles_by_url().get(url)) is not None:
             entry.update(entry_fields(item, entry["link"], site_url, settings, is_rss, label))
 
 
@@ -105,5 +114,5 @@ def get_writer(pelican):
 
 def register():
     signals.get_writer.connect(get_writer)
-    signals.all_generators_finalized.connect(index_articles)
+    signals.all_generators_finalized.connect(remember_generators)
     signals.feed_generated.connect(rewrite_entries)

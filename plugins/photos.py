@@ -307,7 +307,7 @@ def _save(frames: list[Image.Image], path: str, kind: str, quality: dict, durati
         options.update(save_all=True, append_images=frames[1:], duration=durations, loop=loop)
         if kind == "gif":
             options.update(disposal=2, optimize=False)
-    with replacing(path) as partial:
+    with replacing(path, keep_mode=False) as partial:  # a new file of the store
         frames[0].save(partial, pil_format, **options)
 
 
@@ -502,7 +502,7 @@ def write_card(text: CardText, path: str, cfg: PhotosConfig) -> None:
     # A card for every page: a plain JPEG encodes in a fifth of the time of PNG (or of an optimised
     # JPEG); quality 90 keeps the text crisp.
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    with replacing(path) as partial:
+    with replacing(path, keep_mode=False) as partial:  # a new file of the store
         draw_card(text, cfg).save(partial, "JPEG", quality=90)
 
 
@@ -652,11 +652,11 @@ def no_photo_yet(content):
 
 
 def _published(generators) -> list:
-    """The published articles and issues of every language (the theme's pages show neither photo nor card)."""
+    """The published articles, issues and pages of every language (a page gets a card, never a photo)."""
     seen, found = set(), []
     for generator in generators:
         for content in content_objects(generator):
-            if isinstance(content, (Static, Page)) or getattr(content, "status", None) != "published" or id(content) in seen:
+            if isinstance(content, Static) or getattr(content, "status", None) != "published" or id(content) in seen:
                 continue
             seen.add(id(content))
             found.append(content)
@@ -741,7 +741,9 @@ def make_images(generators):
     contents = _published(generators)
 
     reported: set = set()
-    requests = {id(c): r for c in contents if (r := _photo_request(c, settings, model.source, reported)) is not None}
+    requests = {
+        id(c): r for c in contents if not isinstance(c, Page) and (r := _photo_request(c, settings, model.source, reported)) is not None
+    }
     infos = _encode_all(requests, store, cfg)
 
     cards: dict[str, tuple[CardText, str]] = {}  # digest -> (text, its file in the cache)

@@ -143,14 +143,19 @@ def add_reader(readers):
     readers.reader_classes["po"] = SidecarReader
 
 
+_SIDECARS: dict[str, list[str]] = {}  # content folder -> its sidecars, found once per build (check_settings clears it)
+
+
 def sidecar_files(root: str) -> list[str]:
     """Every sidecar under ``root``, absolute (the issues' too, which IGNORE_FILES keeps from Pelican's own generators)."""
-    return [
-        os.path.abspath(os.path.join(folder, name))
-        for folder, _folders, names in os.walk(root, followlinks=True)
-        for name in names
-        if name.endswith(".po")
-    ]
+    if root not in _SIDECARS:
+        _SIDECARS[root] = [
+            os.path.abspath(os.path.join(folder, name))
+            for folder, _folders, names in os.walk(root, followlinks=True)
+            for name in names
+            if name.endswith(".po")
+        ]
+    return _SIDECARS[root]
 
 
 def forget_stale_sidecars(generator):
@@ -273,6 +278,7 @@ def get_generators(pelican):
 
 def check_settings(pelican):
     config(pelican.settings)
+    _SIDECARS.clear()  # a new build: its files may have changed
 
 
 def register():

@@ -123,12 +123,12 @@ def test_issue_home_and_tag_pages_show_a_lazy_decorative_thumbnail_per_section(s
         assert image["alt"] == "" and image["loading"] == "lazy" and image["width"] and image["height"]
 
 
-def test_every_article_issue_home_and_tag_page_of_both_editions_has_a_large_card(site):
+def test_every_article_issue_home_tag_and_static_page_of_both_editions_has_a_large_card(site):
     model = editions(project_settings(site, site))
     kinds: dict[str, set] = {}
     for page in sorted(site.rglob("index.html")):
         found = model.page_of(page.relative_to(site).as_posix())
-        if found is None or found[0] not in ("article", "issue", "home", "tag"):
+        if found is None or found[0] not in ("article", "issue", "home", "tag", "page"):
             continue
         kinds.setdefault(found[0], set()).add(found[1])
         head = soup(page).head
@@ -139,11 +139,15 @@ def test_every_article_issue_home_and_tag_page_of_both_editions_has_a_large_card
         assert (head.find("meta", property="og:image:width")["content"], head.find("meta", property="og:image:height")["content"]) == ("1200", "630")
         assert head.find("meta", property="og:image:alt")["content"].strip(), page
         assert head.find("meta", attrs={"name": "twitter:card"})["content"] == "summary_large_image", page
-    assert kinds == {kind: {"fr", "en"} for kind in ("article", "issue", "home", "tag")}
+    assert kinds == {kind: {"fr", "en"} for kind in ("article", "issue", "home", "tag", "page")}
     # An article with a photo shares its photo; an issue gets a card drawn with its title.
     article = soup(site / FIRST / "index.html").head
     assert re.search(r"/photos/\S+-card\.jpg$", article.find("meta", property="og:image")["content"])
     assert article.find("meta", property="og:image:alt")["content"] == ALTS["01"][0]
+    # A static page gets a card drawn with its own title, in its language.
+    about = soup(site / "en" / "a-propos" / "index.html").head
+    assert "/cards/" in about.find("meta", property="og:image")["content"]
+    assert about.find("meta", property="og:locale")["content"].startswith("en")
     issue = soup(site / "numero/2023-11-20/index.html").head
     assert "/cards/" in issue.find("meta", property="og:image")["content"]
     assert issue.find("meta", property="og:image:alt")["content"].startswith("Putsch, menaces, exode")

@@ -36,10 +36,47 @@
 
 * Selective writing (``BUILD_PAGE_CACHE``, with Pelican's ``CACHE_CONTENT``): the
   pages are recorded as above even in one process; a page whose fingerprint (what
-  it read last time: cafetech/page_cache.py) is unchanged is linked in from
-  ``CACHE_PATH/pages`` instead of rendered.
+  it read last time: page_cache.py) is unchanged is linked in from
+  ``CACHE_PATH/pages`` instead of rendered; the search plugin's documents go
+  through a page cache of their own (``PAGE_CACHE`` in the context).
+* The other plugins' independent work (photos, the search index) runs in the
+  other process too: a runner installed in cafetech/parallel.py. Their memos
+  (cafetech/memo.py) are kept between builds (memo_store.py) and filled where the
+  files are read.
+* Pelican's reader caches are written atomically; a cut one is dropped.
 
-``BUILD_WORKERS = 0`` turns both forks off, and the search plugin's (one process, as plain Pelican).
+``BUILD_WORKERS = 0`` turns the forks off (one process, as plain Pelican). Without
+this plugin in PLUGINS the site is the same, byte for byte
+(tests/test_build_speed_optional.py).
+
+Pelican internals this package relies on, checked against Pelican 4.12.0 (each
+has a check in ``INTERNALS``; when one fails, the build stops at start with one
+line naming it, and tests/unit/test_build_speed.py fails):
+
+* pelican/readers.py:91 ``_filter_discardable_metadata``: a reading read ahead is
+  cached as Pelican's own loop would cache it. No public function does this.
+* pelican/cache.py:23-52 ``FileDataCacher._cache_path``, ``_cache_open``,
+  ``_cache_data_policy``, ``_cache``: ``save_atomically`` writes the same data
+  into a temporary file renamed over the cache; ``save_cache`` writes in place
+  and has no hook for where it writes.
+* pelican/writers.py:30 ``Writer._written_files`` and :106 ``Writer._open_w``:
+  a page linked from the page cache joins the files Pelican has written (its
+  overwrite check), a page announced again writes nothing, and a linked file is
+  never written into. The writer has no public hook around opening a file.
+* pelican/log.py:30-32 ``LimitFilter._raised_messages``, ``_group_count``: what a
+  worker or a quiet reading logged is forgotten, so Pelican reports it again
+  when it reads the file itself. No public API resets them.
+* pelican/contents.py:38 ``Content`` has no ``__getattribute__`` of its own:
+  page_cache.recording sets one on the class while pages render, to record
+  what each page reads. Pelican has no hook on attribute reads.
+* pelican/contents.py:251 ``Content.get_url_setting`` returns ``override_url``
+  when set: URLs are computed once (``freeze_urls``).
+
+Public methods it replaces on instances (no internal involved): a writer's
+``write_file`` (pages recorded, then written in two processes), each generator's
+``generate_output`` (writing deferred; ``article_writer_finalized`` and
+``page_writer_finalized`` sent once the pages exist), a Readers' ``save_cache``
+and ``reader_classes`` (at ``readers_init``, as Pelican documents).
 """
 
 from __future__ import annotations
