@@ -72,6 +72,17 @@ def test_an_edit_renders_again_only_the_pages_it_touches(tmp_path, corpus):
     assert len(kept) >= 10  # the English edition loses the article (untranslated): many pages change, not all
 
 
+def test_every_value_a_page_reads_has_a_canonical_form(tmp_path, corpus, caplog):
+    """A value with none (an unknown type, or one nested deeper than the canon goes) makes its pages
+    render at every build: the photos' data once did, silently. Here the build says how many there were."""
+    import logging
+
+    caplog.set_level(logging.DEBUG, logger="build_speed")
+    build(SETTINGS, corpus, tmp_path / "output", cached(tmp_path, BUILD_WORKERS=0), stream=io.StringIO())
+    [line] = [record.getMessage() for record in caplog.records if record.getMessage().startswith("pages: ")]
+    assert int(line.split()[1]) > 30 and "; 0 value(s) with no canonical form" in line, line
+
+
 def test_a_theme_edit_renders_every_page_again(tmp_path):
     content, theme = tmp_path / "content", tmp_path / "theme"
     shutil.copytree(ROOT / "content", content)

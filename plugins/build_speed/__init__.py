@@ -385,7 +385,11 @@ class DeferredWrites:
             self.announce(job)
         if cache is not None:
             cache.save(entries)
-            logger.debug("pages: %d rendered, %d from the page cache", len(todo), cache.reused)
+            canon = cache.canon
+            logger.debug(
+                "pages: %d rendered, %d from the page cache; %d value(s) with no canonical form%s",
+                len(todo), cache.reused, canon.unstable, f" ({', '.join(sorted(canon.unstable_kinds))})" if canon.unstable else "",
+            )
 
 
 def page_cache_on(settings: dict) -> bool:

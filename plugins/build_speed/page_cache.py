@@ -66,6 +66,7 @@ class Canon:
         self.keys: dict[int, tuple] = {}  # id(content) -> its identity in every build
         self._alive: list = []  # the contents keyed by id, kept alive while their ids are in use
         self.unstable = 0  # values with no canonical form (each makes its pages render every time)
+        self.unstable_kinds: set[str] = set()  # their types, for the build's debug log
         self._dates: dict[int, tuple] = {}  # id -> form (and the value, kept alive)
         self._by_type: dict[type, object] = {}
 
@@ -161,6 +162,7 @@ class Canon:
 
     def _unknown(self, value):
         self.unstable += 1
+        self.unstable_kinds.add(type(value).__qualname__)
         return ("X", type(value).__qualname__, id(value), os.getpid())
 
     def content_digest(self, content: Content) -> str:
