@@ -22,6 +22,11 @@ def hash_of(value) -> str:
     return hashlib.blake2b(marshal.dumps(value, 2), digest_size=16).hexdigest()
 
 
+def sha256(data: str | bytes) -> str:
+    """The SHA-256 of bytes, or of text as UTF-8, in hexadecimal (what names a file by its content)."""
+    return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
+
+
 def files_digest(root: str | os.PathLike, patterns, salt: str = "") -> str:
     """A digest of the files under ``root`` that match the glob ``patterns`` (paths and bytes) and of ``salt``."""
     digest = hashlib.sha256(salt.encode())

@@ -23,7 +23,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import re
@@ -33,7 +32,7 @@ from pathlib import Path
 
 from pelican.utils import slugify
 
-from cafetech.files import write_atomically
+from cafetech.files import sha256, write_atomically
 
 ISSUE_FILE = "issue.md"
 SOURCE_FILE = "issue.txt"
@@ -396,10 +395,6 @@ def parse_date(value: str | None) -> dt.date:
         raise ValueError(f"--date {value!r} is not a real date") from None
 
 
-def _digest(text: str | bytes) -> str:
-    return hashlib.sha256(text if isinstance(text, bytes) else text.encode("utf-8")).hexdigest()
-
-
 def keep_copies(paths: list[Path], replaced_dir: Path) -> dict[Path, Path]:
     """Copy each file, byte for byte, into a new ``replaced_dir/<time>/`` folder; {file: its copy}."""
     if not paths:
@@ -477,7 +472,7 @@ def import_issue(
         if current == (text_out if isinstance(text_out, bytes) else text_out.encode("utf-8")):
             report.unchanged.append(path)
             continue
-        if manifest.get(name) != _digest(current):
+        if manifest.get(name) != sha256(current):
             edited.append(path)
             report.overwritten.append(path)
         else:
@@ -495,6 +490,6 @@ def import_issue(
         report.kept = keep_copies(edited, directory / REPLACED_DIR)
         for path, text_out in plan:
             write_atomically(path, text_out)
-        new_manifest = {name: _digest(text_out) for name, text_out in files.items()}
+        new_manifest = {name: sha256(text_out) for name, text_out in files.items()}
         write_atomically(manifest_path, json.dumps(new_manifest, indent=2, sort_keys=True) + "\n")
     return report

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import logging
@@ -22,7 +21,7 @@ from PIL import Image, ImageCms, ImageDraw, ImageFont, ImageOps, ImageSequence, 
 from cafetech import parallel
 from cafetech.editions import editions, tag_label
 from cafetech.contents import content_objects
-from cafetech.files import replacing, write_atomically
+from cafetech.files import replacing, sha256, write_atomically
 
 logger = logging.getLogger(__name__)
 
@@ -78,12 +77,12 @@ class PhotosConfig:
         """A digest of everything a photo's derivatives are made with, besides the photo: the settings,
         Pillow's version and its encoders' (the same recipe and photo make the same files)."""
         encoders = [features.version(name) for name in ("jpg", "webp", "avif")]
-        return _digest(repr((RECIPE_VERSION, Image.__version__, encoders, self.widths, self.modern, sorted(self.quality.items()), self.colours["background"])))
+        return sha256(repr((RECIPE_VERSION, Image.__version__, encoders, self.widths, self.modern, sorted(self.quality.items()), self.colours["background"])))
 
     def card_recipe(self) -> str:
         """A digest of everything a drawn card is made with, besides its text."""
         fonts = [_file_digest(path) for path in self.fonts]
-        return _digest(repr((RECIPE_VERSION, Image.__version__, features.version("jpg"), fonts, sorted(self.colours.items()))))
+        return sha256(repr((RECIPE_VERSION, Image.__version__, features.version("jpg"), fonts, sorted(self.colours.items()))))
 
 
 def config(settings: dict) -> PhotosConfig:
@@ -176,14 +175,10 @@ class Card(NamedTuple):
 # --- pure functions: photos ---------------------------------------------------
 
 
-def _digest(text: str | bytes) -> str:
-    return hashlib.sha256(text.encode("utf-8") if isinstance(text, str) else text).hexdigest()
-
-
 @lru_cache(maxsize=16)
 def _file_digest(path: str) -> str:
     with open(path, "rb") as handle:
-        return hashlib.sha256(handle.read()).hexdigest()
+        return sha256(handle.read())
 
 
 def rendition_widths(source_width: int, widths: tuple[int, ...]) -> tuple[int, ...]:
@@ -495,7 +490,7 @@ def shorten_to(line: str, font: ImageFont.FreeTypeFont, width: int) -> str:
 
 
 def card_digest(text: CardText, recipe: str) -> str:
-    return _digest(repr((recipe, text.site, text.title, text.footer)))
+    return sha256(repr((recipe, text.site, text.title, text.footer)))
 
 
 def write_card(text: CardText, path: str, cfg: PhotosConfig) -> None:
@@ -568,7 +563,7 @@ class Store:
         if known and known[:2] == [stat.st_size, stat.st_mtime_ns]:
             return known[2]
         with open(path, "rb") as handle:
-            digest = hashlib.sha256(handle.read()).hexdigest()
+            digest = sha256(handle.read())
         self.sources[path] = [stat.st_size, stat.st_mtime_ns, digest]
         return digest
 
