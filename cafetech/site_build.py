@@ -14,6 +14,7 @@ import shutil
 import sys
 import tempfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from cafetech import parallel
@@ -86,6 +87,13 @@ def swap_in(new: Path, output: Path) -> None:
 # starts a new content cache (``content_cache``), and ``invoke gh-pages`` refuses them uncommitted.
 CODE_FILES = ("pelicanconf.py", "publishconf.py", "requirements.lock", "plugins/**/*.py", "cafetech/*.py")
 CODE_ROOT = str(Path(__file__).resolve().parent.parent)  # the project
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """The digest of our code (CODE_FILES) as this process runs it: taken once, since a process does
+    not take up code changed after it started. What the memos and the page cache are valid for."""
+    return files_digest(CODE_ROOT, CODE_FILES)
 
 
 PHOTO_STORE = "photos"  # in the cache root: the photos plugin's store, whose entries are filed by recipe

@@ -12,21 +12,14 @@ from __future__ import annotations
 
 import os
 import pickle
-from functools import lru_cache
 
 from cafetech import memo
-from cafetech.files import files_digest, replacing
-from cafetech.site_build import CODE_FILES, CODE_ROOT
+from cafetech.files import replacing
+from cafetech.site_build import code_digest
 
 from .cache_files import load_pickle
 
 FOLDER = "memo"
-
-
-@lru_cache(maxsize=1)
-def code_digest() -> str:
-    """Our code as this process runs it (a process does not take up code changed after it started)."""
-    return files_digest(CODE_ROOT, CODE_FILES)
 
 
 def memo_path(settings: dict, name: str) -> str | None:

@@ -41,7 +41,7 @@ from pelican.urlwrappers import URLWrapper
 
 from cafetech.contents import content_objects
 from cafetech.files import files_digest, hash_of, replacing
-from cafetech.site_build import CODE_FILES, CODE_ROOT
+from cafetech.site_build import code_digest
 
 from .cache_files import load_pickle
 
@@ -455,8 +455,8 @@ def _replace_with_link(source: str, target: str) -> None:
     os.replace(partial, target)
 
 
-def theme_and_code_digest(theme: str, root: str, salt: str) -> str:
-    return hash_of((files_digest(theme, ("**/*",)), files_digest(root, CODE_FILES), salt))
+def theme_and_code_digest(theme: str, salt: str) -> str:
+    return hash_of((files_digest(theme, ("**/*",)), code_digest(), salt))
 
 
 def enabled(settings: dict) -> bool:
@@ -473,7 +473,7 @@ def open_for_build(settings: dict, generators: list, folder: str, output_path: s
     env_globals = {}
     for generator in generators:  # each generator has its environment; the plugins give each the same globals
         env_globals.update(getattr(getattr(generator, "env", None), "globals", {}))
-    code = theme_and_code_digest(settings["THEME"], CODE_ROOT, f"pelican {pelican.__version__}")
+    code = theme_and_code_digest(settings["THEME"], f"pelican {pelican.__version__}")
     return PageCache.open(
         folder,
         output_path,
