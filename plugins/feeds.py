@@ -102,9 +102,10 @@ def rewrite_entries(context, feed):
     def label(tag, lang):
         return tag_label(catalogs, str(tag), lang)
 
+    articles = articles_by_url()
     for entry in feed.items:
         url = entry["link"].split("?ref=", 1)[0].removeprefix(site_url).lstrip("/")
-        if (item := articles_by_url().get(url)) is not None:
+        if (item := articles.get(url)) is not None:
             entry.update(entry_fields(item, entry["link"], site_url, settings, is_rss, label))
 
 

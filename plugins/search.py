@@ -47,15 +47,13 @@ from pelican import signals
 from pelican.generators import ArticlesGenerator
 
 from cafetech import parallel
+from cafetech.contents import PAGE_CACHE
 from cafetech.files import files_digest, hash_of
 
 logger = logging.getLogger(__name__)
 
 DEFAULTS = {"SEARCH_ENABLED": True, "SEARCH_TIMEOUT": 120}
 TEMPLATE = "search_document"
-# A plugin may offer a page cache in the context under this name: open(folder, output path) -> an
-# object with static_digest, unchanged, try_reuse, render, new, save and recording.
-PAGE_CACHE = "PAGE_CACHE"
 BUNDLE = "pagefind"
 PAGEFIND_VERSION = importlib.metadata.version("pagefind")
 

@@ -1,7 +1,7 @@
 """Build speed: what Pelican computes at each use computed once per build, and the second core put to use.
 
 * One ``Markdown`` instance per reader instead of one per file
-  (cafetech/markdown_reader.py).
+  (markdown_reader.py).
 * URLs frozen once every generator is done: Pelican formats an article's URL
   from its settings each time a template asks for it (tens of thousands of times
   on a large site); after ``all_generators_finalized`` nothing changes a slug or
@@ -95,7 +95,7 @@ from pelican.readers import _filter_discardable_metadata  # internal: see INTERN
 from pelican.utils import file_suffix, mkdir_p
 
 from cafetech import memo, parallel
-from cafetech.contents import content_objects
+from cafetech.contents import PAGE_CACHE, content_objects
 from cafetech.files import replacing
 
 from . import cache_files, memo_store, page_cache, workers
@@ -428,9 +428,6 @@ class _Handle:
             return self.worker.result()
         except workers.WorkerFailed as error:
             raise parallel.JobFailed(str(error)) from None
-
-
-PAGE_CACHE = "PAGE_CACHE"  # context: open(folder, output path) -> a page cache for other pages (the search documents)
 
 
 # --- Pelican's reader cache, written whole ---------------------------------------------
