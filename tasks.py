@@ -180,6 +180,7 @@ def quality_problems(output: Path, settings: Path, content: Path = CONTENT) -> l
     pages = pages_to_audit(output, model)
     problems += browser_check(
         output,
+        site_url,
         lambda base, browser: quality.accessibility_problems(base, pages, browser) + quality.reflow_problems(base, pages, browser),
     )
     return problems
@@ -221,25 +222,25 @@ def pages_to_audit(output: Path, model) -> list[str]:
     return paths
 
 
-def browser_check(output: Path, check_pages) -> list[str]:
-    """Run check_pages(base_url, browser) with Debian's Chromium on output/ served on loopback."""
+def browser_check(output: Path, site_url: str, check_pages) -> list[str]:
+    """Run check_pages(base_url, browser) with Debian's Chromium on output/ as it will be served: at
+    site_url (a publish build's SITEURL, whose absolute links then reach the build itself), every
+    request answered from output/; a request to any other address is a problem."""
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
-    from cafetech_dev.quality import CHROMIUM, CHROMIUM_ARGS, serve_folder
+    from cafetech_dev.quality import CHROMIUM, CHROMIUM_ARGS, SiteBrowser
 
-    server, base = serve_folder(output)
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
-                return check_pages(base, browser)
+                site = SiteBrowser(browser, output, site_url)
+                return check_pages(site.site_url, site) + site.foreign_problems()
             finally:
                 browser.close()
     except PlaywrightError as error:
         return [f"the accessibility check could not run Chromium ({CHROMIUM}): {str(error).splitlines()[0]}"]
-    finally:
-        server.shutdown()
 
 
 def report_site_url(settings: Path) -> str:
@@ -285,6 +286,9 @@ def check(c, publish=False, content=str(CONTENT)):
         raise Exit(code=1)
 
 
+EMAILS = ROOT / "emails"  # beside output/, which every build replaces whole
+
+
 @task(
     help={
         "date": "the issue's date, YYYY-MM-DD",
@@ -293,17 +297,17 @@ def check(c, publish=False, content=str(CONTENT)):
     }
 )
 def email(c, date, lang="fr", site_url=None):
-    """Write an issue as an email (HTML with inlined CSS, and plain text) to output/email/DATE.LANG.* (run after build)."""
+    """Write an issue as an email (HTML with inlined CSS, and plain text) to emails/DATE.LANG.*, from the site in output/ (run after build; builds never touch emails/)."""
     from cafetech.email_edition import EmailError, write_email
 
     try:
         from cafetech.editions import editions
 
         model = editions(site_settings())
-        html_path, text_path = write_email(OUTPUT, date, lang, site_url or report_site_url(SETTINGS["publish"]), model)
+        paths = write_email(OUTPUT, date, lang, site_url or publish_site_url(), model, folder=EMAILS)
     except EmailError as error:
         raise Exit(f"email: {error}", code=1) from None
-    print(f"wrote {shown(html_path)} and {shown(text_path)}")
+    print(f"wrote {shown(paths[0])} and {shown(paths[1])} (kept there: builds never touch emails/)")
 
 
 @task(
@@ -357,20 +361,43 @@ def redact(text: str) -> str:
     return re.sub(r"(\w+://)[^/@\s]+@", r"\1***@", text)
 
 
+ALLOW_REMOVAL_HELP = (
+    "a live page (or feed entry) this deploy may remove, e.g. /2023/11/x/; repeat for each, or list them in "
+    "content/withdrawn.txt"
+)
+
+
+def removal_guard(live, output: Path, new_pages: set[str], allowed: list[str], content: Path = CONTENT) -> list[str]:
+    """The lines refusing a deploy of output/ (whose pages are new_pages) over the live site: each page or
+    feed entry it would remove that neither --allow-removal nor content/withdrawn.txt names (none on a
+    first deploy)."""
+    from cafetech.deploy import removals, withdrawn_pages
+
+    if live is None:
+        return []
+    feeds = {feed: (output / feed.lstrip("/")).read_bytes() for feed in live.feeds if (output / feed.lstrip("/")).is_file()}
+    return removals(live.pages, new_pages, live.feeds, feeds, [*allowed, *withdrawn_pages(content)]).lines()
+
+
 @task(
     name="gh-pages",
-    help={"remote": "the git remote to push to (default: origin)", "branch": "the branch GitHub Pages serves (default: gh-pages)"},
+    iterable=["allow_removal"],
+    help={
+        "remote": "the git remote to push to (default: origin)",
+        "branch": "the branch GitHub Pages serves (default: gh-pages)",
+        "allow_removal": ALLOW_REMOVAL_HELP,
+    },
 )
-def gh_pages(c, remote="origin", branch="gh-pages"):
-    """Build with publishconf.py, check, and only if the check passes commit output/ to gh-pages and push it."""
+def gh_pages(c, remote="origin", branch="gh-pages", allow_removal=None):
+    """Build with publishconf.py, check, compare with what is live, and only if nothing is wrong and no live page would disappear, commit the site to gh-pages and push it."""
     import io
     import subprocess
+    import tempfile
 
     from ghp_import import GhpError, ghp_import
 
-    from cafetech.site_build import BuildFailed, build as atomic_build
-
-    from cafetech.site_build import CODE_FILES
+    from cafetech.deploy import LiveSiteError, folder_files, live_from_branch, tree_pages
+    from cafetech.site_build import CODE_FILES, BuildFailed, build as atomic_build
 
     # Everything that shapes the output: the code the build's cache fingerprint covers, content and theme.
     changed = git("status", "--porcelain", "--", "content", "theme", *(f":(glob){pattern}" for pattern in CODE_FILES))
@@ -380,22 +407,84 @@ def gh_pages(c, remote="origin", branch="gh-pages"):
             "so that what is published is what is in git:\n" + changed.rstrip(),
             code=1,
         )
-    messages = io.StringIO()
+    publish_site_url()  # a bad SITEURL stops here, in one line
     try:
-        report = atomic_build(SETTINGS["publish"], CONTENT, OUTPUT, stream=messages)
-    except BuildFailed as failure:
-        raise Exit(f"gh-pages: the build failed ({failure}); nothing was pushed:\n{messages.getvalue().rstrip()}", code=1) from None
-    problems = quality_problems(OUTPUT, SETTINGS["publish"])
-    print_check(len(list(OUTPUT.rglob("*.html"))), problems, report.warnings)
-    if problems:
-        raise Exit("gh-pages: the check failed; nothing was pushed", code=1)
-    commit = git("rev-parse", "--short", "HEAD").strip()
-    os.chdir(ROOT)  # ghp-import works on the repository of the working folder
-    try:
-        ghp_import(str(OUTPUT), remote=remote, branch=branch, mesg=f"Publish {commit}", push=True, nojekyll=True)
-    except (GhpError, subprocess.CalledProcessError) as error:
-        raise Exit(redact(f"gh-pages: publishing failed: {getattr(error, 'message', error)}"), code=1) from None
+        live = live_from_branch(ROOT, remote, branch)
+    except LiveSiteError as error:
+        raise Exit(redact(f"gh-pages: {error}; nothing was pushed"), code=1) from None
+    # The published build never replaces output/ (the editor's development site): it is made, checked
+    # and pushed from a folder of its own, with a cache of its own.
+    with tempfile.TemporaryDirectory(prefix="cafetech-publish-") as tmp:
+        site, messages = Path(tmp) / "site", io.StringIO()
+        try:
+            report = atomic_build(SETTINGS["publish"], CONTENT, site, {"CACHE_PATH": str(Path(tmp) / "cache")}, stream=messages)
+        except BuildFailed as failure:
+            print(messages.getvalue().rstrip(), file=sys.stderr)
+            raise Exit(f"gh-pages: the build failed ({failure}); nothing was pushed", code=1) from None
+        problems = quality_problems(site, SETTINGS["publish"])
+        print_check(len(list(site.rglob("*.html"))), problems, report.warnings)
+        if problems:
+            raise Exit("gh-pages: the check failed; nothing was pushed", code=1)
+        removed = removal_guard(live, site, tree_pages(folder_files(site)), allow_removal or [])
+        if removed:
+            for line in removed:
+                print(f"error: {line}", file=sys.stderr)
+            raise Exit(
+                f"gh-pages: {len(removed)} live page(s) or feed entries would disappear; nothing was pushed. If that is "
+                "meant, name each with --allow-removal or in content/withdrawn.txt (docs/errors.md)",
+                code=1,
+            )
+        commit = git("rev-parse", "--short", "HEAD").strip()
+        before = subprocess.run(["git", "rev-parse", "--verify", "-q", f"refs/heads/{branch}"], cwd=ROOT, capture_output=True, text=True)
+        os.chdir(ROOT)  # ghp-import works on the repository of the working folder
+        try:
+            ghp_import(str(site), remote=remote, branch=branch, mesg=f"Publish {commit}", push=True, nojekyll=True)
+        except (GhpError, subprocess.CalledProcessError) as error:
+            # The local branch goes back to what it was: nothing of this deploy is left half done.
+            if before.returncode == 0:
+                git("update-ref", f"refs/heads/{branch}", before.stdout.strip())
+            else:
+                subprocess.run(["git", "update-ref", "-d", f"refs/heads/{branch}"], cwd=ROOT, capture_output=True)
+            reason = getattr(error, "message", None) or f"git push exited with {getattr(error, 'returncode', '?')}"
+            raise Exit(redact(f"gh-pages: the remote {remote} refused the push ({reason}); nothing was published"), code=1) from None
     print(f"published {commit} to {branch} on remote {redact(remote)}")
+
+
+@task(
+    name="guard-removals",
+    iterable=["allow_removal"],
+    help={"output": "the built site to deploy (default: output/)", "allow_removal": ALLOW_REMOVAL_HELP},
+)
+def guard_removals(c, output=str(OUTPUT), allow_removal=None):
+    """Before a deploy of a publish build: refuse if a page or feed entry live at SITEURL (its sitemap and feeds) would disappear; a site with no sitemap yet is a first deploy."""
+    from cafetech.deploy import LiveSiteError, folder_files, live_from_web, sitemap_pages, tree_pages
+
+    site_url, output = publish_site_url(), Path(output)
+    if not (output / "sitemap.xml").is_file():
+        raise Exit(f"guard-removals: {shown(output)}/sitemap.xml: no such file; build the site with --publish first", code=1)
+    feeds = sorted(page for page in tree_pages(folder_files(output)) if page.endswith(".xml"))
+    try:
+        live = live_from_web(site_url, feeds)
+    except LiveSiteError as error:
+        raise Exit(f"guard-removals: cannot read the live site: {error}", code=1) from None
+    if live is None:
+        print(f"guard-removals: {site_url}/sitemap.xml does not exist: a first deploy, nothing to compare")
+        return
+    new_pages = sitemap_pages((output / "sitemap.xml").read_bytes(), site_url)
+    removed = removal_guard(live, output, new_pages, allow_removal or [])
+    for line in removed:
+        print(f"error: {line}", file=sys.stderr)
+    if removed:
+        raise Exit(f"guard-removals: {len(removed)} live page(s) or feed entries would disappear (docs/errors.md)", code=1)
+    print(f"guard-removals: every page of {site_url}/sitemap.xml and every feed entry is still there")
+
+
+def publish_site_url() -> str:
+    """SITEURL of publishconf.py, or the task's end with its one-line reason."""
+    try:
+        return report_site_url(SETTINGS["publish"])
+    except Exception as error:  # publishconf.py raises on a bad SITEURL
+        raise Exit(f"{error}; nothing was built or pushed", code=1) from None
 
 
 @task(
@@ -633,4 +722,4 @@ def tags_suggest(c, date, content=str(CONTENT)):
 
 
 tags = Collection("tags", tags_suggest)
-namespace = Collection(build, clean, rebuild, serve, livereload, import_issue, check, gh_pages, email, bench, translations, tags)
+namespace = Collection(build, clean, rebuild, serve, livereload, import_issue, check, gh_pages, guard_removals, email, bench, translations, tags)

@@ -7,7 +7,8 @@
 # table of at most 600px, system fonts, no script, no stylesheet link, every style inlined (by
 # css_inline), every address absolute against site_url. The text part carries the same content,
 # wrapped at 72 columns, links written ``text <url>``. write_email("output", "2023-11-20", "en",
-# "https://cafetech.github.io") writes output/email/2023-11-20.en.html and .txt.
+# "https://cafetech.github.io", folder="emails") writes emails/2023-11-20.en.html and .txt: never
+# inside the built site, which the next build replaces whole.
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from cafetech.editions import Editions, editions
 from cafetech.files import write_atomically
 
 # Where the build writes an issue page, per language (ISSUE_SAVE_AS and ISSUE_LANG_SAVE_AS).
-EMAIL_DIR = "email"
+EMAIL_DIR = "emails"  # in the project, beside output/: builds never touch it
 STYLESHEET_PATH = "/theme/css/main.css"  # base.html links it as {SITEURL}/theme/css/main.css
 WIDTH = 72  # columns of the text part
 PHOTO_WIDTH = 536  # px: the 600 px column less its padding
@@ -614,21 +615,28 @@ def build_email(
     return render_html(issue), render_text(issue)
 
 
-def email_paths(output_dir: str | os.PathLike, date: str, lang: str) -> tuple[Path, Path]:
-    folder = Path(output_dir) / EMAIL_DIR
+def email_paths(folder: str | os.PathLike, date: str, lang: str) -> tuple[Path, Path]:
+    folder = Path(folder)
     return folder / f"{date}.{lang}.html", folder / f"{date}.{lang}.txt"
 
 
 def write_email(
-    output_dir: str | os.PathLike, date: str, lang: str = "fr", site_url: str | None = None, model: Editions | None = None
+    output_dir: str | os.PathLike,
+    date: str,
+    lang: str = "fr",
+    site_url: str | None = None,
+    model: Editions | None = None,
+    *,
+    folder: str | os.PathLike,
 ) -> tuple[Path, Path]:
-    """Write ``email/<date>.<lang>.html`` and ``.txt`` under ``output_dir``; returns their paths.
+    """Write ``<date>.<lang>.html`` and ``.txt`` into ``folder``, made from the site built in
+    ``output_dir``; returns their paths.
 
     Each file is replaced atomically (a temporary file, then os.replace); nothing is written
     when the email cannot be made.
     """
     html_part, text_part = build_email(output_dir, date, lang, site_url, model)
-    html_path, text_path = email_paths(output_dir, date, lang)
+    html_path, text_path = email_paths(folder, date, lang)
     html_path.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(html_path, html_part)
     write_atomically(text_path, text_part)

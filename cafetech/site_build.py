@@ -83,6 +83,13 @@ def swap_in(new: Path, output: Path) -> None:
         os.rename(new, output)
 
 
+def ordinary_folder_mode() -> int:
+    """The mode os.mkdir gives a folder under this process's umask (0755 under the usual 022)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o777 & ~mask
+
+
 # The code that turns a source file into a cached reading or a page: a change to any of these
 # starts a new content cache (``content_cache``), and ``invoke gh-pages`` refuses them uncommitted.
 CODE_FILES = ("pelicanconf.py", "publishconf.py", "requirements.lock", "plugins/**/*.py", "cafetech/*.py")
@@ -128,6 +135,7 @@ def build(
     output.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(output)
     staging = Path(tempfile.mkdtemp(prefix=BUILD_PREFIX, dir=output.parent))
+    os.chmod(staging, ordinary_folder_mode())  # mkdtemp's 0700 would make every page a 403 once served
     report = BuildReport(output=output)
     collector = _Collector(report, stream)
     root = logging.getLogger()

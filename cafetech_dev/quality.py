@@ -343,8 +343,8 @@ def canonical_problems(output: str | Path, site_url: str = "") -> list[str]:
     problems = []
     for page in site_files(output, ".html"):
         name = page.relative_to(output)
-        # Not indexed: error pages, the email editions, pages that say noindex.
-        if page.name == "404.html" or name.parts[0] == "email":
+        # Not indexed: error pages, pages that say noindex.
+        if page.name == "404.html":
             continue
         soup = _soup(page)
         if _noindex(soup):
@@ -549,16 +549,77 @@ def accessibility_problems(base_url: str, paths: list[str], browser) -> list[str
 def reflow_problems(base_url: str, paths: list[str], browser, width: int = 320) -> list[str]:
     """'path: N px wide at 320 px' for every page that scrolls sideways in a 320 px window (WCAG 1.4.10)."""
     problems = []
-    page = browser.new_page(viewport={"width": width, "height": 640})
+    context = browser.new_context(viewport={"width": width, "height": 640})
     try:
+        page = context.new_page()
         for path in paths:
             page.goto(base_url + path)
             scroll = page.evaluate("document.documentElement.scrollWidth")
             if scroll > width:
                 problems.append(f"{path}: {scroll} px wide in a {width} px window: it scrolls sideways (WCAG 1.4.10)")
     finally:
-        page.close()
+        context.close()
     return problems
+
+
+LOOPBACK_ORIGIN = "http://localhost:8000"  # where a site with relative links is shown: any address serves it
+
+
+class SiteBrowser:
+    """A browser whose pages see a built site at its public address (``site_url``), answered from its folder.
+
+    Every request under ``site_url`` is answered from ``folder`` as GitHub Pages would (``x/`` and
+    ``x`` are ``x/index.html``, a missing file is a 404); any other
+    request is refused and kept in ``foreign``, so a page that loads an asset from elsewhere is caught
+    instead of being checked without it. It has the browser's ``new_context``, so the checks take either.
+    """
+
+    def __init__(self, browser, folder: str | Path, site_url: str = ""):
+        self.browser, self.folder = browser, Path(folder)
+        self.site_url = (site_url or LOOPBACK_ORIGIN).rstrip("/")
+        self.foreign: list[tuple[str, str]] = []  # (the page that asked, the address it asked for)
+
+    def new_context(self, **options):
+        context = self.browser.new_context(**options)
+        context.route("**/*", self._answer)
+        return context
+
+    def file_for(self, url: str) -> Path | None:
+        """The file that answers url, or None."""
+        path = unquote(urlparse(url[len(self.site_url) :] or "/").path) or "/"
+        normalized = posixpath.normpath(path)
+        if "\x00" in normalized:  # a path Python cannot open
+            return None
+        target = self.folder / normalized.lstrip("/")
+        # GitHub Pages redirects a folder without its slash; Chromium does not let a routed navigation
+        # be redirected, so it gets the folder's page at once.
+        target = target / "index.html" if target.is_dir() else target
+        return target if target.is_file() else None
+
+    def _answer(self, route, request) -> None:
+        url = request.url
+        if url != self.site_url and not url.startswith(self.site_url + "/"):
+            try:
+                asker = request.frame.url
+            except Exception:  # a request of no page (a worker's): the address alone says enough
+                asker = ""
+            self.foreign.append((asker, url))
+            route.abort("blockedbyclient")
+        elif (target := self.file_for(url.split("#", 1)[0])) is None:
+            route.fulfill(status=404, content_type="text/plain", body="not found")
+        else:
+            route.fulfill(path=str(target))
+
+    def foreign_problems(self) -> list[str]:
+        """'page: loads URL from outside the site' for each request a page made to another address."""
+        return [
+            f"{self.path_of(asker) or '(no page)'}: loads {url} from outside the site ({self.site_url}); serve it from the site"
+            for asker, url in dict.fromkeys(self.foreign)
+        ]
+
+    def path_of(self, url: str) -> str:
+        """A page's address as the checks name it: its path on the site."""
+        return (url[len(self.site_url) :] or "/") if url.startswith(self.site_url) else url
 
 
 def serve_folder(folder: str | Path, port: int = 0):

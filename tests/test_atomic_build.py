@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+import stat
 import re
 import json
 import shutil
@@ -206,3 +208,17 @@ def test_a_cache_cut_short_is_dropped_with_one_warning_and_the_build_goes_on(tmp
     assert without_search_index(fingerprint(tmp_path / "second")) == without_search_index(fingerprint(tmp_path / "first"))
     again = build(SETTINGS, content, tmp_path / "third", cached, stream=io.StringIO())
     assert not [w for w in again.warnings if "unreadable cache" in w]
+
+
+def test_the_site_has_the_permissions_an_ordinary_build_gives_so_a_web_server_can_read_it(site):
+    """mkdtemp makes its folder 0700: served by nginx as www-data, or copied with rsync -a, every page was a 403."""
+    _, output, _ = site
+    previous = os.umask(0o022)
+    os.umask(previous)
+    assert previous == 0o022, "the test suite runs under the usual umask"
+    modes = {path.relative_to(output.parent).as_posix(): stat.S_IMODE(path.stat().st_mode) for path in [output, *output.rglob("*")]}
+    folders = {path: mode for path, mode in modes.items() if (output.parent / path).is_dir()}
+    files = {path: mode for path, mode in modes.items() if path not in folders}
+    assert folders["output"] == 0o755
+    assert {mode for mode in folders.values()} == {0o755}, {p: oct(m) for p, m in folders.items() if m != 0o755}
+    assert {mode for mode in files.values()} == {0o644}, {p: oct(m) for p, m in files.items() if m != 0o644}

@@ -46,7 +46,7 @@ def emails(output):
     """The email of each language, written by write_email: {lang: (html, text, paths)}."""
     result = {}
     for lang in LANGS:
-        paths = write_email(output, DATE, lang, SITE)
+        paths = write_email(output, DATE, lang, SITE, folder=output.parent / "emails")
         result[lang] = (paths[0].read_text(encoding="utf-8"), paths[1].read_text(encoding="utf-8"), paths)
     return result
 
@@ -68,14 +68,14 @@ def sections_of(output, lang):
 @pytest.mark.parametrize("lang", LANGS)
 def test_files_are_written_under_email_with_the_built_content(output, emails, lang):
     html, text, (html_path, text_path) = emails[lang]
-    assert html_path == output / "email" / f"{DATE}.{lang}.html"
-    assert text_path == output / "email" / f"{DATE}.{lang}.txt"
+    assert html_path == output.parent / "emails" / f"{DATE}.{lang}.html"
+    assert text_path == output.parent / "emails" / f"{DATE}.{lang}.txt"
     assert (html, text) == build_email(output, DATE, lang, SITE)
-    assert not [p.name for p in (output / "email").iterdir() if p.name.startswith(".")], "temporary files left behind"
+    assert not [p.name for p in (output.parent / "emails").iterdir() if p.name.startswith(".")], "temporary files left behind"
 
 
 def test_a_failed_write_keeps_the_previous_file(output, emails, monkeypatch):
-    html_path = output / "email" / f"{DATE}.fr.html"
+    html_path = output.parent / "emails" / f"{DATE}.fr.html"
     before = html_path.read_bytes()
 
     def broken_fsync(fd):
@@ -83,9 +83,9 @@ def test_a_failed_write_keeps_the_previous_file(output, emails, monkeypatch):
 
     monkeypatch.setattr(email_edition.os, "fsync", broken_fsync)
     with pytest.raises(OSError, match="disk full"):
-        write_email(output, DATE, "fr", "https://elsewhere.test")
+        write_email(output, DATE, "fr", "https://elsewhere.test", folder=output.parent / "emails")
     assert html_path.read_bytes() == before
-    assert not [p.name for p in (output / "email").iterdir() if p.name.startswith(".")]
+    assert not [p.name for p in (output.parent / "emails").iterdir() if p.name.startswith(".")]
 
 
 # --- the HTML part ---------------------------------------------------------------------------
@@ -233,12 +233,12 @@ def test_text_part_has_the_same_content(output, emails, lang):
 )
 def test_bad_requests_are_one_line_errors_and_write_nothing(output, date, lang, expected):
     with pytest.raises(EmailError) as error:
-        write_email(output, date, lang, SITE)
+        write_email(output, date, lang, SITE, folder=output.parent / "emails")
     message = str(error.value)
     assert expected in message
     assert "\n" not in message and "Traceback" not in message
-    assert not (output / "email" / f"{date}.{lang}.html").exists()
-    assert not (output / "email" / f"{date}.{lang}.txt").exists()
+    assert not (output.parent / "emails" / f"{date}.{lang}.html").exists()
+    assert not (output.parent / "emails" / f"{date}.{lang}.txt").exists()
 
 
 def test_a_bad_site_url_is_refused(output):
@@ -335,7 +335,7 @@ def test_a_site_built_for_publication_is_rebased_on_site_url(tmp_path):
 def test_an_issue_without_an_english_page_is_said_to_have_no_english_edition(edited):
     (edited / ISSUE_PAGES["en"]).unlink()
     with pytest.raises(EmailError) as error:
-        write_email(edited, DATE, "en", SITE)
+        write_email(edited, DATE, "en", SITE, folder=edited.parent / "emails")
     message = str(error.value)
     assert message.endswith(f"{ISSUE_PAGES['en']} does not exist: issue {DATE} has no English edition yet (no article translated)")
     assert "build the site first" not in message and "\n" not in message
@@ -344,13 +344,13 @@ def test_an_issue_without_an_english_page_is_said_to_have_no_english_edition(edi
 def test_a_missing_french_page_beside_an_english_one_asks_for_a_rebuild(edited):
     (edited / ISSUE_PAGES["fr"]).unlink()
     with pytest.raises(EmailError, match=rf"{ISSUE_PAGES['fr']} does not exist though .*{ISSUE_PAGES['en']} does; rebuild"):
-        write_email(edited, DATE, "fr", SITE)
+        write_email(edited, DATE, "fr", SITE, folder=edited.parent / "emails")
 
 
 def test_without_a_built_site_the_error_says_to_build_it_first(tmp_path):
     for output in (tmp_path / "nothing-built", tmp_path):
         with pytest.raises(EmailError, match=r"index.html: no such issue page; build the site first"):
-            write_email(output, DATE, "en", SITE)
+            write_email(output, DATE, "en", SITE, folder=output.parent / "emails")
 
 
 def test_the_issue_pages_it_reads_are_where_the_editions_write_them():

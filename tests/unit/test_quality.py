@@ -179,11 +179,10 @@ def test_an_indexable_page_has_one_canonical_link_to_itself(tmp_path):
     ]
 
 
-def test_error_pages_noindex_pages_emails_and_pagefind_need_no_canonical_link(tmp_path):
+def test_error_pages_noindex_pages_and_pagefind_need_no_canonical_link(tmp_path):
     write(tmp_path, "404.html", page())
     write(tmp_path, "en/404.html", page(lang="en"))
     write(tmp_path, "brouillon/index.html", page('<meta name="Robots" content="NoIndex, follow">'))
-    write(tmp_path, "email/2023-11-20.fr.html", page())
     write(tmp_path, "pagefind/fragment.html", "<p>x</p>")
     assert canonical_problems(tmp_path) == []
 
@@ -247,3 +246,51 @@ def test_a_page_wider_than_320_px_is_a_reflow_problem(tmp_path, browser):
         ]
     finally:
         server.shutdown()
+
+
+def test_a_page_is_checked_at_its_public_address_with_its_real_stylesheet(tmp_path, browser):
+    """A publish build links its CSS absolutely (https://<site>/theme/…): the checks must get it from the build."""
+    from cafetech_dev.quality import SiteBrowser, reflow_problems
+
+    (tmp_path / "theme").mkdir()
+    (tmp_path / "theme" / "main.css").write_text("img { max-width: 100%; }", "utf-8")
+    (tmp_path / "index.html").write_text(
+        '<!DOCTYPE html><meta name="viewport" content="width=device-width">'
+        '<link rel="stylesheet" href="https://news.example.org/theme/main.css">'
+        '<body style="margin:0"><img src="https://news.example.org/wide.svg" width="640" height="10" alt="">',
+        "utf-8",
+    )
+    (tmp_path / "wide.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="640" height="10"/>', "utf-8")
+    site = SiteBrowser(browser, tmp_path, "https://news.example.org")
+    assert reflow_problems(site.site_url, ["/"], site) == []
+    assert site.foreign_problems() == []
+    unstyled = SiteBrowser(browser, tmp_path, "https://elsewhere.example.org")  # as the check served it before
+    assert reflow_problems(unstyled.site_url, ["/"], unstyled) == ["/: 640 px wide in a 320 px window: it scrolls sideways (WCAG 1.4.10)"]
+
+
+def test_a_page_that_loads_an_asset_from_another_host_is_a_problem(tmp_path, browser):
+    from cafetech_dev.quality import SiteBrowser, reflow_problems
+
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "index.html").write_text(
+        '<!DOCTYPE html><link rel="stylesheet" href="https://cdn.example.com/font.css"><p>x</p>', "utf-8"
+    )
+    site = SiteBrowser(browser, tmp_path, "https://news.example.org/")
+    reflow_problems(site.site_url, ["/x/"], site)
+    assert site.foreign_problems() == [
+        "/x/: loads https://cdn.example.com/font.css from outside the site (https://news.example.org); serve it from the site"
+    ]
+
+
+def test_the_site_browser_maps_addresses_to_files_as_github_pages_does(tmp_path):
+    from cafetech_dev.quality import SiteBrowser
+
+    (tmp_path / "en" / "tag").mkdir(parents=True)
+    (tmp_path / "en" / "index.html").write_text("x", "utf-8")
+    (tmp_path / "en" / "tag" / "a b.html").write_text("x", "utf-8")
+    site = SiteBrowser(None, tmp_path, "https://u.github.io/cafetech/")
+    assert site.file_for("https://u.github.io/cafetech/en/") == tmp_path / "en" / "index.html"
+    assert site.file_for("https://u.github.io/cafetech/en") == tmp_path / "en" / "index.html"
+    assert site.file_for("https://u.github.io/cafetech/en/tag/a%20b.html?x=1") == tmp_path / "en" / "tag" / "a b.html"
+    assert site.file_for("https://u.github.io/cafetech/nowhere.css") is None
+    assert site.file_for("https://u.github.io/cafetech/../../etc/passwd") is None
