@@ -371,12 +371,15 @@ def removal_guard(live, output: Path, new_pages: set[str], allowed: list[str], c
     """The lines refusing a deploy of output/ (whose pages are new_pages) over the live site: each page or
     feed entry it would remove that neither --allow-removal nor content/withdrawn.txt names (none on a
     first deploy)."""
+    from pelican.settings import read_settings
+
     from cafetech.deploy import removals, withdrawn_pages
 
     if live is None:
         return []
     feeds = {feed: (output / feed.lstrip("/")).read_bytes() for feed in live.feeds if (output / feed.lstrip("/")).is_file()}
-    return removals(live.pages, new_pages, live.feeds, feeds, [*allowed, *withdrawn_pages(content)]).lines()
+    feed_size = read_settings(str(SETTINGS["publish"])).get("FEED_MAX_ITEMS")
+    return removals(live.pages, new_pages, live.feeds, feeds, [*allowed, *withdrawn_pages(content)], feed_size).lines()
 
 
 @task(

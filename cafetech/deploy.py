@@ -93,10 +93,10 @@ def _instant(text: str | None, rfc822: bool = False) -> dt.datetime | None:
         return None
 
 
-def aged_out(when: dt.datetime | None, kept: Mapping[str, dt.datetime | None]) -> bool:
-    """An entry older than every entry the new feed keeps left it because the feed is full, not removed."""
+def aged_out(when: dt.datetime | None, kept: Mapping[str, dt.datetime | None], feed_size: int | None) -> bool:
+    """An entry left a full feed (feed_size entries, FEED_MAX_ITEMS) to make room for newer ones."""
     dates = [date for date in kept.values() if date is not None]
-    return when is not None and bool(dates) and when < min(dates)
+    return when is not None and bool(dates) and feed_size is not None and len(kept) >= feed_size and when < min(dates)
 
 
 def withdrawn_pages(content: str | os.PathLike) -> set[str]:
@@ -120,11 +120,12 @@ def removals(
     live_feeds: Mapping[str, bytes],
     new_feeds: Mapping[str, bytes],
     allowed: Iterable[str] = (),
+    feed_size: int | None = None,
 ) -> Removals:
     """What a deploy of the new site would remove from the live one, less what the editor allowed.
 
     Pages are addresses ('/en/x/'); feeds map a feed's address to its XML. An entry that left a
-    feed is a removal unless its page is allowed to go or it aged out of a full feed.
+    feed is a removal unless its page is allowed to go or it aged out of a full feed (FEED_MAX_ITEMS).
     """
     allowed = {normal_address(address) for address in allowed}
     new_pages = set(new_pages)
@@ -135,7 +136,7 @@ def removals(
             continue  # the feed itself is a page: reported above unless allowed
         kept = feed_entries(new_feeds[feed])
         for ident, when in feed_entries(data).items():
-            if ident in kept or normal_address(ident) in allowed or aged_out(when, kept):
+            if ident in kept or normal_address(ident) in allowed or aged_out(when, kept, feed_size):
                 continue
             entries.append(f"{feed}: {ident}")
     return Removals(tuple(pages), tuple(entries))
