@@ -622,6 +622,21 @@ class SiteBrowser:
         return (url[len(self.site_url) :] or "/") if url.startswith(self.site_url) else url
 
 
+def unreadable_problems(output: str | Path) -> list[str]:
+    """'path: mode 0700: …' for each file or folder of the site a web server's own user could not read."""
+    import stat
+
+    output = Path(output)
+    problems = []
+    for path in [output, *sorted(output.rglob("*"))]:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        needed = stat.S_IROTH | (stat.S_IXOTH if path.is_dir() else 0)
+        if mode & needed != needed:
+            name = path.relative_to(output).as_posix() if path != output else "."
+            problems.append(f"{name}: mode {mode:04o}: a web server's user cannot read it (every page under it answers 403)")
+    return problems
+
+
 def serve_folder(folder: str | Path, port: int = 0):
     """Serve a built site on a loopback port (default: a free one), quietly; returns (server, base URL).
     Call server.shutdown()."""

@@ -104,3 +104,23 @@ def test_credentials_in_a_remote_url_are_never_printed(project):
     result = run([sys.executable, "-m", "invoke", "gh-pages", "--remote", "secret"], clone, env=env, check=False)
     assert result.returncode == 1
     assert "s3cr3t-token" not in result.stdout + result.stderr
+
+
+def test_a_siteurl_without_scheme_stops_the_deploy_in_one_line_before_anything_is_built(project):
+    clone, bare = project
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(clone.parent), "SITEURL": "cafetech.example.org"}
+    result = run([sys.executable, "-m", "invoke", "gh-pages", "--remote", "pages"], clone, env=env, check=False)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "publishconf.py: SITEURL must be the site's absolute address, e.g. https://example.org, not 'cafetech.example.org'; "
+        "nothing was built or pushed"
+    ]
+    assert "gh-pages" not in branches(bare) and not (clone / "output").exists()
+
+
+def test_the_workflow_refuses_a_deploy_that_would_take_a_live_page_down(project):
+    """The Pages workflow deploys output/ once guard-removals compared it with the live sitemap and feeds."""
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text("utf-8"))
+    steps = [step.get("run", "") for step in workflow["jobs"]["build"]["steps"]]
+    script = next(step for step in steps if "invoke build --publish" in step)
+    assert script.index("invoke build --publish") < script.index("invoke check --publish") < script.index("invoke guard-removals")

@@ -82,3 +82,60 @@ def test_the_withdrawn_file_lists_addresses_with_comments(tmp_path):
     (tmp_path / "withdrawn.txt").write_text("# taken down on purpose\n/2023/11/a/  # a mistake\n\nhttps://x.org/en/b/index.html\n", "utf-8")
     assert withdrawn_pages(tmp_path) == {"/2023/11/a/", "/en/b/"}
     assert normal_address("en/b/") == "/en/b/"
+
+
+def test_the_live_site_is_read_from_its_sitemap_and_feeds_and_a_site_without_one_is_a_first_deploy(tmp_path):
+    from cafetech.deploy import LiveSiteError, live_from_web
+    from support import serve
+
+    server, base = serve(tmp_path)
+    try:
+        assert live_from_web(base, ["/feeds/atom.xml"]) is None
+        (tmp_path / "sitemap.xml").write_text(
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>{base}/2023/11/a/</loc></url></urlset>', "utf-8"
+        )
+        (tmp_path / "feeds").mkdir()
+        (tmp_path / "feeds" / "atom.xml").write_bytes(atom(A))
+        live = live_from_web(base, ["/feeds/atom.xml", "/en/feeds/atom.xml"])
+        assert live.pages == {"/2023/11/a/"} and set(live.feeds) == {"/feeds/atom.xml"}
+        (tmp_path / "sitemap.xml").write_text("not xml", "utf-8")
+        try:
+            live_from_web(base, [])
+        except LiveSiteError as error:
+            assert str(error).startswith(f"{base}/sitemap.xml: not a sitemap")
+        else:
+            raise AssertionError("a broken sitemap must stop the deploy")
+    finally:
+        server.shutdown()
+
+
+def test_an_unreachable_live_site_stops_the_deploy_in_one_line():
+    import pytest
+
+    from cafetech.deploy import LiveSiteError, live_from_web
+
+    with pytest.raises(LiveSiteError, match=r"^http://127\.0\.0\.1:9/sitemap\.xml: "):
+        live_from_web("http://127.0.0.1:9", [], timeout=5)
+
+
+def test_the_deployed_branch_is_the_live_site_and_a_remote_without_it_is_a_first_deploy(tmp_path):
+    import subprocess
+
+    from cafetech.deploy import live_from_branch
+
+    def git(*args, cwd=tmp_path / "repo"):
+        subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+
+    (tmp_path / "repo").mkdir()
+    git("init", "-q", "--bare", str(tmp_path / "pages.git"), cwd=tmp_path)
+    git("init", "-q", "-b", "gh-pages")
+    git("remote", "add", "pages", str(tmp_path / "pages.git"))
+    assert live_from_branch(tmp_path / "repo", "pages", "gh-pages") is None
+    (tmp_path / "repo" / "feeds").mkdir()
+    (tmp_path / "repo" / "feeds" / "atom.xml").write_bytes(atom(A))
+    (tmp_path / "repo" / "index.html").write_text("x", "utf-8")
+    git("add", "-A")
+    git("-c", "user.name=t", "-c", "user.email=t@t.invalid", "commit", "-q", "-m", "site")
+    git("push", "-q", "pages", "gh-pages")
+    live = live_from_branch(tmp_path / "repo", "pages", "gh-pages")
+    assert live.pages == {"/", "/feeds/atom.xml"} and live.feeds == {"/feeds/atom.xml": atom(A)}

@@ -294,3 +294,21 @@ def test_the_site_browser_maps_addresses_to_files_as_github_pages_does(tmp_path)
     assert site.file_for("https://u.github.io/cafetech/en/tag/a%20b.html?x=1") == tmp_path / "en" / "tag" / "a b.html"
     assert site.file_for("https://u.github.io/cafetech/nowhere.css") is None
     assert site.file_for("https://u.github.io/cafetech/../../etc/passwd") is None
+
+
+def test_a_site_a_web_server_cannot_read_is_a_problem(tmp_path):
+    from cafetech_dev.quality import unreadable_problems
+
+    site = tmp_path / "site"
+    (site / "en").mkdir(parents=True)
+    (site / "index.html").write_text("x", "utf-8")
+    (site / "en" / "index.html").write_text("x", "utf-8")
+    for path, mode in ((site, 0o755), (site / "en", 0o755), (site / "index.html", 0o644), (site / "en" / "index.html", 0o644)):
+        path.chmod(mode)
+    assert unreadable_problems(site) == []
+    site.chmod(0o700)
+    (site / "en" / "index.html").chmod(0o600)
+    assert unreadable_problems(site) == [
+        ".: mode 0700: a web server's user cannot read it (every page under it answers 403)",
+        "en/index.html: mode 0600: a web server's user cannot read it (every page under it answers 403)",
+    ]
