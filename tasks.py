@@ -621,7 +621,7 @@ def tags_suggest(c, date, content=str(CONTENT)):
     articles = []
     for path in paths:
         html, metadata = reader.read(str(path))
-        articles.append(article_fields(metadata.get("title", ""), metadata.get("summary", ""), html))
+        articles.append(article_fields(metadata.get("title", ""), metadata.get("summary", ""), html, metadata.get("further_reading")))
     found = suggestions(articles, load_registry(cfg.path).spellings, cfg.weights, cfg.min_mentions)
     where = shown(issue_folder(Path(content), date))
     if not found:

@@ -142,7 +142,7 @@ def issue_suggestions(content: Path, date: str, registry_path: Path | None = Non
     articles = []
     for path in issue_articles(content, date):
         html, metadata = reader.read(str(path))
-        articles.append(article_fields(metadata["title"], metadata.get("summary", ""), html))
+        articles.append(article_fields(metadata["title"], metadata.get("summary", ""), html, metadata.get("further_reading")))
     registry = load_registry(str(registry_path or cfg.path))
     return suggestions(articles, registry.spellings, cfg.weights, cfg.min_mentions)
 
