@@ -713,7 +713,7 @@ def tags_suggest(c, date, content=str(CONTENT)):
     articles = []
     for path in paths:
         html, metadata = reader.read(str(path))
-        articles.append(article_fields(metadata.get("title", ""), metadata.get("summary", ""), html))
+        articles.append(article_fields(metadata.get("title", ""), metadata.get("summary", ""), html, metadata.get("further_reading")))
     found = suggestions(articles, load_registry(cfg.path).spellings, cfg.weights, cfg.min_mentions)
     where = shown(issue_folder(Path(content), date))
     if not found:
@@ -724,5 +724,30 @@ def tags_suggest(c, date, content=str(CONTENT)):
         print(f"  {line}")
 
 
-tags = Collection("tags", tags_suggest)
+@task(name="explain", help={"file": "an article, e.g. content/issues/2023-11-20/02-….md", **CONTENT_HELP}, positional=["file"])
+def tags_explain(c, file, content=str(CONTENT)):
+    """Show, for each tag an article is given or refused, the mentions and weights that decided it, and the threshold."""
+    from pelican.readers import MarkdownReader
+    from pelican.settings import read_settings
+
+    from cafetech.tags import TagRegistryError, article_fields, config, explanation, load_registry, names_of
+
+    path = Path(file)
+    if not path.is_file():
+        raise Exit(f"tags.explain: {file}: no such article", code=1)
+    settings = read_settings(str(SETTINGS["dev"]), override={"PATH": str(Path(content).resolve())})
+    cfg = config(settings)
+    try:
+        registry = load_registry(cfg.path)
+    except TagRegistryError as error:
+        raise Exit(f"tags.explain: {error}", code=1) from None
+    html, metadata = MarkdownReader(settings).read(str(path))  # the article as the build reads it
+    fields = article_fields(metadata.get("title", ""), metadata.get("summary", ""), html, metadata.get("further_reading"))
+    explicit, excluded = names_of(metadata.get("tags")), names_of(metadata.get("exclude_tags"))
+    print(shown(path))
+    for line in explanation(fields, registry, cfg, explicit, excluded):
+        print(f"  {line}")
+
+
+tags = Collection("tags", tags_suggest, tags_explain)
 namespace = Collection(build, clean, rebuild, serve, livereload, import_issue, check, gh_pages, guard_removals, email, bench, translations, tags)

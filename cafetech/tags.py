@@ -12,21 +12,40 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from cafetech.files import hash_of
+from cafetech.titles import split_item
 
-# Where an article can name an entity: its title, its lede (Summary), its subheadings, its running text.
-# Further-reading titles are not among them: each describes another article.
-FIELDS = ("title", "summary", "heading", "paragraph")
+# Where an article can name an entity: its title, its lede (Summary), its subheadings, its running
+# text, and the titles of its further reading (the articles it sends the reader to next).
+FIELDS = ("title", "summary", "heading", "paragraph", "further_reading")
 
 # An article is tagged with an entity when its mentions, weighted by where they are, reach
-# TAG_REGISTRY_MIN_MENTIONS. A weight counts in passing mentions: one in the title or a subheading
-# tags at once; one in the lede counts two, so the lede tags with one more mention anywhere (our
-# ledes are whole paragraphs, where a company is often named in passing); three in the text tag.
+# TAG_REGISTRY_MIN_MENTIONS. One in the title or a subheading tags at once (the editor chose those
+# words); one in the lede counts two, so the lede tags with one more mention anywhere; three in the
+# text tag; a further-reading title counts one, as a sentence of the text would (it says what the
+# reader should read next, so it tells the subject, but describes another article).
 DEFAULTS = {
     "TAG_REGISTRY_PATH": "tags.toml",
     "TAG_REGISTRY_MIN_MENTIONS": 3,
-    "TAG_REGISTRY_WEIGHTS": {"title": 3, "summary": 2, "heading": 3, "paragraph": 1},
+    "TAG_REGISTRY_WEIGHTS": {"title": 3, "summary": 2, "heading": 3, "paragraph": 1, "further_reading": 1},
     "TAG_REGISTRY_AUTO": True,
 }
+
+# The fields where every mention counts its weight: the editor wrote them to name the subject.
+SUBJECT_FIELDS = ("title", "heading")
+
+# Elsewhere, a name right after one of these words is named in passing and counts nothing: it
+# describes someone else ("l’ancien directeur général de Google", "le fondateur de Free") or is an
+# example ("Microsoft comme Google"). So is a name joined to such a name ("anciens de Google et de Meta").
+IN_PASSING = re.compile(
+    r"(?<!\w)(?:"
+    r"(?:anciens?|anciennes?|(?:co)?fondat(?:eur|rice)s?|filiales?|concept(?:eur|rice)s?|patron(?:ne)?s?"
+    r"|direct(?:eur|rice)s?(?:\s+général(?:e)?s?)?|rivale?s?|rivaux|concurrente?s?)\s+(?:de\s+|d['’])"
+    r"|comme\s+|tel(?:le)?s?\s+qu(?:e\s+|['’])|à\s+l['’](?:instar|image)\s+(?:de\s+|d['’])|ex-"
+    r")$",
+    re.IGNORECASE,
+)
+_JOINED = re.compile(r"[\s,]*(?:(?:et|ou)\s+)?(?:de\s+|d['’])?", re.IGNORECASE)
+_CUE_REACH = 40  # characters before a name where its cue can be
 
 
 class TagRegistryError(Exception):
@@ -45,6 +64,17 @@ class TagRegistryConfig:
 class Entity:
     name: str
     pattern: re.Pattern
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One name of the registry found in one field of an article, and what it counts."""
+
+    tag: str
+    field: str
+    text: str  # as written
+    weight: int
+    cue: str = ""  # the words that make it a mention in passing (it then weighs 0)
 
 
 @dataclass(frozen=True)
@@ -173,27 +203,54 @@ def plain_text(fragment: str) -> str:
     return html.unescape(_TAG.sub(" ", fragment))
 
 
-def article_fields(title: str, summary_html: str, content_html: str) -> dict[str, list[str]]:
-    """An article's text by field (FIELDS): title, lede, subheadings, running text."""
+def article_fields(title: str, summary_html: str, content_html: str, further_reading=()) -> dict[str, list[str]]:
+    """An article's text by field (FIELDS): title, lede, subheadings, running text, further-reading titles."""
     body = content_html or ""
     if summary_html and body.startswith(summary_html):
         body = body[len(summary_html) :]  # the importer repeats the lede as the first paragraph: it counts once
+    lines = [further_reading] if isinstance(further_reading, str) else list(further_reading or ())
     return {
         "title": [plain_text(title or "")],
         "summary": [plain_text(summary_html)] if summary_html else [],
         "heading": [plain_text(heading) for heading in _HEADING.findall(body)],
         "paragraph": [plain_text(_HEADING.sub(" ", body))],
+        "further_reading": [split_item(line)[0] for line in lines if line.strip()],  # the title, not its " | target"
     }
 
 
+def passing_cue(text: str, start: int) -> str:
+    """The words before ``text[start:]`` that make a name there a mention in passing, or ""."""
+    found = IN_PASSING.search(text, max(0, start - _CUE_REACH), start)
+    return " ".join(found[0].split()) if found else ""
+
+
+def text_mentions(text: str, field: str, registry: Registry, weights: dict[str, int]) -> list[Mention]:
+    """The registry's names in one text of ``field``, in the order written, each with its weight."""
+    found = sorted(
+        (match.start(), match.end(), entity.name, match[0]) for entity in registry.entities for match in entity.pattern.finditer(text)
+    )
+    mentions: list[Mention] = []
+    previous_end, previous_cue = None, ""
+    for start, end, name, written in found:
+        cue = "" if field in SUBJECT_FIELDS else passing_cue(text, start)
+        if not cue and previous_cue and field not in SUBJECT_FIELDS and _JOINED.fullmatch(text, previous_end, start):
+            cue = previous_cue  # "anciens de Google et de Meta": both are named in passing
+        mentions.append(Mention(tag=name, field=field, text=written, weight=0 if cue else weights[field], cue=cue))
+        previous_end, previous_cue = end, cue
+    return mentions
+
+
+def article_mentions(fields: dict[str, list[str]], registry: Registry, weights: dict[str, int]) -> list[Mention]:
+    """Every mention of the registry's names in an article's fields, field by field."""
+    return [mention for field, texts in fields.items() for text in texts for mention in text_mentions(text, field, registry, weights)]
+
+
 def tag_scores(fields: dict[str, list[str]], registry: Registry, weights: dict[str, int]) -> dict[str, int]:
-    """Each entity the fields name, with its mentions in each field times that field's weight."""
-    scores = {}
-    for entity in registry.entities:
-        score = sum(weights[field] * len(entity.pattern.findall(text)) for field, texts in fields.items() for text in texts)
-        if score:
-            scores[entity.name] = score
-    return scores
+    """Each entity the fields name with a weight, and the sum of its mentions' weights, in the registry's order."""
+    totals: dict[str, int] = {}
+    for mention in article_mentions(fields, registry, weights):
+        totals[mention.tag] = totals.get(mention.tag, 0) + mention.weight
+    return {entity.name: totals[entity.name] for entity in registry.entities if totals.get(entity.name)}
 
 
 def automatic_tags(scores: dict[str, int], min_mentions: int) -> list[str]:
@@ -202,16 +259,73 @@ def automatic_tags(scores: dict[str, int], min_mentions: int) -> list[str]:
 
 
 def merge_tags(registry: Registry, explicit: list[str], automatic: list[str], excluded: list[str]) -> list[str]:
-    """Explicit tags first, then automatic ones, all canonical, without repeats or exclusions."""
+    """The editor's tags first, then the automatic ones not excluded, all canonical, without repeats."""
+    # Exclude_tags corrects the rule, never the editor: a tag written in Tags stays.
     removed = {registry.canonical_name(name).casefold() for name in excluded}
     merged: list[str] = []
     seen: set[str] = set()
-    for name in [*map(registry.canonical_name, explicit), *automatic]:
+    for name in [*map(registry.canonical_name, explicit), *(name for name in automatic if name.casefold() not in removed)]:
         key = name.casefold()
-        if key not in seen and key not in removed:
+        if key not in seen:
             seen.add(key)
             merged.append(name)
     return merged
+
+
+def unknown_tags(registry: Registry, explicit: list[str]) -> list[str]:
+    """The editor's tags the registry has under no spelling (none when there is no registry)."""
+    if not registry.entities:
+        return []
+    return [name for name in explicit if spelling_key(name) not in registry.canonical]
+
+
+def unknown_tag_warning(source: str, name: str, registry_path: str) -> str:
+    """The build's one line about a tag written in an article that the registry lacks."""
+    return (
+        f"{source}: tag {name!r} is not in {registry_path}; kept as written. "
+        f'If it is a tag of the site, add ["{name}"] with aliases = [] there; else correct its spelling'
+    )
+
+
+def explanation(
+    fields: dict[str, list[str]],
+    registry: Registry,
+    cfg: TagRegistryConfig,
+    explicit: list[str] = (),
+    excluded: list[str] = (),
+) -> list[str]:
+    """Lines saying, for each tag given or refused, the mentions and weights that decided it, and the threshold."""
+    mentions = article_mentions(fields, registry, cfg.weights)
+    scores = tag_scores(fields, registry, cfg.weights)
+    automatic = automatic_tags(scores, cfg.min_mentions) if cfg.auto else []
+    given = merge_tags(registry, list(explicit), automatic, list(excluded))
+    written = {registry.canonical_name(name) for name in explicit}
+    removed = {registry.canonical_name(name) for name in excluded}
+    weights = ", ".join(f"{field} {weight}" for field, weight in cfg.weights.items())
+    lines = [
+        f"threshold {cfg.min_mentions}; weights: {weights}; "
+        f"a name in passing (after 'comme', 'ancien de'…) weighs 0 outside the {' and '.join(SUBJECT_FIELDS)}"
+    ]
+    mentioned = {mention.tag for mention in mentions}
+    names = [*given, *(entity.name for entity in registry.entities if entity.name in mentioned | removed and entity.name not in given)]
+    width = max((len(field) for field in FIELDS), default=0)
+    for name in names:
+        score = scores.get(name, 0)
+        if name in written:
+            why = "written in Tags" + ("" if spelling_key(name) in registry.canonical else f" (not in {shown_path(cfg.path)})")
+        elif name in given:
+            why = f"score {score} >= {cfg.min_mentions}"
+        elif name in removed and name in automatic:
+            why = f"removed by Exclude_tags (score {score} >= {cfg.min_mentions})"
+        elif not cfg.auto:
+            why = f"score {score}, but automatic tagging is off (TAG_REGISTRY_AUTO)"
+        else:
+            why = f"score {score} < {cfg.min_mentions}"
+        lines.append(f"{'given' if name in given else 'refused'}: {name}: {why}")
+        for mention in (mention for mention in mentions if mention.tag == name):
+            passing = f"  (in passing, after '{mention.cue}')" if mention.cue else ""
+            lines.append(f"    {mention.field:<{width}}  {mention.weight}  {mention.text!r}{passing}")
+    return lines
 
 
 def names_of(value) -> list[str]:

@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import logging
+
 from pelican import signals
 from pelican.contents import Article
 from pelican.urlwrappers import Tag
 
 from cafetech import memo
-from cafetech.tags import Registry, TagRegistryConfig, names_of, article_fields, automatic_tags, config, load_registry, merge_tags, tag_scores
+from cafetech.tags import (
+    Registry,
+    TagRegistryConfig,
+    article_fields,
+    automatic_tags,
+    config,
+    load_registry,
+    merge_tags,
+    names_of,
+    shown_path,
+    tag_scores,
+    unknown_tag_warning,
+    unknown_tags,
+)
+
+logger = logging.getLogger(__name__)
 
 
 # --- Pelican side -----------------------------------------------------------
@@ -21,14 +38,16 @@ def check_registry(pelican):
 _MEMO = memo.named("tags")  # automatic tags, kept between development builds (cafetech/memo.py)
 
 
-def _automatic(registry: Registry, cfg: TagRegistryConfig, title: str, summary: str, body: str) -> tuple:
+def _automatic(registry: Registry, cfg: TagRegistryConfig, title: str, summary: str, body: str, further_reading=()) -> tuple:
     """(memo key, computation) of an article's automatic tags: the key holds every input of the rule."""
+    further_reading = (further_reading,) if isinstance(further_reading, str) else tuple(further_reading or ())
 
     def compute():
-        return automatic_tags(tag_scores(article_fields(title, summary, body), registry, cfg.weights), cfg.min_mentions)
+        fields = article_fields(title, summary, body, further_reading)
+        return automatic_tags(tag_scores(fields, registry, cfg.weights), cfg.min_mentions)
 
     weights = tuple(sorted(cfg.weights.items()))
-    return ("tags", registry.key, cfg.min_mentions, weights, title, summary, body), compute
+    return ("tags", registry.key, cfg.min_mentions, weights, title, summary, body, further_reading), compute
 
 
 def tag_article(content):
@@ -40,7 +59,10 @@ def tag_article(content):
     automatic = []
     if cfg.auto and registry.entities:
         summary = content.metadata.get("summary") or ""
-        automatic = _MEMO.get(*_automatic(registry, cfg, content.title, summary, content._content or ""))
+        further_reading = content.metadata.get("further_reading")
+        automatic = _MEMO.get(*_automatic(registry, cfg, content.title, summary, content._content or "", further_reading))
+    for name in unknown_tags(registry, explicit):
+        logger.warning(unknown_tag_warning(content.relative_source_path, name, shown_path(cfg.path)))
     excluded = names_of(content.metadata.get("exclude_tags"))
     names = merge_tags(registry, explicit, automatic, excluded)
     if names or explicit:
@@ -54,7 +76,8 @@ def prepare_tags(content: str, metadata: dict, settings) -> None:
     cfg = config(settings)
     registry = load_registry(cfg.path)
     if cfg.auto and registry.entities:
-        _MEMO.prepare(*_automatic(registry, cfg, metadata["title"], metadata.get("summary") or "", content or ""))
+        prepared = _automatic(registry, cfg, metadata["title"], metadata.get("summary") or "", content or "", metadata.get("further_reading"))
+        _MEMO.prepare(*prepared)
 
 
 def register():

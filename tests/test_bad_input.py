@@ -85,6 +85,22 @@ def test_future_date_is_not_published_and_said(site):
     assert not (output / "drafts").exists()
 
 
+def test_a_tag_the_registry_lacks_is_published_as_written_with_one_warning(site):
+    content, output = site
+    article = first_article(content)
+    article.write_text(article.read_text("utf-8").replace("Lang: fr\n", "Lang: fr\nTags: Souveraineté\n", 1), "utf-8")
+    ok, messages = rebuild(content, output)
+    assert ok, messages
+    warnings = [line for line in messages.splitlines() if "is not in" in line]
+    assert len(warnings) == 1, messages  # once, though two processes read the articles
+    assert re.fullmatch(
+        rf"warning: issues/2023-11-20/{re.escape(article.name)}: tag 'Souveraineté' is not in \S*content/tags\.toml; kept as "
+        r'written\. If it is a tag of the site, add \["Souveraineté"\] with aliases = \[\] there; else correct its spelling',
+        warnings[0],
+    ), warnings[0]
+    assert (output / "tag" / "souverainete" / "index.html").is_file()
+
+
 def test_hostile_further_reading_link_and_external_links(site):
     content, output = site
     article = first_article(content)

@@ -188,8 +188,9 @@ def test_6_an_english_page_is_withdrawn_only_by_the_editor_and_leaves_no_link_be
     po.write_text(re.sub(r'"X-Published: [^"]*"', r'"X-Published: withdrawn\\n"', po.read_text("utf-8")), "utf-8")
     page = week.english(1).relative_to(week.output).as_posix()
     url = page.removesuffix("index.html")
-    # Its tag page goes with it: Mistral has no other English article.
-    warnings = week.build(withdrawn=frozenset({page, "en/tag/mistral/index.html"}))
+    # Its tag page stays: the seed's Kyutai article, in English too, is tagged Mistral.
+    warnings = week.build(withdrawn=frozenset({page}))
+    assert (week.output / "en" / "tag" / "mistral" / "index.html").is_file()
     assert [w for w in warnings if "withdrawn translation" in w] == [
         f"{po.relative_to(week.content).as_posix()}: withdrawn translation: "
         "the sidecar says X-Published: withdrawn, so there is no en page"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -183,13 +184,33 @@ def test_livereload_rebuilds_with_the_code_as_it_is_now(tmp_path):
         process.wait(timeout=30)
 
 
-def test_tags_suggest_ranks_the_names_an_issue_uses_that_the_registry_lacks():
-    result = invoke("tags.suggest", "2023-11-20")
+def test_tags_suggest_ranks_the_names_an_issue_uses_that_the_registry_lacks(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content" / "issues" / "2023-11-20", content / "issues" / "2023-11-20")
+    registry = (ROOT / "content" / "tags.toml").read_text("utf-8")
+    (content / "tags.toml").write_text(registry.replace('aliases = ["Free", "Free Mobile", "Freebox"]', "aliases = []"), "utf-8")
+    result = invoke("tags.suggest", "2023-11-20", "--content", str(content))
     assert result.returncode == 0, result.stderr
     assert re.search(r"^\s+Free\s+\(2 mentions in 1 article, score 3\)$", result.stdout, re.M)
     assert "OpenAI" not in result.stdout  # already in the registry
+    assert "No name to suggest" in invoke("tags.suggest", "2023-11-20").stdout  # Free is an alias of Iliad now
     missing = invoke("tags.suggest", "2023-12-04")
     assert missing.returncode == 1 and missing.stderr.strip() == "tags.suggest: content/issues/2023-12-04: no such issue"
+
+
+def test_tags_explain_prints_the_mentions_and_weights_that_gave_or_refused_each_tag():
+    result = invoke("tags.explain", "content/issues/2023-11-20/02-xavier-niel-lance-kyutai-un-laboratoire-d-ia-a-but-non-lucratif.md")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("content/issues/2023-11-20/02-xavier-niel-lance-kyutai")
+    assert "  threshold 3; weights: title 3, summary 2, heading 3, paragraph 1, further_reading 1;" in result.stdout
+    assert (
+        "  given: Mistral: score 3 >= 3\n"
+        "      summary          2  'Mistral AI'\n"
+        "      further_reading  1  'Mistral AI'\n"
+    ) in result.stdout
+    assert "  refused: Google: score 2 < 3\n      summary          0  'Google'  (in passing, after 'directeur général de')\n" in result.stdout
+    missing = invoke("tags.explain", "content/issues/nope.md")
+    assert missing.returncode == 1 and missing.stderr.strip() == "tags.explain: content/issues/nope.md: no such article"
 
 
 def test_serve_answers_a_missing_page_with_the_404_page_of_its_edition(tmp_path, monkeypatch):
