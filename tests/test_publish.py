@@ -63,17 +63,6 @@ def branches(bare) -> str:
     return run(["git", "branch", "--list"], bare).stdout
 
 
-def test_gh_pages_publishes_the_checked_site(project):
-    clone, bare = project
-    result = gh_pages(clone)
-    assert result.returncode == 0, result.stderr + result.stdout
-    assert "gh-pages" in branches(bare)
-    files = run(["git", "ls-tree", "-r", "--name-only", "gh-pages"], bare).stdout.split()
-    assert {"index.html", ".nojekyll", "sitemap.xml", "en/index.html", "feeds/atom.xml"} <= set(files)
-    home = run(["git", "show", "gh-pages:index.html"], bare).stdout
-    assert 'href="https://cafetech.example/numero/2023-11-20/"' in home
-
-
 @pytest.mark.parametrize(
     "path", ["content/pages/a-propos.md", "cafetech/importer.py", "requirements.lock", "plugins/feeds.py", "plugins/build_speed/workers.py"]
 )

@@ -117,6 +117,9 @@ def test_2_the_publish_check_and_the_deploy_pass_with_the_photos(week):
     live = week.live_files()
     assert f"2023/11/{week.slug(1)}/index.html" in live and f"en/2023/11/{week.slug(1)}/index.html" in live
     assert any(path.startswith("photos/") and path.endswith(".avif") for path in live)
+    assert {"index.html", ".nojekyll", "sitemap.xml", "en/index.html", "feeds/atom.xml"} <= live
+    home = subprocess.run(["git", "show", "gh-pages:index.html"], cwd=week.bare, capture_output=True, text=True).stdout
+    assert f'href="{SITE}/numero/{NEW}/"' in home
     page = (week.root / "output" / "numero" / NEW / "index.html").read_text("utf-8")
     assert f"{SITE}/theme/" not in page  # output/ stays the development build: the deploy built elsewhere
 
