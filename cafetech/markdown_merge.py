@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from merge3 import Merge3
@@ -107,7 +108,9 @@ def merge_blocks(base: tuple[str, ...], editor: tuple[str, ...], pasted: tuple[s
             merged.extend(group[1])
             continue
         _, base_part, editor_part, pasted_part = group
-        if len(base_part) == len(editor_part) == len(pasted_part):
+        if (woven := _woven(base_part, editor_part, pasted_part)) is not None:
+            merged.extend(woven)
+        elif len(base_part) == len(editor_part) == len(pasted_part):
             # merge3 joins neighbouring changes into one region, as diff3 does for lines; a paragraph
             # is a unit of its own: two sides changing two neighbours do not conflict.
             for base_block, editor_block, pasted_block in zip(base_part, editor_part, pasted_part):
@@ -119,6 +122,30 @@ def merge_blocks(base: tuple[str, ...], editor: tuple[str, ...], pasted: tuple[s
             conflicts.append((len(merged), base_part[0] if base_part else pasted_part[0]))
             merged.extend(editor_part)
     return merged, conflicts
+
+
+def _insertions(base: Sequence[str], side: Sequence[str]) -> list[list[str]] | None:
+    """When ``side`` is ``base`` with blocks added: the blocks added before each base block and at the end, else None."""
+    added: list[list[str]] = [[] for _ in range(len(base) + 1)]
+    position = 0
+    for block in side:
+        if position < len(base) and block == base[position]:
+            position += 1
+        else:
+            added[position].append(block)
+    return added if position == len(base) else None
+
+
+def _woven(base: Sequence[str], editor: Sequence[str], pasted: Sequence[str]) -> list[str] | None:
+    """A region one side only added blocks to while the other rewrote the base block for block:
+    both are kept, each added block before the block it stood before (None for any other region)."""
+    if not base:
+        return None
+    for adding, rewriting in ((editor, pasted), (pasted, editor)):
+        added = _insertions(base, adding)
+        if added is not None and len(rewriting) == len(base):
+            return [block for index, rewritten in enumerate(rewriting) for block in (*added[index], rewritten)] + added[-1]
+    return None
 
 
 def merge_markdown(base: str, editor: str, pasted: str, modified: str | None = None) -> MergedFile:

@@ -318,21 +318,19 @@ def test_import_writes_the_files_and_twice_is_a_no_op(seed_file, tmp_path):
     assert {p: p.stat().st_mtime_ns for p in folder.iterdir()} == mtimes
 
 
-def test_edited_files_are_never_replaced_without_force(seed_file, tmp_path):
+def test_an_editors_edit_survives_importing_the_same_text_again_with_or_without_force(seed_file, tmp_path):
     content = tmp_path / "content"
     import_issue(seed_file, "2023-11-20", content)
     article = next((content / "issues" / "2023-11-20").glob("01-*.md"))
     article.write_text(article.read_text("utf-8") + "\nUne phrase ajoutée par la rédaction.\n", "utf-8")
     before = snapshot(content)
-    with pytest.raises(IssueImportError, match=r"1 file\(s\) changed since the last import.*--force"):
-        import_issue(seed_file, "2023-11-20", content)
-    assert snapshot(content) == before
-    report = import_issue(seed_file, "2023-11-20", content, force=True)
-    assert report.overwritten == [article]
-    assert "ajoutée par la rédaction" not in article.read_text("utf-8")
+    for force in (False, True):
+        report = import_issue(seed_file, "2023-11-20", content, force=force)
+        assert report.overwritten == [] and report.conflicts == [] and report.kept == {}
+        assert snapshot(content) == before
 
 
-def test_force_keeps_each_edited_file_it_replaces_and_never_touches_a_sidecar(seed_file, tmp_path):
+def test_a_reimport_merges_the_paste_into_edited_files_keeping_a_copy_and_never_touches_a_sidecar(seed_file, tmp_path):
     content = tmp_path / "content"
     import_issue(seed_file, "2023-11-20", content)
     folder = content / "issues" / "2023-11-20"
@@ -343,20 +341,27 @@ def test_force_keeps_each_edited_file_it_replaces_and_never_touches_a_sidecar(se
     sidecars = {po: b"# a translator's work\n" + po.name.encode() for po in (article.with_suffix(".en.po"), folder / "issue.en.po")}
     for path, data in sidecars.items():
         path.write_bytes(data)
+    seed_file.write_text(SEED_TEXT.replace("Merci par avance !", "Merci d’avance !").replace("Et donc l’énorme", "Et donc la très grosse"), "utf-8")
 
-    report = import_issue(seed_file, "2023-11-20", content, force=True)
+    report = import_issue(seed_file, "2023-11-20", content)
 
     assert sorted(report.overwritten) == sorted(edits) and sorted(report.kept) == sorted(edits)
+    assert report.conflicts == []
     for path, data in edits.items():
         copy = report.kept[path]
         assert copy.read_bytes() == data and copy.name == path.name
         assert copy.parent.parent == folder / ".replaced"  # a dot folder: Pelican does not read it
-        assert b"ajout\xc3\xa9e par la r\xc3\xa9daction" not in path.read_bytes()
+        text = path.read_text("utf-8")
+        assert "Une phrase ajoutée par la rédaction." in text  # the edit stays...
+    assert "Merci d’avance !" in issue.read_text("utf-8")  # ...beside what the paste changed
+    assert "Et donc la très grosse plus-value" in article.read_text("utf-8")
     assert {path: path.read_bytes() for path in sidecars} == sidecars
 
-    for edited in (article, issue):  # a second forced import keeps the first copies and makes new ones
+    for edited in (article, issue):  # a second import keeps the first copies and makes new ones
         edited.write_text(edited.read_text("utf-8") + "\nEncore.\n", "utf-8")
+    seed_file.write_text(SEED_TEXT.replace("Merci par avance !", "Merci !"), "utf-8")
     again = import_issue(seed_file, "2023-11-20", content, force=True)
+    assert sorted(again.kept) == sorted(edits)
     assert set(again.kept.values()).isdisjoint(report.kept.values())
     assert all(copy.read_bytes() == edits[path] for path, copy in report.kept.items())
     assert {path: path.read_bytes() for path in sidecars} == sidecars
@@ -405,14 +410,14 @@ def test_missing_source_file(tmp_path):
 
 @pytest.fixture
 def photo_folder(tmp_path):
-    """Two photos named so that name order is section order ("b" after "a"), and a note to skip."""
+    """Two photos named so that name order is section order ("b" after "a"), and a hidden file to skip."""
     from photo_images import animated_gif, phone_jpeg
 
     folder = tmp_path / "photos"
     folder.mkdir()
     phone_jpeg(folder / "a-openai.JPG")
     animated_gif(folder / "b-kyutai.gif")
-    (folder / "notes.txt").write_text("not a photo", "utf-8")
+    (folder / ".DS_Store").write_bytes(b"\0Bud1")
     return folder
 
 
@@ -439,14 +444,94 @@ def test_credits_that_do_not_match_the_photos_one_for_one_are_left_to_the_issue(
     assert split_credits(None, 2) == [None, None]
 
 
-def test_a_photo_count_other_than_the_section_count_is_refused_and_writes_nothing(seed_file, tmp_path, photo_folder):
-    (photo_folder / "c-extra.png").write_bytes((photo_folder / "b-kyutai.gif").read_bytes())
+def svg(path: Path) -> None:
+    path.write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "utf-8")
+
+
+def text_named_jpeg(path: Path) -> None:
+    path.write_text("Crédit photos: ceci n'est pas une photo", "utf-8")
+
+
+def truncated_jpeg(path: Path) -> None:
+    from photo_images import phone_jpeg
+
+    phone_jpeg(path, size=(400, 300))
+    path.write_bytes(path.read_bytes()[:-2000])  # cut short, as an interrupted download leaves it
+
+
+def corrupt_png(path: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (64, 48), "#3366aa").save(path, "PNG")
+    data = bytearray(path.read_bytes())
+    data[40] ^= 0xFF  # a byte of the pixel data: its checksum no longer matches
+    path.write_bytes(bytes(data))
+
+
+def extra_photo(path: Path) -> None:
+    from photo_images import phone_jpeg
+
+    phone_jpeg(path, size=(40, 30))
+
+
+@pytest.mark.parametrize(
+    "name, make, message",
+    [
+        ("b-kyutai.svg", svg, r"b-kyutai.svg: an SVG file, refused \(it can carry script\)"),
+        ("b-kyutai.gif", text_named_jpeg, r"b-kyutai.gif: not an image Pillow can read"),
+        ("b-kyutai.jpg", text_named_jpeg, r"b-kyutai.jpg: not an image Pillow can read"),
+        ("b-kyutai.jpg", truncated_jpeg, r"b-kyutai.jpg: not an image Pillow can read \(.*truncated"),
+        ("b-kyutai.png", corrupt_png, r"b-kyutai.png: not an image Pillow can read"),
+        ("notes.txt", text_named_jpeg, r"notes.txt: not an image Pillow can read"),
+        ("c-extra.jpg", extra_photo, r"photos: 3 photo\(s\) for 2 section\(s\); give one photo per section"),
+    ],
+    ids=["svg", "text-named-gif", "text-named-jpeg", "truncated-jpeg", "corrupt-png", "a-note-among-the-photos", "one-photo-too-many"],
+)
+def test_a_photo_folder_with_a_file_that_is_no_whole_photo_or_the_wrong_count_is_refused_writing_nothing(
+    seed_file, tmp_path, photo_folder, name, make, message
+):
+    (photo_folder / "b-kyutai.gif").unlink()
+    make(photo_folder / name)
+    if name.startswith("c-"):
+        from photo_images import animated_gif
+
+        animated_gif(photo_folder / "b-kyutai.gif")
     content = tmp_path / "content"
-    with pytest.raises(IssueImportError, match=r"photos: 3 photo\(s\) for 2 section\(s\); give one photo per section"):
+    with pytest.raises(IssueImportError, match=message) as refused:
         import_issue(seed_file, "2023-11-20", content, photos=photo_folder)
+    assert "\n" not in str(refused.value)
     assert not content.exists()
+    # Over an issue already imported: nothing of it changes either.
+    import_issue(seed_file, "2023-11-20", content)
+    before = snapshot(content)
+    with pytest.raises(IssueImportError, match=message):
+        import_issue(seed_file, "2023-11-20", content, photos=photo_folder, force=True)
+    assert snapshot(content) == before
+
+
+def test_a_photos_folder_that_is_no_folder_is_refused(seed_file, tmp_path):
     with pytest.raises(IssueImportError, match=r"--photos must be a folder"):
-        import_issue(seed_file, "2023-11-20", content, photos=tmp_path / "nowhere")
+        import_issue(seed_file, "2023-11-20", tmp_path / "content", photos=tmp_path / "nowhere")
+    assert not (tmp_path / "content").exists()
+
+
+def test_a_credit_line_that_does_not_name_one_credit_per_photo_is_a_warning_naming_its_line(tmp_path, photo_folder):
+    source = tmp_path / "three-credits.txt"
+    source.write_text(SEED_TEXT.replace("Crédit photos: OpenAI - Iliad", "Crédit photos: OpenAI - Iliad - AFP"), "utf-8")
+    credits_line = SEED_TEXT.splitlines().index("Crédit photos: OpenAI - Iliad") + 1
+    content = tmp_path / "content"
+    report = import_issue(source, "2023-11-20", content, photos=photo_folder)
+    assert report.warnings == [
+        f"{source}:{credits_line}: the 'Crédit photos' line names 3 credit(s) for 2 photo(s): no section gets an "
+        "Image_credit; write one credit per photo, in their order, or each Image_credit by hand"
+    ]
+    folder = content / "issues" / "2023-11-20"
+    assert not [path for path in folder.glob("0*.md") if "Image_credit:" in path.read_text("utf-8")]
+    assert "Credits: OpenAI - Iliad - AFP" in (folder / "issue.md").read_text("utf-8")
+    seed = tmp_path / "seed.txt"
+    seed.write_text(SEED_TEXT, "utf-8")
+    assert import_issue(seed, "2023-11-21", content, photos=photo_folder).warnings == []
+    assert import_issue(source, "2023-11-22", content).warnings == []  # no photos: nothing to credit
 
 
 def test_importing_again_keeps_the_photos_with_or_without_the_folder(seed_file, tmp_path, photo_folder):
