@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from merge3 import Merge3
 
@@ -100,7 +101,7 @@ def merge_fields(base: MarkdownFile, editor: MarkdownFile, pasted: MarkdownFile)
 
 
 def merge_blocks(base: tuple[str, ...], editor: tuple[str, ...], pasted: tuple[str, ...]) -> tuple[list[str], list[tuple[int, str]]]:
-    """The merged blocks, and for each conflict (index of the editor's block kept there, its base text)."""
+    """The merged blocks, and for each conflict (index of the editor's block kept there, the text it replaced)."""
     merged: list[str] = []
     conflicts: list[tuple[int, str]] = []
     for group in Merge3(base, editor, pasted).merge_groups():
@@ -108,44 +109,54 @@ def merge_blocks(base: tuple[str, ...], editor: tuple[str, ...], pasted: tuple[s
             merged.extend(group[1])
             continue
         _, base_part, editor_part, pasted_part = group
-        if (woven := _woven(base_part, editor_part, pasted_part)) is not None:
-            merged.extend(woven)
-        elif len(base_part) == len(editor_part) == len(pasted_part):
-            # merge3 joins neighbouring changes into one region, as diff3 does for lines; a paragraph
-            # is a unit of its own: two sides changing two neighbours do not conflict.
-            for base_block, editor_block, pasted_block in zip(base_part, editor_part, pasted_part):
-                block, conflict = merge_value(base_block, editor_block, pasted_block)
-                if conflict:
-                    conflicts.append((len(merged), base_block))
-                merged.append(block)
+        # merge3 joins neighbouring changes into one region, as diff3 does for lines; a paragraph is
+        # a unit of its own: two sides changing two neighbours, or one adding beside the other's change, agree.
+        if (blockwise := _merge_block_by_block(base_part, editor_part, pasted_part)) is not None:
+            blocks, region_conflicts = blockwise
+            conflicts += [(len(merged) + index, text) for index, text in region_conflicts]
+            merged += blocks
         else:
             conflicts.append((len(merged), base_part[0] if base_part else pasted_part[0]))
             merged.extend(editor_part)
     return merged, conflicts
 
 
-def _insertions(base: Sequence[str], side: Sequence[str]) -> list[list[str]] | None:
-    """When ``side`` is ``base`` with blocks added: the blocks added before each base block and at the end, else None."""
-    added: list[list[str]] = [[] for _ in range(len(base) + 1)]
-    position = 0
-    for block in side:
-        if position < len(base) and block == base[position]:
-            position += 1
+def _alignment(base: Sequence[str], side: Sequence[str]) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]] | None:
+    """What ``side`` has in place of each base block (nothing when deleted), and what it added before each
+    base block and at the end; None when it rewrote blocks into a different number of blocks."""
+    kept: list[tuple[str, ...]] = [(block,) for block in base]
+    added: list[tuple[str, ...]] = [() for _ in range(len(base) + 1)]
+    for operation, i1, i2, j1, j2 in SequenceMatcher(None, base, side, autojunk=False).get_opcodes():
+        if operation in ("equal", "replace") and i2 - i1 == j2 - j1:
+            kept[i1:i2] = [(block,) for block in side[j1:j2]]
+        elif operation == "delete":
+            kept[i1:i2] = [() for _ in range(i1, i2)]
+        elif operation == "insert":
+            added[i1] = tuple(side[j1:j2])
         else:
-            added[position].append(block)
-    return added if position == len(base) else None
+            return None
+    return kept, added
 
 
-def _woven(base: Sequence[str], editor: Sequence[str], pasted: Sequence[str]) -> list[str] | None:
-    """A region one side only added blocks to while the other rewrote the base block for block:
-    both are kept, each added block before the block it stood before (None for any other region)."""
-    if not base:
+def _merge_block_by_block(base: Sequence[str], editor: Sequence[str], pasted: Sequence[str]) -> tuple[list[str], list[tuple[int, str]]] | None:
+    """A region merged one base block at a time (and what each side added between them), or None."""
+    editor_alignment, pasted_alignment = _alignment(base, editor), _alignment(base, pasted)
+    if editor_alignment is None or pasted_alignment is None:
         return None
-    for adding, rewriting in ((editor, pasted), (pasted, editor)):
-        added = _insertions(base, adding)
-        if added is not None and len(rewriting) == len(base):
-            return [block for index, rewritten in enumerate(rewriting) for block in (*added[index], rewritten)] + added[-1]
-    return None
+    (editor_kept, editor_added), (pasted_kept, pasted_added) = editor_alignment, pasted_alignment
+    blocks: list[str] = []
+    conflicts: list[tuple[int, str]] = []
+    for index in range(len(base) + 1):
+        value, conflict = merge_value((), editor_added[index], pasted_added[index])
+        if conflict:
+            conflicts.append((len(blocks), pasted_added[index][0]))
+        blocks += value
+        if index < len(base):
+            value, conflict = merge_value((base[index],), editor_kept[index], pasted_kept[index])
+            if conflict:
+                conflicts.append((len(blocks), base[index]))
+            blocks += value
+    return blocks, conflicts
 
 
 def merge_markdown(base: str, editor: str, pasted: str, modified: str | None = None) -> MergedFile:

@@ -10,6 +10,7 @@ from pathlib import Path
 import markdown
 import pytest
 
+from cafetech.markdown_merge import merge_markdown, read_markdown
 from cafetech.importer import (
     IssueImportError,
     article_markdown,
@@ -542,3 +543,163 @@ def test_importing_again_keeps_the_photos_with_or_without_the_folder(seed_file, 
     # An editor who forgets --photos keeps the photos the last import put beside the sections.
     assert import_issue(seed_file, "2023-11-20", content).written == []
     assert snapshot(content) == before
+
+
+# --- importing again: a three-way merge (base: what the importer wrote last time) ----
+
+
+BASE = """Title: Un sujet
+Date: 2023-11-20
+Slug: un-sujet
+Position: 1
+Summary: Le lede.
+Image_credit: OpenAI
+
+Le lede.
+
+## Un intertitre
+
+Premier paragraphe.
+
+Deuxième paragraphe.
+
+Troisième paragraphe.
+"""
+
+
+def test_the_merge_keeps_every_field_the_editor_added_or_changed_and_takes_the_pasted_ones():
+    editor = BASE.replace("Image_credit: OpenAI\n", "Image_credit: OpenAI / Reuters\nTags: OpenAI, Microsoft\nExclude_tags: IA\nImage_alt: Sam Altman sur scène\nStatus: draft\n")
+    pasted = BASE.replace("Position: 1", "Position: 2").replace("Summary: Le lede.", "Summary: Le lede corrigé.")
+    merged = merge_markdown(BASE, editor, pasted)
+    assert merged.conflicts == ()
+    assert merged.text == editor.replace("Position: 1", "Position: 2").replace("Summary: Le lede.", "Summary: Le lede corrigé.")
+
+
+def test_the_merge_keeps_an_edited_paragraph_and_takes_a_paragraph_the_paste_changed_even_its_neighbour():
+    editor = BASE.replace("Deuxième paragraphe.", "Deuxième paragraphe, revu par la rédaction.") + "\nUn paragraphe ajouté.\n"
+    pasted = BASE.replace("Troisième paragraphe.", "Troisième paragraphe, corrigé dans l’email.").replace("Premier", "Tout premier")
+    merged = merge_markdown(BASE, editor, pasted, modified="2024-01-05T10:00:00+01:00")
+    assert merged.conflicts == ()
+    blocks = read_markdown(merged.text).blocks
+    assert blocks[-4:] == (
+        "Tout premier paragraphe.",
+        "Deuxième paragraphe, revu par la rédaction.",
+        "Troisième paragraphe, corrigé dans l’email.",
+        "Un paragraphe ajouté.",
+    )
+    assert "Date: 2023-11-20\nModified: 2024-01-05T10:00:00+01:00\nSlug:" in merged.text
+
+
+def test_the_merge_records_modified_only_when_the_title_or_text_changed():
+    editor = BASE.replace("Image_credit: OpenAI\n", "Image_credit: OpenAI\nTags: OpenAI\n")
+    only_position = BASE.replace("Position: 1", "Position: 3")
+    assert "Modified:" not in merge_markdown(BASE, editor, only_position, modified="2024-01-05").text
+    retitled = BASE.replace("Title: Un sujet", "Title: Un autre sujet")
+    assert "Modified: 2024-01-05\n" in merge_markdown(BASE, BASE, retitled, modified="2024-01-05").text
+    edited_before = editor.replace("Date: 2023-11-20\n", "Date: 2023-11-20\nModified: 2023-12-01\n")
+    again = merge_markdown(BASE, edited_before, retitled, modified="2024-01-05").text
+    assert again.count("Modified:") == 1 and "Modified: 2024-01-05\n" in again
+
+
+def test_a_paragraph_or_field_both_sides_changed_keeps_the_editors_and_names_its_line():
+    editor = BASE.replace("Deuxième paragraphe.", "Deuxième paragraphe, version de la rédaction.").replace("Image_credit: OpenAI", "Image_credit: AFP")
+    pasted = BASE.replace("Deuxième paragraphe.", "Deuxième paragraphe, version de l’email.").replace("Image_credit: OpenAI", "Image_credit: Reuters")
+    merged = merge_markdown(BASE, editor, pasted)
+    assert merged.text == editor
+    lines = merged.text.splitlines()
+    assert [(lines[conflict.line - 1], conflict.what) for conflict in merged.conflicts] == [
+        ("Image_credit: AFP", "the field Image_credit"),
+        ("Deuxième paragraphe, version de la rédaction.", "the paragraph 'Deuxième paragraphe.'"),
+    ]
+
+
+def test_without_a_base_every_difference_is_a_conflict_and_the_editors_file_stays():
+    editor, pasted = BASE + "\nAjout.\n", BASE.replace("Premier", "Tout premier")
+    merged = merge_markdown("", editor, pasted)
+    assert merged.text == editor and merged.conflicts
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def test_a_reimport_keeps_the_editors_fields_and_paragraphs_and_takes_what_the_paste_changed(seed_file, tmp_path, photo_folder):
+    content = tmp_path / "content"
+    import_issue(seed_file, "2023-11-20", content, photos=photo_folder)
+    folder = content / "issues" / "2023-11-20"
+    article = next(folder.glob("01-*.md"))
+    edit(article, "Image_credit: OpenAI\n", "Image_credit: OpenAI / Bloomberg\nImage_alt: Sam Altman sur scène\nTags: OpenAI, Microsoft\nExclude_tags: IA\nRelecture: Camille\n")
+    edit(article, "En coulisses, cette révolte", "En coulisses, cette fronde")
+    seed_file.write_text(SEED_TEXT.replace("Et donc l’énorme plus-value", "Et donc la plus-value"), "utf-8")
+    report = import_issue(seed_file, "2023-11-20", content)
+    text = article.read_text("utf-8")
+    for kept in ("Image_credit: OpenAI / Bloomberg\n", "Image_alt: Sam Altman sur scène\n", "Tags: OpenAI, Microsoft\n", "Exclude_tags: IA\n", "Relecture: Camille\n", "En coulisses, cette fronde"):
+        assert kept in text
+    assert "Et donc la plus-value" in text and "l’énorme" not in text
+    assert re.search(r"^Modified: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$", text, re.M)
+    assert dt.datetime.fromisoformat(re.search(r"^Modified: (.+)$", text, re.M)[1])  # what Pelican reads
+    assert report.overwritten == [article] and report.conflicts == []
+    second = next(folder.glob("02-*.md"))
+    assert "Modified:" not in second.read_text("utf-8")  # its text did not change
+
+
+def test_a_paragraph_changed_by_hand_and_in_the_paste_is_refused_without_force_and_kept_with_it(seed_file, tmp_path):
+    content = tmp_path / "content"
+    import_issue(seed_file, "2023-11-20", content)
+    folder = content / "issues" / "2023-11-20"
+    article = next(folder.glob("01-*.md"))
+    edit(article, "Et donc l’énorme plus-value", "Et donc la colossale plus-value")
+    edited = article.read_text("utf-8")
+    seed_file.write_text(SEED_TEXT.replace("Et donc l’énorme plus-value", "Et donc la plus-value"), "utf-8")
+    before = snapshot(content)
+    line = edited[: edited.index("## Fronde des investisseurs")].count("\n") + 3
+    with pytest.raises(IssueImportError, match=rf"1 change\(s\) of the pasted issue fall on text edited by hand \({article.name}:{line}\); nothing was written\. Re-run with --force"):
+        import_issue(seed_file, "2023-11-20", content)
+    assert snapshot(content) == before
+
+    report = import_issue(seed_file, "2023-11-20", content, force=True)
+    assert article.read_text("utf-8") == edited
+    [conflict] = report.conflicts
+    pasted = folder / ".replaced" / conflict.pasted.parent.name / article.name.replace(".md", ".pasted.md")
+    assert str(conflict) == (
+        f"{article}:{line}: the paragraph 'Le retour avorté de Sam Altman signe en…' was changed both by hand and in the "
+        f"pasted issue: the edited text is kept, the pasted one is in {pasted}"
+    )
+    assert edited.splitlines()[line - 1].startswith("Le retour avorté")
+    assert "Et donc la plus-value" in pasted.read_text("utf-8") and "colossale" not in pasted.read_text("utf-8")
+    # The conflict is said once: imported again, the same text changes nothing.
+    assert import_issue(seed_file, "2023-11-20", content, force=True).conflicts == []
+    assert article.read_text("utf-8") == edited
+
+
+def test_another_issue_onto_a_date_already_imported_is_refused_naming_both_titles(seed_file, tmp_path):
+    content = tmp_path / "content"
+    import_issue(seed_file, "2023-11-20", content)
+    before = snapshot(content)
+    for force in (False, True):
+        with pytest.raises(IssueImportError) as refused:
+            import_issue(FIXTURES / "2023-11-27.txt", "2023-11-20", content, force=force)
+        assert str(refused.value) == (
+            f"{FIXTURES / '2023-11-27.txt'}: {content / 'issues' / '2023-11-20'} holds the issue "
+            "\"Putsch, menaces, exode... le week-end mouvementé d'OpenAI\", not \"La semaine où l'IA européenne a pris son envol\"; "
+            "import it under its own --date (or move that folder away first); nothing was written"
+        )
+        assert snapshot(content) == before
+
+
+def test_an_issue_imported_before_the_bases_were_kept_is_merged_from_its_issue_txt(tmp_path):
+    import shutil
+
+    content = tmp_path / "content"
+    folder = content / "issues" / "2023-11-20"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "content" / "issues" / "2023-11-20", folder)
+    assert not (folder / ".import-base").exists()
+    article = next(folder.glob("01-*.md"))
+    edit(article, "Lang: fr\n", "Lang: fr\nTags: OpenAI\n")
+    source = tmp_path / "issue.txt"
+    source.write_text(SEED_TEXT.replace("Et donc l’énorme plus-value", "Et donc la plus-value"), "utf-8")
+    report = import_issue(source, "2023-11-20", content)
+    assert report.conflicts == [] and "Tags: OpenAI\n" in article.read_text("utf-8")
+    assert "Et donc la plus-value" in article.read_text("utf-8")
