@@ -16,9 +16,11 @@
 #
 # One Markdown article is written per section, and the issue itself (title,
 # subtitle, introduction, credits, date, order of the sections) is written once,
-# to ``issue.md``, beside a copy of the text that was read (``issue.txt``). An edited
-# file that --force replaces is first copied to ``.replaced/<time>/`` in the issue's
-# folder: Pelican skips dot folders (IGNORE_FILES), and the edit is work nobody else has.
+# to ``issue.md``, beside a copy of the text that was read (``issue.txt``). Imported
+# again, the issue is merged into the files (cafetech/markdown_merge.py), the base being
+# what the importer wrote last time (``.import-base/``): an editor's work is never undone.
+# An edited file the merge changes is first copied to ``.replaced/<time>/``, beside the
+# pasted version of a file in conflict: Pelican skips dot folders (IGNORE_FILES).
 
 from __future__ import annotations
 
