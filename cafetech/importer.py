@@ -625,13 +625,15 @@ def import_issue(
     new_manifest = {name: manifest.get(name, sha256(text_out)) for name, text_out in files.items()}
     new_manifest.update({path.name: sha256(text_out) for path, text_out in plan})
     new_manifest.update({name: sha256(files[name]) for name in identical})
+    # A photo has no text to merge: its base is the last photo given, even when the editor's stays.
+    new_manifest.update({name: sha256(photo) for name, photo in files.items() if isinstance(photo, bytes)})
     stale_bases = [name for name, text_out in bases_out.items() if bases.get(name) != text_out]
     if plan or conflicts or stale_bases or new_manifest != manifest:
         directory.mkdir(parents=True, exist_ok=True)
         report.kept = keep_copies(edited, directory / REPLACED_DIR)
         if conflicts:
             folder = next(iter(report.kept.values())).parent if report.kept else replaced_folder(directory / REPLACED_DIR)
-            for path in {conflict.path for conflict in conflicts}:
+            for path in dict.fromkeys(conflict.path for conflict in conflicts):
                 copy = folder / pasted_name(path.name)
                 write_atomically(copy, files[path.name])
                 report.conflicts.extend(replace(conflict, pasted=copy) for conflict in conflicts if conflict.path == path)
