@@ -495,13 +495,13 @@ def publish_site_url() -> str:
     help={
         "path": "the issue as plain text (what the email tool gives)",
         "date": "the day the issue was sent, YYYY-MM-DD",
-        "force": "replace files an editor changed since the last import",
+        "force": "where the pasted issue and an editor changed the same text, keep the editor's and put the pasted file aside",
         "content": "the content folder to write into (default: content/)",
         "photos": "a folder of photos, one per section in name order: each is copied beside its article",
     },
 )
 def import_issue(c, path, date=None, force=False, content=str(CONTENT), photos=None):
-    """Import a newsletter issue: one French article per section, the issue's own texts once."""
+    """Import a newsletter issue: one French article per section; imported again, merged into the edited files."""
     from cafetech.importer import IssueImportError
     from cafetech.importer import import_issue as run_import
 
@@ -509,13 +509,17 @@ def import_issue(c, path, date=None, force=False, content=str(CONTENT), photos=N
         report = run_import(path, date, content, force=force, photos=photos)
     except IssueImportError as error:
         raise Exit(f"import-issue: {error}", code=1) from None
-    if not report.written and not report.overwritten:
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if not report.written and not report.overwritten and not report.conflicts:
         print(f"{shown(report.directory)}: already imported, nothing changed")
         return
     for file in report.written:
         print(f"written: {shown(file)}")
     for file in report.overwritten:
-        print(f"replaced (it had been edited): {shown(file)}; the previous version is kept in {shown(report.kept[file])}")
+        print(f"merged (the edits kept): {shown(file)}; its previous version is kept in {shown(report.kept[file])}")
+    for conflict in report.conflicts:
+        print(conflict.message(shown))
 
 
 def shown(path: Path) -> Path:

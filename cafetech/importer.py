@@ -16,9 +16,11 @@
 #
 # One Markdown article is written per section, and the issue itself (title,
 # subtitle, introduction, credits, date, order of the sections) is written once,
-# to ``issue.md``, beside a copy of the text that was read (``issue.txt``). An edited
-# file that --force replaces is first copied to ``.replaced/<time>/`` in the issue's
-# folder: Pelican skips dot folders (IGNORE_FILES), and the edit is work nobody else has.
+# to ``issue.md``, beside a copy of the text that was read (``issue.txt``). Imported
+# again, the issue is merged into the files (cafetech/markdown_merge.py), the base being
+# what the importer wrote last time (``.import-base/``): an editor's work is never undone.
+# An edited file the merge changes is first copied to ``.replaced/<time>/``, beside the
+# pasted version of a file in conflict: Pelican skips dot folders (IGNORE_FILES).
 
 from __future__ import annotations
 
@@ -27,17 +29,20 @@ import json
 import os
 import re
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pelican.utils import slugify
 
 from cafetech.files import sha256, write_atomically
+from cafetech.markdown_merge import merge_markdown, read_markdown
+from cafetech.photo_files import PhotoError, check_photo_file
 
 ISSUE_FILE = "issue.md"
 SOURCE_FILE = "issue.txt"
 MANIFEST_FILE = ".import-manifest.json"
-REPLACED_DIR = ".replaced"  # copies of the edited files an import with --force replaced
+REPLACED_DIR = ".replaced"  # an edited file's previous version, and the pasted version of a file in conflict
+BASE_DIR = ".import-base"  # each Markdown file as the importer last made it: the base of the next merge
 ISSUES_DIR = "issues"
 
 MAX_SUBHEADING_WORDS = 10
@@ -54,6 +59,7 @@ _CREDITS = re.compile(r"^Crédits? photos?\s*:\s*(?P<text>\S.*)$", re.IGNORECASE
 _SUBHEADING = re.compile(r"^(?P<head>[^\W\d_][^–—,;:.]*?[^\s–—,;:.])\s+[–—]\s+(?P<text>\S.*)$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
+_ARTICLE = re.compile(r"^\d+-.*\.md$")
 # "OpenAI - Iliad": the credits of an issue's photos, in the order of its sections.
 _CREDIT_SEPARATOR = re.compile(r"\s+[-–—/]\s+|\s*[;,]\s*")
 _SLUG_SUBSTITUTIONS = [
@@ -98,6 +104,7 @@ class Issue:
     sections: tuple[Section, ...]
     subtitle: str | None = None
     credits: str | None = None
+    credits_line: int | None = None
 
 
 @dataclass
@@ -107,6 +114,9 @@ class ImportReport:
     unchanged: list[Path] = field(default_factory=list)
     overwritten: list[Path] = field(default_factory=list)
     kept: dict[Path, Path] = field(default_factory=dict)  # each overwritten file -> the copy of its previous version
+    pasted: dict[Path, Path] = field(default_factory=dict)  # each file in conflict -> the pasted version, kept aside
+    conflicts: list[MergeConflict] = field(default_factory=list)  # what both an editor and the paste changed
+    warnings: list[str] = field(default_factory=list)
 
 
 # --- reading the text -------------------------------------------------------
@@ -180,7 +190,7 @@ def parse_issue(text: str, path: str | os.PathLike = "<issue>") -> Issue:
     _, introduction = take()
 
     sections: list[Section] = []
-    credits = None
+    credits = credits_line = None
     titles: dict[str, int] = {}
     while peek() is not None:
         number, line = take()
@@ -189,7 +199,7 @@ def parse_issue(text: str, path: str | os.PathLike = "<issue>") -> Issue:
                 raise IssueImportError(
                     path, "the 'Crédit photos' line must be the last line of the issue", number
                 )
-            credits = match["text"]
+            credits, credits_line = match["text"], number
             break
         if not looks_like_title(line):
             raise IssueImportError(
@@ -217,6 +227,7 @@ def parse_issue(text: str, path: str | os.PathLike = "<issue>") -> Issue:
         introduction=introduction,
         sections=tuple(sections),
         credits=credits,
+        credits_line=credits_line,
     )
 
 
@@ -348,20 +359,45 @@ def issue_markdown(issue: Issue, date: dt.date, slugs: list[str]) -> str:
 
 
 def photo_files(folder: str | os.PathLike) -> list[Path]:
-    """The photos of a folder (JPEG, PNG, WebP, GIF), in name order: the first goes to the first section."""
+    """Every file of a photos folder but hidden ones, in name order: the first goes to the first section."""
     folder = Path(folder)
     if not folder.is_dir():
         raise IssueImportError(folder, "--photos must be a folder of photos, one per section in name order")
-    return sorted(
-        (path for path in folder.iterdir() if path.is_file() and path.suffix.lower() in PHOTO_SUFFIXES and not path.name.startswith(".")),
-        key=lambda path: path.name,
-    )
+    return sorted((path for path in folder.iterdir() if path.is_file() and not path.name.startswith(".")), key=lambda path: path.name)
+
+
+def check_photos(photos: list[Path], sections: int, folder: str | os.PathLike) -> None:
+    """IssueImportError naming the first file that is no whole photo (the build's rule), or the count when it is not one a section."""
+    for photo in photos:
+        try:
+            check_photo_file(photo)
+        except PhotoError as error:
+            raise IssueImportError(photo, str(error).removeprefix(f"{photo}: ") + "; nothing was written") from None
+    if len(photos) != sections:
+        raise IssueImportError(
+            folder, f"{len(photos)} photo(s) for {sections} section(s); give one photo per section, taken in name order"
+        )
+
+
+def credit_names(credits: str | None) -> list[str]:
+    return [name.strip() for name in _CREDIT_SEPARATOR.split(credits or "") if name.strip()]
 
 
 def split_credits(credits: str | None, count: int) -> list[str | None]:
     """Each photo's credit when the credit line names as many as there are photos, else none."""
-    names = [name.strip() for name in _CREDIT_SEPARATOR.split(credits or "") if name.strip()]
+    names = credit_names(credits)
     return names if len(names) == count else [None] * count
+
+
+def credits_warning(issue: Issue, photos: int, source: str | os.PathLike) -> str | None:
+    """The warning for a 'Crédit photos' line that does not name one credit per photo (none is given to a section then)."""
+    names = credit_names(issue.credits)
+    if not photos or not names or len(names) == photos:
+        return None
+    return (
+        f"{source}:{issue.credits_line}: the 'Crédit photos' line names {len(names)} credit(s) for {photos} photo(s): "
+        "no section gets an Image_credit; write one credit per photo, in their order, or each Image_credit by hand"
+    )
 
 
 def issue_files(issue: Issue, date: dt.date, source_text: str, photos: list[Path] = ()) -> dict[str, str | bytes]:
@@ -395,21 +431,27 @@ def parse_date(value: str | None) -> dt.date:
         raise ValueError(f"--date {value!r} is not a real date") from None
 
 
-def keep_copies(paths: list[Path], replaced_dir: Path) -> dict[Path, Path]:
-    """Copy each file, byte for byte, into a new ``replaced_dir/<time>/`` folder; {file: its copy}."""
-    if not paths:
-        return {}
+def replaced_folder(replaced_dir: Path) -> Path:
+    """A new ``replaced_dir/<time>/`` folder, for the files an import keeps aside."""
     stamp = dt.datetime.now().strftime("%Y-%m-%dT%H-%M-%S")
     for attempt in range(1, 100):  # two imports in the same second get two folders
         folder = replaced_dir / (stamp if attempt == 1 else f"{stamp}-{attempt}")
         try:
             folder.mkdir(parents=True)
-            break
+            return folder
         except FileExistsError:
             continue
         except OSError as error:
             message = f"cannot make a folder for the replaced files: {error.strerror}; nothing was replaced"
             raise IssueImportError(folder, message) from None
+    raise IssueImportError(replaced_dir, "too many imports in one second; nothing was replaced")
+
+
+def keep_copies(paths: list[Path], replaced_dir: Path) -> dict[Path, Path]:
+    """Copy each file, byte for byte, into a new ``replaced_dir/<time>/`` folder; {file: its copy}."""
+    if not paths:
+        return {}
+    folder = replaced_folder(replaced_dir)
     copies = {}
     for path in paths:
         try:
@@ -418,6 +460,78 @@ def keep_copies(paths: list[Path], replaced_dir: Path) -> dict[Path, Path]:
             message = f"cannot keep a copy before replacing it: {error.strerror}; nothing was replaced"
             raise IssueImportError(path, message) from None
     return copies
+
+
+def pasted_name(name: str) -> str:
+    """'01-x.md' -> '01-x.pasted.md': the pasted version of a file whose editor's version is kept."""
+    stem, dot, suffix = name.rpartition(".")
+    return f"{stem}.pasted.{suffix}" if dot else f"{name}.pasted"
+
+
+def last_import_bases(directory: Path, manifest: dict[str, str], day: dt.date) -> dict[str, str]:
+    """The text of each Markdown file as the last import made it (before any editor's change): the base of a merge."""
+    folder = directory / BASE_DIR
+    bases = {name: (folder / name).read_text("utf-8") for name in manifest if name.endswith(".md") and (folder / name).is_file()}
+    missing = [name for name in manifest if name.endswith(".md") and name not in bases]
+    source = directory / SOURCE_FILE
+    if missing and source.is_file():
+        # Imported before the bases were kept: the importer makes them again from the text it read,
+        # and the manifest's digest says which ones it still makes the same.
+        photos = sorted(directory / name for name in manifest if name.lower().endswith(PHOTO_SUFFIXES) and (directory / name).is_file())
+        try:
+            text = source.read_text("utf-8")
+            issue = parse_issue(text, source)
+            made = issue_files(issue, day, text, photos if len(photos) == len(issue.sections) else [])
+        except (IssueImportError, OSError, UnicodeDecodeError):
+            made = {}
+        bases.update({name: made[name] for name in missing if isinstance(made.get(name), str) and sha256(made[name]) == manifest[name]})
+    return bases
+
+
+def imported_title(directory: Path) -> str | None:
+    """The title of the issue already imported into ``directory``, as pasted then (else as its issue.md says)."""
+    try:
+        return parse_issue((directory / SOURCE_FILE).read_text("utf-8")).title
+    except (OSError, UnicodeDecodeError, IssueImportError):
+        pass
+    try:
+        return read_markdown((directory / ISSUE_FILE).read_text("utf-8")).value("title")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+@dataclass(frozen=True)
+class MergeConflict:
+    """A field or paragraph changed both by an editor and in the pasted issue: the editor's is kept."""
+
+    path: Path
+    line: int | None
+    what: str
+    pasted: Path | None = None  # where the pasted version of the file is kept
+
+    def message(self, show=str) -> str:
+        """One line: FILE:LINE: what, and where the pasted version is (``show`` writes a path as the editor reads it)."""
+        where = f"{show(self.path)}:{self.line}" if self.line else str(show(self.path))
+        return f"{where}: {self.what} was changed both by hand and in the pasted issue: the edited text is kept, the pasted one is in {show(self.pasted)}"
+
+    def __str__(self) -> str:
+        return self.message()
+
+
+def merge_file(name: str, base: str | bytes | None, current: bytes, pasted: str | bytes, written_digest: str | None, modified: str) -> tuple[str | bytes, list[tuple[int | None, str]]]:
+    """(what the file becomes, its conflicts as (line, what)): the pasted file merged into the editor's, ``base`` the importer's last one."""
+    if isinstance(pasted, bytes) or name == SOURCE_FILE:
+        pasted_bytes = pasted if isinstance(pasted, bytes) else pasted.encode("utf-8")
+        if name == SOURCE_FILE or sha256(current) == written_digest:  # issue.txt records what was read: always the new text
+            return pasted, []
+        if sha256(pasted_bytes) == written_digest:  # the same photo as last time: the editor's replacement stays
+            return current, []
+        return current, [(None, "the photo")]
+    editor = current.decode("utf-8")
+    if base is None:  # no base: only a file nobody changed since it was written can be taken whole
+        base = editor if sha256(current) == written_digest else ""
+    merged = merge_markdown(base, editor, pasted, modified=modified if _ARTICLE.match(name) else None)
+    return merged.text, [(conflict.line, conflict.what) for conflict in merged.conflicts]
 
 
 def import_issue(
@@ -430,10 +544,11 @@ def import_issue(
     """Import the issue at ``source`` into ``content_dir/issues/<date>/``; with ``photos``, a folder
     holding one photo per section (in name order), each is copied beside its article.
 
-    Nothing is written unless every file can be: a file whose content differs from
-    what the importer last wrote there (an editor changed it) is only replaced
-    with ``force``, after a copy is kept (``ImportReport.kept``). Importing the same
-    text twice changes nothing; no translation sidecar (.po) is ever written or deleted.
+    Imported again, the pasted issue is merged into the files (three-way, the base being what the
+    importer wrote last time): an editor's fields and paragraphs stay, what the paste changed comes
+    in. Where both changed the same one the import stops, unless ``force``: then the editor's is
+    kept and the pasted file put in ``.replaced/<time>/``. Nothing is written unless every file can
+    be; importing the same text twice changes nothing; no translation sidecar (.po) is ever touched.
     """
     source = Path(source)
     try:
@@ -449,47 +564,84 @@ def import_issue(
     directory = Path(content_dir) / ISSUES_DIR / day.isoformat()
     manifest_path = directory / MANIFEST_FILE
     manifest = json.loads(manifest_path.read_text("utf-8")) if manifest_path.exists() else {}
+    report = ImportReport(directory=directory)
     if photos is not None:
         found = photo_files(photos)
-        if len(found) != len(issue.sections):
-            raise IssueImportError(
-                photos, f"{len(found)} photo(s) for {len(issue.sections)} section(s); give one photo per section, taken in name order"
-            )
+        check_photos(found, len(issue.sections), photos)
     else:  # imported again without --photos: the photos of the last import stay with their sections
         found = sorted(directory / name for name in manifest if name.lower().endswith(PHOTO_SUFFIXES) and (directory / name).is_file())
         found = found if len(found) == len(issue.sections) else []
+    if warning := credits_warning(issue, len(found), source):
+        report.warnings.append(warning)
+    title = imported_title(directory) if directory.is_dir() else None
+    if title is not None and _title_key(title) != _title_key(issue.title):
+        raise IssueImportError(
+            source,
+            f"{directory} holds the issue {_quote(title)}, not {_quote(issue.title)}; "
+            "import it under its own --date (or move that folder away first); nothing was written",
+        )
     files = issue_files(issue, day, text, found)
-    report = ImportReport(directory=directory)
+    bases = last_import_bases(directory, manifest, day) if manifest else {}
+    modified = dt.datetime.now().astimezone().replace(microsecond=0).isoformat()
+    plan: list[tuple[Path, str | bytes]] = []
     edited: list[Path] = []
-    plan: list[tuple[Path, str]] = []
-    for name, text_out in files.items():
+    conflicts: list[MergeConflict] = []
+    identical: set[str] = set()
+    for name, pasted in files.items():
         path = directory / name
         if not path.exists():
-            plan.append((path, text_out))
+            plan.append((path, pasted))
             report.written.append(path)
             continue
         current = path.read_bytes()
-        if current == (text_out if isinstance(text_out, bytes) else text_out.encode("utf-8")):
+        if current == (pasted if isinstance(pasted, bytes) else pasted.encode("utf-8")):
+            report.unchanged.append(path)
+            identical.add(name)
+            continue
+        try:
+            merged, found_conflicts = merge_file(name, bases.get(name), current, pasted, manifest.get(name), modified)
+        except UnicodeDecodeError as error:
+            line = current[: error.start].count(b"\n") + 1
+            raise IssueImportError(path, "not UTF-8: save it as UTF-8 and import again; nothing was written", line) from None
+        conflicts += [MergeConflict(path, line, what) for line, what in found_conflicts]
+        if (merged if isinstance(merged, bytes) else merged.encode("utf-8")) == current:
             report.unchanged.append(path)
             continue
-        if manifest.get(name) != sha256(current):
+        if sha256(current) != manifest.get(name):
             edited.append(path)
             report.overwritten.append(path)
         else:
             report.written.append(path)
-        plan.append((path, text_out))
-    if edited and not force:
-        names = ", ".join(path.name for path in edited)
+        plan.append((path, merged))
+    if conflicts and not force:
+        shown = ", ".join(f"{conflict.path.name}:{conflict.line}" if conflict.line else conflict.path.name for conflict in conflicts)
         raise IssueImportError(
             directory,
-            f"{len(edited)} file(s) changed since the last import would be replaced ({names}); "
-            "nothing was written. Re-run with --force to replace them",
+            f"{len(conflicts)} change(s) of the pasted issue fall on text edited by hand ({shown}); nothing was written. "
+            "Re-run with --force to keep the edited text and put the pasted files in .replaced/",
         )
-    if plan:
+    bases_out = {name: text_out for name, text_out in files.items() if name.endswith(".md")}
+    # The manifest keeps the digest of what the importer last wrote in each file: a file that differs was edited.
+    new_manifest = {name: manifest.get(name, sha256(text_out)) for name, text_out in files.items()}
+    new_manifest.update({path.name: sha256(text_out) for path, text_out in plan})
+    new_manifest.update({name: sha256(files[name]) for name in identical})
+    # A photo has no text to merge: its base is the last photo given, even when the editor's stays.
+    new_manifest.update({name: sha256(photo) for name, photo in files.items() if isinstance(photo, bytes)})
+    stale_bases = [name for name, text_out in bases_out.items() if bases.get(name) != text_out]
+    if plan or conflicts or stale_bases or new_manifest != manifest:
         directory.mkdir(parents=True, exist_ok=True)
         report.kept = keep_copies(edited, directory / REPLACED_DIR)
+        if conflicts:
+            folder = next(iter(report.kept.values())).parent if report.kept else replaced_folder(directory / REPLACED_DIR)
+            for path in dict.fromkeys(conflict.path for conflict in conflicts):
+                copy = folder / pasted_name(path.name)
+                write_atomically(copy, files[path.name])
+                report.conflicts.extend(replace(conflict, pasted=copy) for conflict in conflicts if conflict.path == path)
+                report.pasted[path] = copy
         for path, text_out in plan:
             write_atomically(path, text_out)
-        new_manifest = {name: sha256(text_out) for name, text_out in files.items()}
+        (directory / BASE_DIR).mkdir(exist_ok=True)
+        for name in stale_bases:
+            write_atomically(directory / BASE_DIR / name, bases_out[name])
         write_atomically(manifest_path, json.dumps(new_manifest, indent=2, sort_keys=True) + "\n")
     return report

@@ -16,12 +16,13 @@ from typing import NamedTuple
 from markupsafe import Markup
 from pelican import signals
 from pelican.contents import Content, Page, Static
-from PIL import Image, ImageCms, ImageDraw, ImageFont, ImageOps, ImageSequence, UnidentifiedImageError, features
+from PIL import Image, ImageCms, ImageDraw, ImageFont, ImageOps, ImageSequence, features
 
 from cafetech import parallel
 from cafetech.editions import editions, tag_label
 from cafetech.contents import content_objects
 from cafetech.files import replacing, sha256, write_atomically
+from cafetech.photo_files import PhotoError, is_svg, open_photo_file  # noqa: F401 (is_svg, PhotoError: this plugin's API too)
 
 logger = logging.getLogger(__name__)
 
@@ -48,16 +49,11 @@ DEFAULTS = {
 
 CARD_SIZE = (1200, 630)
 FORMATS = {"avif": ("AVIF", "image/avif", "avif"), "webp": ("WEBP", "image/webp", "webp"), "jpeg": ("JPEG", "image/jpeg", "jpg"), "gif": ("GIF", "image/gif", "gif")}
-ACCEPTED = {"JPEG", "MPO", "PNG", "WEBP", "GIF"}  # what Pillow calls the formats editors send (MPO: a phone's JPEG)
 # Bump when the way a derivative or a card is drawn changes: the store's entries are filed under it.
 RECIPE_VERSION = 2
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufe00-\ufe0f\U000e0000-\U000e007f]")  # joiners, variation selectors, tags
-
-
-class PhotoError(Exception):
-    """A photo that cannot be published: one line naming the file."""
 
 
 @dataclass(frozen=True)
@@ -211,44 +207,16 @@ def to_srgb(image: Image.Image) -> Image.Image:
 LARGE_MEGAPIXELS = 24  # the widest derivative is 1200 px: more is only encoding time
 
 
-def is_svg(path: str) -> bool:
-    """An SVG file, by its name or its first bytes (an SVG can carry script: never published)."""
-    if path.lower().endswith((".svg", ".svgz")):
-        return True
-    try:
-        with open(path, "rb") as handle:
-            start = handle.read(512).lstrip().lower()
-    except OSError:
-        return False
-    return start.startswith((b"<svg", b"<?xml")) and b"<svg" in start
-
-
 def open_photo(path: str, max_frames: int, smallest: int = 0) -> tuple[list[Image.Image], list[int], int]:
     """(frames, durations in ms, loop count) of a photo, upright (EXIF orientation applied), in sRGB,
     without metadata; one frame for a still. A JPEG whose sides are both at least twice ``smallest``
     is decoded at a half, a quarter or an eighth of its size, its sides still at least ``smallest``.
     PhotoError when it cannot be published."""
     name = os.path.basename(path)
-    if is_svg(path):
-        raise PhotoError(f"{path}: an SVG file, refused (it can carry script); export it as PNG or JPEG")
-    try:
-        image = Image.open(path)
-        megapixels = image.width * image.height / 1e6
-        if smallest and image.format in ("JPEG", "MPO"):
-            # libjpeg scales while it decodes (a phone's 12 megapixels in a third of the time), and
-            # resizing from fewer pixels is faster still; a side never falls below what is made of it.
-            image.draft(None, (smallest, smallest))
-        image.load()
-    except FileNotFoundError:
-        raise PhotoError(f"{path}: no such file") from None
-    except Image.DecompressionBombError:
-        raise PhotoError(f"{path}: too many pixels for a photo (Pillow's limit: {Image.MAX_IMAGE_PIXELS // 1_000_000} megapixels); export it smaller") from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
-        raise PhotoError(f"{path}: not an image Pillow can read ({error})") from None
+    image, (width, height) = open_photo_file(path, smallest)
+    megapixels = width * height / 1e6
     if megapixels > LARGE_MEGAPIXELS:
         logger.warning("%s: a %.0f-megapixel photo, slow to encode at every cold build; %d megapixels are plenty", path, megapixels, LARGE_MEGAPIXELS)
-    if image.format not in ACCEPTED:
-        raise PhotoError(f"{path}: a {image.format} file; photos are JPEG, PNG, WebP or GIF")
     frames_count = getattr(image, "n_frames", 1) if getattr(image, "is_animated", False) else 1
     if frames_count > max_frames:
         raise PhotoError(

@@ -168,15 +168,23 @@ def test_4_the_issue_translated_in_turn(week):
     assert issue.select_one("h1 [lang=fr]") is None and not issue.select("p.notice")
 
 
-def test_5_a_forced_import_keeps_what_it_replaces_and_every_translation(week):
+def test_5_a_corrected_issue_imported_again_is_merged_keeping_the_editors_work_and_every_translation(week, tmp_path):
     second = week.section(2)
-    edited = second.read_text("utf-8").replace("Google", "Alphabet", 1)
+    edited = second.read_text("utf-8").replace("Google", "Alphabet", 1).replace("Lang: fr\n", "Lang: fr\nTags: Google, Apple\n", 1)
     second.write_text(edited, "utf-8")
     sidecars = {po: po.read_bytes() for po in (week.content / "issues" / NEW).glob("*.en.po")}
-    result = week.run("import-issue", str(FIXTURES / "issues" / f"{NEW}.txt"), "--date", NEW, "--force")
-    kept = re.search(rf"replaced \(it had been edited\): \S*{re.escape(second.name)}; the previous version is kept in (\S+)", result.stdout)
+    corrected = tmp_path / f"{NEW}.txt"
+    corrected.write_text(
+        (FIXTURES / "issues" / f"{NEW}.txt").read_text("utf-8").replace("Google rétorque que", "Google répond que"), "utf-8"
+    )
+    result = week.run("import-issue", str(corrected), "--date", NEW, "--force")
+    kept = re.search(rf"merged \(the edits kept\): \S*{re.escape(second.name)}; its previous version is kept in (\S+)", result.stdout)
     assert kept, result.stdout
     assert Path(kept[1]).read_text("utf-8") == edited
+    merged = second.read_text("utf-8")
+    assert "Title: Alphabet accusé" in merged and "Tags: Google, Apple\n" in merged  # the editor's work stays
+    assert "Google répond que" in merged and "Google rétorque" not in merged  # the correction comes in
+    assert re.search(r"^Modified: \S+$", merged, re.M)
     assert {po: po.read_bytes() for po in sidecars} == sidecars
     week.run("translations.update")
     week.build()

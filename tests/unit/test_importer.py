@@ -10,6 +10,7 @@ from pathlib import Path
 import markdown
 import pytest
 
+from cafetech.markdown_merge import merge_markdown, read_markdown
 from cafetech.importer import (
     IssueImportError,
     article_markdown,
@@ -318,21 +319,19 @@ def test_import_writes_the_files_and_twice_is_a_no_op(seed_file, tmp_path):
     assert {p: p.stat().st_mtime_ns for p in folder.iterdir()} == mtimes
 
 
-def test_edited_files_are_never_replaced_without_force(seed_file, tmp_path):
+def test_an_editors_edit_survives_importing_the_same_text_again_with_or_without_force(seed_file, tmp_path):
     content = tmp_path / "content"
     import_issue(seed_file, "2023-11-20", content)
     article = next((content / "issues" / "2023-11-20").glob("01-*.md"))
     article.write_text(article.read_text("utf-8") + "\nUne phrase ajoutée par la rédaction.\n", "utf-8")
     before = snapshot(content)
-    with pytest.raises(IssueImportError, match=r"1 file\(s\) changed since the last import.*--force"):
-        import_issue(seed_file, "2023-11-20", content)
-    assert snapshot(content) == before
-    report = import_issue(seed_file, "2023-11-20", content, force=True)
-    assert report.overwritten == [article]
-    assert "ajoutée par la rédaction" not in article.read_text("utf-8")
+    for force in (False, True):
+        report = import_issue(seed_file, "2023-11-20", content, force=force)
+        assert report.overwritten == [] and report.conflicts == [] and report.kept == {}
+        assert snapshot(content) == before
 
 
-def test_force_keeps_each_edited_file_it_replaces_and_never_touches_a_sidecar(seed_file, tmp_path):
+def test_a_reimport_merges_the_paste_into_edited_files_keeping_a_copy_and_never_touches_a_sidecar(seed_file, tmp_path):
     content = tmp_path / "content"
     import_issue(seed_file, "2023-11-20", content)
     folder = content / "issues" / "2023-11-20"
@@ -343,20 +342,27 @@ def test_force_keeps_each_edited_file_it_replaces_and_never_touches_a_sidecar(se
     sidecars = {po: b"# a translator's work\n" + po.name.encode() for po in (article.with_suffix(".en.po"), folder / "issue.en.po")}
     for path, data in sidecars.items():
         path.write_bytes(data)
+    seed_file.write_text(SEED_TEXT.replace("Merci par avance !", "Merci d’avance !").replace("Et donc l’énorme", "Et donc la très grosse"), "utf-8")
 
-    report = import_issue(seed_file, "2023-11-20", content, force=True)
+    report = import_issue(seed_file, "2023-11-20", content)
 
     assert sorted(report.overwritten) == sorted(edits) and sorted(report.kept) == sorted(edits)
+    assert report.conflicts == []
     for path, data in edits.items():
         copy = report.kept[path]
         assert copy.read_bytes() == data and copy.name == path.name
         assert copy.parent.parent == folder / ".replaced"  # a dot folder: Pelican does not read it
-        assert b"ajout\xc3\xa9e par la r\xc3\xa9daction" not in path.read_bytes()
+        text = path.read_text("utf-8")
+        assert "Une phrase ajoutée par la rédaction." in text  # the edit stays...
+    assert "Merci d’avance !" in issue.read_text("utf-8")  # ...beside what the paste changed
+    assert "Et donc la très grosse plus-value" in article.read_text("utf-8")
     assert {path: path.read_bytes() for path in sidecars} == sidecars
 
-    for edited in (article, issue):  # a second forced import keeps the first copies and makes new ones
+    for edited in (article, issue):  # a second import keeps the first copies and makes new ones
         edited.write_text(edited.read_text("utf-8") + "\nEncore.\n", "utf-8")
+    seed_file.write_text(SEED_TEXT.replace("Merci par avance !", "Merci !"), "utf-8")
     again = import_issue(seed_file, "2023-11-20", content, force=True)
+    assert sorted(again.kept) == sorted(edits)
     assert set(again.kept.values()).isdisjoint(report.kept.values())
     assert all(copy.read_bytes() == edits[path] for path, copy in report.kept.items())
     assert {path: path.read_bytes() for path in sidecars} == sidecars
@@ -405,14 +411,14 @@ def test_missing_source_file(tmp_path):
 
 @pytest.fixture
 def photo_folder(tmp_path):
-    """Two photos named so that name order is section order ("b" after "a"), and a note to skip."""
+    """Two photos named so that name order is section order ("b" after "a"), and a hidden file to skip."""
     from photo_images import animated_gif, phone_jpeg
 
     folder = tmp_path / "photos"
     folder.mkdir()
     phone_jpeg(folder / "a-openai.JPG")
     animated_gif(folder / "b-kyutai.gif")
-    (folder / "notes.txt").write_text("not a photo", "utf-8")
+    (folder / ".DS_Store").write_bytes(b"\0Bud1")
     return folder
 
 
@@ -439,14 +445,94 @@ def test_credits_that_do_not_match_the_photos_one_for_one_are_left_to_the_issue(
     assert split_credits(None, 2) == [None, None]
 
 
-def test_a_photo_count_other_than_the_section_count_is_refused_and_writes_nothing(seed_file, tmp_path, photo_folder):
-    (photo_folder / "c-extra.png").write_bytes((photo_folder / "b-kyutai.gif").read_bytes())
+def svg(path: Path) -> None:
+    path.write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "utf-8")
+
+
+def text_named_jpeg(path: Path) -> None:
+    path.write_text("Crédit photos: ceci n'est pas une photo", "utf-8")
+
+
+def truncated_jpeg(path: Path) -> None:
+    from photo_images import phone_jpeg
+
+    phone_jpeg(path, size=(400, 300))
+    path.write_bytes(path.read_bytes()[:-2000])  # cut short, as an interrupted download leaves it
+
+
+def corrupt_png(path: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (64, 48), "#3366aa").save(path, "PNG")
+    data = bytearray(path.read_bytes())
+    data[40] ^= 0xFF  # a byte of the pixel data: its checksum no longer matches
+    path.write_bytes(bytes(data))
+
+
+def extra_photo(path: Path) -> None:
+    from photo_images import phone_jpeg
+
+    phone_jpeg(path, size=(40, 30))
+
+
+@pytest.mark.parametrize(
+    "name, make, message",
+    [
+        ("b-kyutai.svg", svg, r"b-kyutai.svg: an SVG file, refused \(it can carry script\)"),
+        ("b-kyutai.gif", text_named_jpeg, r"b-kyutai.gif: not an image Pillow can read"),
+        ("b-kyutai.jpg", text_named_jpeg, r"b-kyutai.jpg: not an image Pillow can read"),
+        ("b-kyutai.jpg", truncated_jpeg, r"b-kyutai.jpg: not an image Pillow can read \(.*truncated"),
+        ("b-kyutai.png", corrupt_png, r"b-kyutai.png: not an image Pillow can read"),
+        ("notes.txt", text_named_jpeg, r"notes.txt: not an image Pillow can read"),
+        ("c-extra.jpg", extra_photo, r"photos: 3 photo\(s\) for 2 section\(s\); give one photo per section"),
+    ],
+    ids=["svg", "text-named-gif", "text-named-jpeg", "truncated-jpeg", "corrupt-png", "a-note-among-the-photos", "one-photo-too-many"],
+)
+def test_a_photo_folder_with_a_file_that_is_no_whole_photo_or_the_wrong_count_is_refused_writing_nothing(
+    seed_file, tmp_path, photo_folder, name, make, message
+):
+    (photo_folder / "b-kyutai.gif").unlink()
+    make(photo_folder / name)
+    if name.startswith("c-"):
+        from photo_images import animated_gif
+
+        animated_gif(photo_folder / "b-kyutai.gif")
     content = tmp_path / "content"
-    with pytest.raises(IssueImportError, match=r"photos: 3 photo\(s\) for 2 section\(s\); give one photo per section"):
+    with pytest.raises(IssueImportError, match=message) as refused:
         import_issue(seed_file, "2023-11-20", content, photos=photo_folder)
+    assert "\n" not in str(refused.value)
     assert not content.exists()
+    # Over an issue already imported: nothing of it changes either.
+    import_issue(seed_file, "2023-11-20", content)
+    before = snapshot(content)
+    with pytest.raises(IssueImportError, match=message):
+        import_issue(seed_file, "2023-11-20", content, photos=photo_folder, force=True)
+    assert snapshot(content) == before
+
+
+def test_a_photos_folder_that_is_no_folder_is_refused(seed_file, tmp_path):
     with pytest.raises(IssueImportError, match=r"--photos must be a folder"):
-        import_issue(seed_file, "2023-11-20", content, photos=tmp_path / "nowhere")
+        import_issue(seed_file, "2023-11-20", tmp_path / "content", photos=tmp_path / "nowhere")
+    assert not (tmp_path / "content").exists()
+
+
+def test_a_credit_line_that_does_not_name_one_credit_per_photo_is_a_warning_naming_its_line(tmp_path, photo_folder):
+    source = tmp_path / "three-credits.txt"
+    source.write_text(SEED_TEXT.replace("Crédit photos: OpenAI - Iliad", "Crédit photos: OpenAI - Iliad - AFP"), "utf-8")
+    credits_line = SEED_TEXT.splitlines().index("Crédit photos: OpenAI - Iliad") + 1
+    content = tmp_path / "content"
+    report = import_issue(source, "2023-11-20", content, photos=photo_folder)
+    assert report.warnings == [
+        f"{source}:{credits_line}: the 'Crédit photos' line names 3 credit(s) for 2 photo(s): no section gets an "
+        "Image_credit; write one credit per photo, in their order, or each Image_credit by hand"
+    ]
+    folder = content / "issues" / "2023-11-20"
+    assert not [path for path in folder.glob("0*.md") if "Image_credit:" in path.read_text("utf-8")]
+    assert "Credits: OpenAI - Iliad - AFP" in (folder / "issue.md").read_text("utf-8")
+    seed = tmp_path / "seed.txt"
+    seed.write_text(SEED_TEXT, "utf-8")
+    assert import_issue(seed, "2023-11-21", content, photos=photo_folder).warnings == []
+    assert import_issue(source, "2023-11-22", content).warnings == []  # no photos: nothing to credit
 
 
 def test_importing_again_keeps_the_photos_with_or_without_the_folder(seed_file, tmp_path, photo_folder):
@@ -457,3 +543,163 @@ def test_importing_again_keeps_the_photos_with_or_without_the_folder(seed_file, 
     # An editor who forgets --photos keeps the photos the last import put beside the sections.
     assert import_issue(seed_file, "2023-11-20", content).written == []
     assert snapshot(content) == before
+
+
+# --- importing again: a three-way merge (base: what the importer wrote last time) ----
+
+
+BASE = """Title: Un sujet
+Date: 2023-11-20
+Slug: un-sujet
+Position: 1
+Summary: Le lede.
+Image_credit: OpenAI
+
+Le lede.
+
+## Un intertitre
+
+Premier paragraphe.
+
+Deuxième paragraphe.
+
+Troisième paragraphe.
+"""
+
+
+def test_the_merge_keeps_every_field_the_editor_added_or_changed_and_takes_the_pasted_ones():
+    editor = BASE.replace("Image_credit: OpenAI\n", "Image_credit: OpenAI / Reuters\nTags: OpenAI, Microsoft\nExclude_tags: IA\nImage_alt: Sam Altman sur scène\nStatus: draft\n")
+    pasted = BASE.replace("Position: 1", "Position: 2").replace("Summary: Le lede.", "Summary: Le lede corrigé.")
+    merged = merge_markdown(BASE, editor, pasted)
+    assert merged.conflicts == ()
+    assert merged.text == editor.replace("Position: 1", "Position: 2").replace("Summary: Le lede.", "Summary: Le lede corrigé.")
+
+
+def test_the_merge_keeps_an_edited_paragraph_and_takes_a_paragraph_the_paste_changed_even_its_neighbour():
+    editor = BASE.replace("Deuxième paragraphe.", "Deuxième paragraphe, revu par la rédaction.") + "\nUn paragraphe ajouté.\n"
+    pasted = BASE.replace("Troisième paragraphe.", "Troisième paragraphe, corrigé dans l’email.").replace("Premier", "Tout premier")
+    merged = merge_markdown(BASE, editor, pasted, modified="2024-01-05T10:00:00+01:00")
+    assert merged.conflicts == ()
+    blocks = read_markdown(merged.text).blocks
+    assert blocks[-4:] == (
+        "Tout premier paragraphe.",
+        "Deuxième paragraphe, revu par la rédaction.",
+        "Troisième paragraphe, corrigé dans l’email.",
+        "Un paragraphe ajouté.",
+    )
+    assert "Date: 2023-11-20\nModified: 2024-01-05T10:00:00+01:00\nSlug:" in merged.text
+
+
+def test_the_merge_records_modified_only_when_the_title_or_text_changed():
+    editor = BASE.replace("Image_credit: OpenAI\n", "Image_credit: OpenAI\nTags: OpenAI\n")
+    only_position = BASE.replace("Position: 1", "Position: 3")
+    assert "Modified:" not in merge_markdown(BASE, editor, only_position, modified="2024-01-05").text
+    retitled = BASE.replace("Title: Un sujet", "Title: Un autre sujet")
+    assert "Modified: 2024-01-05\n" in merge_markdown(BASE, BASE, retitled, modified="2024-01-05").text
+    edited_before = editor.replace("Date: 2023-11-20\n", "Date: 2023-11-20\nModified: 2023-12-01\n")
+    again = merge_markdown(BASE, edited_before, retitled, modified="2024-01-05").text
+    assert again.count("Modified:") == 1 and "Modified: 2024-01-05\n" in again
+
+
+def test_a_paragraph_or_field_both_sides_changed_keeps_the_editors_and_names_its_line():
+    editor = BASE.replace("Deuxième paragraphe.", "Deuxième paragraphe, version de la rédaction.").replace("Image_credit: OpenAI", "Image_credit: AFP")
+    pasted = BASE.replace("Deuxième paragraphe.", "Deuxième paragraphe, version de l’email.").replace("Image_credit: OpenAI", "Image_credit: Reuters")
+    merged = merge_markdown(BASE, editor, pasted)
+    assert merged.text == editor
+    lines = merged.text.splitlines()
+    assert [(lines[conflict.line - 1], conflict.what) for conflict in merged.conflicts] == [
+        ("Image_credit: AFP", "the field Image_credit"),
+        ("Deuxième paragraphe, version de la rédaction.", "the paragraph 'Deuxième paragraphe.'"),
+    ]
+
+
+def test_without_a_base_every_difference_is_a_conflict_and_the_editors_file_stays():
+    editor, pasted = BASE + "\nAjout.\n", BASE.replace("Premier", "Tout premier")
+    merged = merge_markdown("", editor, pasted)
+    assert merged.text == editor and merged.conflicts
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def test_a_reimport_keeps_the_editors_fields_and_paragraphs_and_takes_what_the_paste_changed(seed_file, tmp_path, photo_folder):
+    content = tmp_path / "content"
+    import_issue(seed_file, "2023-11-20", content, photos=photo_folder)
+    folder = content / "issues" / "2023-11-20"
+    article = next(folder.glob("01-*.md"))
+    edit(article, "Image_credit: OpenAI\n", "Image_credit: OpenAI / Bloomberg\nImage_alt: Sam Altman sur scène\nTags: OpenAI, Microsoft\nExclude_tags: IA\nRelecture: Camille\n")
+    edit(article, "En coulisses, cette révolte", "En coulisses, cette fronde")
+    seed_file.write_text(SEED_TEXT.replace("Et donc l’énorme plus-value", "Et donc la plus-value"), "utf-8")
+    report = import_issue(seed_file, "2023-11-20", content)
+    text = article.read_text("utf-8")
+    for kept in ("Image_credit: OpenAI / Bloomberg\n", "Image_alt: Sam Altman sur scène\n", "Tags: OpenAI, Microsoft\n", "Exclude_tags: IA\n", "Relecture: Camille\n", "En coulisses, cette fronde"):
+        assert kept in text
+    assert "Et donc la plus-value" in text and "l’énorme" not in text
+    assert re.search(r"^Modified: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$", text, re.M)
+    assert dt.datetime.fromisoformat(re.search(r"^Modified: (.+)$", text, re.M)[1])  # what Pelican reads
+    assert report.overwritten == [article] and report.conflicts == []
+    second = next(folder.glob("02-*.md"))
+    assert "Modified:" not in second.read_text("utf-8")  # its text did not change
+
+
+def test_a_paragraph_changed_by_hand_and_in_the_paste_is_refused_without_force_and_kept_with_it(seed_file, tmp_path):
+    content = tmp_path / "content"
+    import_issue(seed_file, "2023-11-20", content)
+    folder = content / "issues" / "2023-11-20"
+    article = next(folder.glob("01-*.md"))
+    edit(article, "Et donc l’énorme plus-value", "Et donc la colossale plus-value")
+    edited = article.read_text("utf-8")
+    seed_file.write_text(SEED_TEXT.replace("Et donc l’énorme plus-value", "Et donc la plus-value"), "utf-8")
+    before = snapshot(content)
+    line = edited[: edited.index("## Fronde des investisseurs")].count("\n") + 3
+    with pytest.raises(IssueImportError, match=rf"1 change\(s\) of the pasted issue fall on text edited by hand \({article.name}:{line}\); nothing was written\. Re-run with --force"):
+        import_issue(seed_file, "2023-11-20", content)
+    assert snapshot(content) == before
+
+    report = import_issue(seed_file, "2023-11-20", content, force=True)
+    assert article.read_text("utf-8") == edited
+    [conflict] = report.conflicts
+    pasted = folder / ".replaced" / conflict.pasted.parent.name / article.name.replace(".md", ".pasted.md")
+    assert str(conflict) == (
+        f"{article}:{line}: the paragraph 'Le retour avorté de Sam Altman signe en…' was changed both by hand and in the "
+        f"pasted issue: the edited text is kept, the pasted one is in {pasted}"
+    )
+    assert edited.splitlines()[line - 1].startswith("Le retour avorté")
+    assert "Et donc la plus-value" in pasted.read_text("utf-8") and "colossale" not in pasted.read_text("utf-8")
+    # The conflict is said once: imported again, the same text changes nothing.
+    assert import_issue(seed_file, "2023-11-20", content, force=True).conflicts == []
+    assert article.read_text("utf-8") == edited
+
+
+def test_another_issue_onto_a_date_already_imported_is_refused_naming_both_titles(seed_file, tmp_path):
+    content = tmp_path / "content"
+    import_issue(seed_file, "2023-11-20", content)
+    before = snapshot(content)
+    for force in (False, True):
+        with pytest.raises(IssueImportError) as refused:
+            import_issue(FIXTURES / "2023-11-27.txt", "2023-11-20", content, force=force)
+        assert str(refused.value) == (
+            f"{FIXTURES / '2023-11-27.txt'}: {content / 'issues' / '2023-11-20'} holds the issue "
+            "\"Putsch, menaces, exode... le week-end mouvementé d'OpenAI\", not \"La semaine où l'IA européenne a pris son envol\"; "
+            "import it under its own --date (or move that folder away first); nothing was written"
+        )
+        assert snapshot(content) == before
+
+
+def test_an_issue_imported_before_the_bases_were_kept_is_merged_from_its_issue_txt(tmp_path):
+    import shutil
+
+    content = tmp_path / "content"
+    folder = content / "issues" / "2023-11-20"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "content" / "issues" / "2023-11-20", folder)
+    shutil.rmtree(folder / ".import-base")  # as an issue imported before the bases were kept
+    article = next(folder.glob("01-*.md"))
+    edit(article, "Lang: fr\n", "Lang: fr\nTags: OpenAI\n")
+    source = tmp_path / "issue.txt"
+    source.write_text(SEED_TEXT.replace("Et donc l’énorme plus-value", "Et donc la plus-value"), "utf-8")
+    report = import_issue(source, "2023-11-20", content)
+    assert report.conflicts == [] and "Tags: OpenAI\n" in article.read_text("utf-8")
+    assert "Et donc la plus-value" in article.read_text("utf-8")
