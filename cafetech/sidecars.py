@@ -1043,4 +1043,4 @@ def config(settings: dict) -> TranslationsConfig:
     return TranslationsConfig(min_coverage=float(minimum), stale_blocks=merged["TRANSLATIONS_STALE_BLOCKS"])
 
 
-NOTE_KINDS = ("stale translation", "withdrawn translation")  # what `invoke check` lists of the build's warnings
+NOTE_KINDS = ("stale translation", "withdrawn translation", "untranslated blocks")  # what `invoke check` lists of the build's warnings
