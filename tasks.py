@@ -259,15 +259,16 @@ def print_check(pages: int, problems: list[str], warnings: list[str]) -> None:
         print(f"warning: {line}")
     for line in problems:
         print(f"error: {line}", file=sys.stderr)
+    sidecars = {line.split(": ", 1)[0] for line in translations}  # a page both stale and partly untranslated is one
     print(
         f"check: {pages} pages, {len(problems)} problem(s), {len(unresolved)} unresolved further-reading item(s), "
-        f"{len(translations)} stale or withdrawn translation(s)"
+        f"{len(sidecars)} stale, untranslated or withdrawn translation(s)"
     )
 
 
 @task(help={"publish": "check the production build (publishconf.py)", "content": "the content folder (default: content/)"})
 def check(c, publish=False, content=str(CONTENT)):
-    """Build into a temporary folder and check it: links, hreflang, canonical links, feeds and their ids, leaked code, each edition's language, HTML validity (Nu), accessibility (axe); lists unresolved further reading and stale translations."""
+    """Build into a temporary folder and check it: links, hreflang, canonical links, feeds and their ids, leaked code, each edition's language, HTML validity (Nu), accessibility (axe); lists unresolved further reading and stale, partly untranslated or withdrawn translations."""
     import io
     import tempfile
 
@@ -616,14 +617,26 @@ def translations_update(c, content=str(CONTENT), no_memory=False):
 
 @task(name="status", help=CONTENT_HELP)
 def translations_status(c, content=str(CONTENT)):
-    """Show, per article and in total, how many texts are translated, fuzzy (stale: still showing an old translation) and untranslated; list stale and withdrawn English pages, and what the translation memory filled."""
+    """Show, per article and in total, how many texts are translated, fuzzy (stale: still showing an old translation) and untranslated; list the English pages that are stale, partly untranslated or withdrawn, and what the translation memory filled."""
     from babel.messages.catalog import Catalog
 
-    from cafetech.sidecars import Coverage, SidecarError, coverage, orphan_sidecars, parse_source, publication_state, read_sidecar
+    from cafetech.sidecars import (
+        Coverage,
+        SidecarError,
+        as_updated,
+        config as translations_config,
+        coverage,
+        orphan_sidecars,
+        parse_source,
+        publication_state,
+        read_sidecar,
+        should_publish,
+    )
     from cafetech.translation_memory import memory_counts
 
     rows, total, broken, notes, from_memory = [], Coverage(0, 0, 0), [], [], (0, 0)
-    languages = translated_languages()
+    settings = site_settings()
+    languages, min_coverage = translated_languages(settings), translations_config(settings).min_coverage
     for lang, source in ((lang, source) for lang in languages for source in french_sources(content)):
         sidecar = sidecar_of(source, lang)
         document = parse_source(source.read_text("utf-8"))
@@ -632,7 +645,10 @@ def translations_status(c, content=str(CONTENT)):
         except SidecarError as error:
             broken.append(str(error))
             continue
+        if sidecar.exists():  # what the build shows, which needs no update to follow the French
+            catalog = as_updated(catalog, document, lang, min_coverage, sidecar)
         counts, state = coverage(document, catalog), publication_state(catalog)
+        published = sidecar.exists() and should_publish(counts, state, min_coverage)
         name = str(source.relative_to(content))
         rows.append((name if len(languages) == 1 else f"{name} ({lang})", counts))
         total = Coverage(
@@ -641,9 +657,11 @@ def translations_status(c, content=str(CONTENT)):
             total.untranslated + counts.untranslated,
             total.stale + counts.stale,
         )
-        if state == "published" and counts.fuzzy:
+        if published and counts.fuzzy:
             notes.append(f"stale: {shown(sidecar)}: {counts.fuzzy} block(s) changed in French since translation")
-        elif state == "withdrawn":
+        if published and counts.untranslated:
+            notes.append(f"untranslated: {shown(sidecar)}: {counts.untranslated} block(s) not translated yet, shown in French")
+        if state == "withdrawn":
             notes.append(f"withdrawn: {shown(sidecar)}")
         filled, suggested = memory_counts(catalog)
         from_memory = (from_memory[0] + filled, from_memory[1] + suggested)

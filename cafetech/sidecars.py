@@ -800,6 +800,16 @@ def _fuzzy_match_of(before: dict[tuple, Message], message: Message) -> Message |
     return found[0] if found else None
 
 
+def _restore_undone(message: Message) -> bool:
+    """Make a stale entry whose French is back to the text its translation was written for translated
+    again (True), as if the edit had never been made."""
+    if "fuzzy" not in message.flags or is_suggestion(message) or message.previous_id != [message.id]:
+        return False
+    message.flags.discard("fuzzy")
+    message.previous_id = []
+    return True
+
+
 def _merge(catalog: Catalog, template: Catalog, po_path) -> tuple[int, int, int]:
     """Update ``catalog`` from ``template`` as msgmerge does; (added, fuzzy, obsolete) entries."""
     wanted = {(message.context, message.id) for message in template if message.id}
@@ -815,16 +825,22 @@ def _merge(catalog: Catalog, template: Catalog, po_path) -> tuple[int, int, int]
     for message in (message for message in catalog if message.id):
         old = before.get((message.context, message.id))
         if old is None:
-            fuzzy, added = fuzzy + bool(message.previous_id), added + (not message.previous_id)
             # A suggestion whose French changed stays one (never shown as a stale translation); its
             # '#| msgid' stays the French its suggested English translates.
-            if is_suggestion(matched := _fuzzy_match_of(before, message)):
+            matched = _fuzzy_match_of(before, message)
+            if is_suggestion(matched):
                 _keep_notes(message, matched)
-                message.previous_id = list(matched.previous_id or message.previous_id)
+            # As msgmerge does: '#| msgid' stays the French the translation was written for, whatever
+            # versions came between (so an edit undone is recognised, below).
+            if matched is not None and "fuzzy" in matched.flags and matched.previous_id:
+                message.previous_id = list(matched.previous_id)
+            if not _restore_undone(message):
+                fuzzy, added = fuzzy + bool(message.previous_id), added + (not message.previous_id)
             continue
         if "fuzzy" in message.flags and old.previous_id and not message.previous_id:
             message.previous_id = old.previous_id  # Babel forgets it on an exact match
         _keep_notes(message, old)
+        _restore_undone(message)
     catalog.obsolete = {key: m for key, m in catalog.obsolete.items() if m.string or key in was_obsolete}
     if lost := strings - _strings(catalog):  # only when an obsolete entry and an entry had the same key
         raise SidecarError(
@@ -836,6 +852,27 @@ def _merge(catalog: Catalog, template: Catalog, po_path) -> tuple[int, int, int]
 def _publishable(catalog: Catalog, min_coverage: float | None) -> bool:
     counts = catalog_coverage(catalog)
     return min_coverage is not None and counts.total > 0 and counts.percent >= min_coverage
+
+
+def _stamp_if_publishable(catalog: Catalog, publishable: bool, today: dt.date | None) -> None:
+    """Stamp X-Published on a catalog that was publishable before its merge and never stamped (nor withdrawn)."""
+    if publishable and publication_state(catalog) == "new":
+        catalog.extra_headers[PUBLISHED] = (today or dt.date.today()).isoformat()
+
+
+def as_updated(catalog: Catalog, doc: SourceDocument, lang: str, min_coverage: float | None, po_path="") -> Catalog:
+    """``catalog`` (a sidecar as read; changed in place, never written) as `translations.update` would
+    leave it for ``doc``, before the translation memory fills it: its stamp, its stale and undone blocks."""
+    # The build reads every sidecar through this: no update to forget, so no published page can
+    # disappear because its French changed (its catalog, complete before, is stamped here).
+    publishable = _publishable(catalog, min_coverage)
+    if {(message.context, message.id) for message in catalog if message.id} != set(entry_keys(doc.blocks)):
+        try:
+            _merge(catalog, template_catalog(doc, "", lang), po_path)  # its locations are not read
+        except SidecarError:
+            pass  # raised once merged, for the file's sake (an obsolete duplicate): the entries are right to read
+    _stamp_if_publishable(catalog, publishable, None)
+    return catalog
 
 
 def merge_catalog(
@@ -864,8 +901,7 @@ def merge_catalog(
         written = _as_written(old, catalog)
         publishable = _publishable(catalog, min_coverage)
         added, fuzzy, obsolete = _merge(catalog, template, po_path)
-        if publishable and publication_state(catalog) == "new":
-            catalog.extra_headers[PUBLISHED] = (today or dt.date.today()).isoformat()
+        _stamp_if_publishable(catalog, publishable, today)
         # After the stamp: what the memory fills was not there when the translation became publishable.
         filled, suggested = fill(catalog) if fill else (0, 0)
         if _rendered_entries(catalog)[1] != list(written.rendered.items()):
@@ -1007,4 +1043,4 @@ def config(settings: dict) -> TranslationsConfig:
     return TranslationsConfig(min_coverage=float(minimum), stale_blocks=merged["TRANSLATIONS_STALE_BLOCKS"])
 
 
-NOTE_KINDS = ("stale translation", "withdrawn translation")  # what `invoke check` lists of the build's warnings
+NOTE_KINDS = ("stale translation", "withdrawn translation", "untranslated blocks")  # what `invoke check` lists of the build's warnings

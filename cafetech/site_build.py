@@ -129,8 +129,14 @@ def build(
 ) -> BuildReport:
     """Build the site with Pelican, in this process, and swap it into ``output`` if nothing went wrong."""
     from pelican import Pelican
+    from pelican.log import LimitFilter
     from pelican.settings import read_settings
 
+    # Pelican drops a warning it let through once in this process: each build must print its own
+    # (a stale translation is named at every build, livereload's too). What it relies on is in
+    # build_speed's INTERNALS (pelican/log.py, LimitFilter), checked at start.
+    LimitFilter._raised_messages.clear()
+    LimitFilter._group_count.clear()
     output = Path(output).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(output)

@@ -314,10 +314,14 @@ class TranslationMemory:
         ``source``) from the memory: (filled, suggested)."""
         filled = suggested = 0
         for message in (message for message in catalog if message.id):
-            if isinstance(message.string, str) and message.string.strip():
+            # Stale: fuzzy because its French changed ('#| msgid' says from what), not a draft the translator flagged.
+            stale = "fuzzy" in message.flags and bool(message.previous_id) and not is_suggestion(message)
+            if isinstance(message.string, str) and message.string.strip() and not stale:
                 continue  # a translation, the translator's or an earlier fill: never replaced
             found = self.suggest(message.context or "", message.id, origin, source)
-            if found is not None:
+            # A stale translation (of the French before an edit) gives way to a translation of this
+            # French (an edit undone to a text the site translates), never to a suggestion.
+            if found is not None and not (stale and found.fuzzy):
                 write_suggestion(message, found)
                 filled, suggested = filled + (not found.fuzzy), suggested + found.fuzzy
         return filled, suggested

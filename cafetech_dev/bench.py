@@ -29,7 +29,8 @@ such as a search indexer, are reported apart as ``children_peak_mb``):
 * ``cold_kept``: the same cold build with the photo store the ``cold`` one left:
   a build after a change of the code, which empties ``CACHE_PATH``;
 * ``warm``: the same build again, cache kept, after one sentence was appended
-  to one paragraph of one article (the file is restored afterwards). The files
+  to one paragraph of one article (the file is restored afterwards; its English
+  page stays up, stale, which the build says in one warning). The files
   the ``cold_kept`` and ``warm`` builds create or rewrite in the photo store
   are counted: a photo's derivatives or a card encoded again (``photo_cache_changes``).
 

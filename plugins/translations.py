@@ -9,7 +9,9 @@ Policy (``TRANSLATIONS_MIN_COVERAGE``, percent of blocks translated, fuzzy ones
 not counted): below it, the translation is not published at all (no page, no
 feed entry, no language switch to it); at or above it but under 100 %, it is
 published with the missing blocks in French inside ``lang="fr"`` and a visible
-notice. This plugin also writes the tag pages and tag feeds of every language
+notice. A sidecar is read as `translations.update` would leave it (cafetech.sidecars.as_updated),
+so a published page stays published through French edits, its changed blocks stale.
+This plugin also writes the tag pages and tag feeds of every language
 other than the default one, listing only that language's articles.
 """
 
@@ -30,6 +32,7 @@ from cafetech.files import hash_of
 from cafetech.sidecars import (
     NOTE_KINDS,
     SidecarError,
+    as_updated,
     config,
     parse_source,
     publication_state,
@@ -95,7 +98,8 @@ class SidecarReader(MarkdownReader):
             source_text = handle.read()
         document = parse_source(source_text)
         cfg = config(self.settings)
-        catalog = read_sidecar(source_path)
+        # Read as `translations.update` would leave it: a French edit never waits for that command.
+        catalog = as_updated(read_sidecar(source_path), document, lang, cfg.min_coverage, source_path)
         translated = translate(document, catalog, stale=cfg.stale_blocks)
         self._source_path = source_path
         # A leading newline: a first paragraph like "Update: …" must not be read as metadata.
@@ -183,23 +187,30 @@ def share_tags(generator):
 
 
 def translation_notes(items) -> list[str]:
-    """One line for each translation the editors must hear of at every build: stale or withdrawn."""
+    """One line for each thing the editors must hear of at every build: a page stale, partly untranslated or withdrawn."""
     notes = []
     for item in items:
         where = item.relative_source_path
         if getattr(item, "translation_state", None) == "withdrawn":
             notes.append(f"{where}: {NOTE_KINDS[1]}: the sidecar says X-Published: withdrawn, so there is no {item.lang} page")
-        elif stale := getattr(item, "stale_blocks", 0):
+            continue
+        if stale := getattr(item, "stale_blocks", 0):
             shown = "its previous translation" if config(item.settings).stale_blocks == "previous" else "the French"
             notes.append(
                 f"{where}: {NOTE_KINDS[0]}: {stale} block(s) changed in French since translated; "
                 f"the {item.lang} page shows {shown} until the translator updates it"
             )
+        counts = getattr(item, "translation_coverage", None)
+        if missing := getattr(counts, "untranslated", 0):
+            notes.append(
+                f"{where}: {NOTE_KINDS[2]}: {missing} block(s) not translated yet (new in French, or a suggestion "
+                f"to review); the {item.lang} page shows them in French"
+            )
     return notes
 
 
 def report_article_translations(generator):
-    """Stale and withdrawn translations, cached or read again, are reported at every build
+    """Stale, partly untranslated and withdrawn translations, cached or read again, are reported at every build
     (here, before content_checks drops the drafts a withdrawn translation is)."""
     # A withdrawn translation is a draft whose original is not: Pelican files it with the drafts.
     for note in translation_notes([*generator.translations, *generator.drafts, *generator.drafts_translations]):

@@ -135,6 +135,32 @@ def test_2_an_article_translated_before_its_issue_is_reachable_in_english(week):
     assert french_issue.find("a", attrs={"hreflang": "en", "href": f"/en/issues/{NEW}/"})
 
 
+CORRECTED = ("six mois seulement après sa création", "six mois à peine après sa création")
+ADDED = "\nUn paragraphe ajouté après la traduction.\n"
+
+
+def translation_warnings(warnings: list[str], po: str) -> list[str]:
+    return [w for w in warnings if w.startswith(f"{po}: ")]
+
+
+def test_3_a_french_correction_built_without_any_translation_command_keeps_the_english_page_and_names_it(week):
+    source = week.section(1)
+    po = source.with_suffix(".en.po")
+    written, text = po.read_bytes(), source.read_text("utf-8")
+    source.write_text(text.replace(*CORRECTED), "utf-8")
+    warnings = week.build()  # no `translations.update`: the English page must not go (Week.build checks it)
+    shown = po.relative_to(week.content).as_posix()
+    assert translation_warnings(warnings, shown) == [
+        f"{shown}: stale translation: 1 block(s) changed in French since translated; "
+        "the en page shows its previous translation until the translator updates it"
+    ]
+    assert week.english(1).is_file() and soup(week.english(1)).select_one("p.notice") is not None
+    assert po.read_bytes() == written  # the build never writes a sidecar
+    source.write_text(text, "utf-8")  # the correction undone, still without any command
+    assert translation_warnings(week.build(), shown) == []
+    assert soup(week.english(1)).select_one("p.notice") is None
+
+
 def test_3_a_french_correction_after_translation_keeps_the_english_page(week):
     source = week.section(1)
     text = source.read_text("utf-8")
@@ -157,7 +183,25 @@ def test_3_a_french_correction_after_translation_keeps_the_english_page(week):
     status = week.run("translations.status")
     assert f"stale: {source.with_suffix('.en.po')}: 1 block(s) changed in French" in status.stdout
     checked = week.run("check")
-    assert "1 stale or withdrawn translation(s)" in checked.stdout and "stale translation" in checked.stdout
+    assert "1 stale, untranslated or withdrawn translation(s)" in checked.stdout and "stale translation" in checked.stdout
+
+
+def test_3_a_paragraph_added_is_named_at_every_build_and_a_correction_undone_is_translated_again(week):
+    source = week.section(1)
+    po = source.with_suffix(".en.po")
+    shown = po.relative_to(week.content).as_posix()
+    text = source.read_text("utf-8")
+    source.write_text(text + ADDED, "utf-8")
+    warnings = week.build()
+    assert f"{shown}: untranslated blocks: 1 block(s) not translated yet" in "\n".join(translation_warnings(warnings, shown))
+    assert week.english(1).is_file() and "Un paragraphe ajouté" in week.english(1).read_text("utf-8")
+    status = week.run("translations.status")
+    assert f"untranslated: {source.with_suffix('.en.po')}: 1 block(s) not translated yet" in status.stdout
+    source.write_text(text.replace(CORRECTED[1], CORRECTED[0]), "utf-8")  # the paragraph gone, the correction undone
+    week.run("translations.update")
+    catalog = read_sidecar(po)
+    assert not [m for m in catalog if m.id and "fuzzy" in m.flags] and "#| msgid" not in po.read_text("utf-8")
+    assert translation_warnings(week.build(), shown) == []
 
 
 def test_4_the_issue_translated_in_turn(week):

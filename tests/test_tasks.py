@@ -109,7 +109,7 @@ def test_translation_tasks_on_a_copy(tmp_path):
 def test_check_passes_on_the_real_content_and_lists_unresolved_further_reading():
     result = invoke("check")
     assert result.returncode == 0, result.stderr
-    assert "0 problem(s), 4 unresolved further-reading item(s), 0 stale or withdrawn translation(s)" in result.stdout
+    assert "0 problem(s), 4 unresolved further-reading item(s), 0 stale, untranslated or withdrawn translation(s)" in result.stdout
     assert "further reading 'Les coûts de l’IA menacent de freiner son adoption' names no article" in result.stdout
 
 

@@ -57,6 +57,30 @@ def test_stale_and_withdrawn_translations_make_one_line_each_and_others_none():
     ]
 
 
+def test_a_published_page_with_untranslated_blocks_makes_one_line_and_a_stale_one_two():
+    from cafetech.sidecars import Coverage
+    from translations import translation_notes
+
+    settings = {}
+    new_block = item(
+        lang="en", relative_source_path="a.en.po", translation_state="published", stale_blocks=0,
+        translation_coverage=Coverage(9, 0, 1), settings=settings,
+    )  # fmt: skip
+    both = item(
+        lang="en", relative_source_path="b.en.po", translation_state="published", stale_blocks=1,
+        translation_coverage=Coverage(8, 1, 2, stale=1), settings=settings,
+    )  # fmt: skip
+    untranslated = (
+        "block(s) not translated yet (new in French, or a suggestion to review); the en page shows them in French"
+    )
+    assert translation_notes([new_block, both]) == [
+        f"a.en.po: untranslated blocks: 1 {untranslated}",
+        "b.en.po: stale translation: 1 block(s) changed in French since translated; "
+        "the en page shows its previous translation until the translator updates it",
+        f"b.en.po: untranslated blocks: 2 {untranslated}",
+    ]
+
+
 # --- theme_i18n ------------------------------------------------------------------
 
 

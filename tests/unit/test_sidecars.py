@@ -24,6 +24,7 @@ from cafetech.sidecars import (
     Block,
     Coverage,
     SidecarError,
+    as_updated,
     check_sidecar,
     coverage,
     parse_source,
@@ -1042,3 +1043,108 @@ def test_the_translation_checks_name_a_missing_sidecar_an_orphan_and_an_out_of_d
         "messages.po: out of date: no entry for 'Sujets'; run `invoke translations.update`",
         "messages.po: out of date: 'Numéros' is not in the templates any more",
     ]
+
+
+# --- reading a sidecar as an update would leave it (what the build shows) -------
+
+EDITED = "Un autre élément semblait jouer"
+
+
+def edit(article: Path, old: str = EDITED, new: str = "Un autre facteur semblait jouer") -> None:
+    article.write_text(article.read_text("utf-8").replace(old, new), "utf-8")
+
+
+def as_built(article: Path, po: Path, min_coverage: float = 100):
+    """(document, catalog) as the build reads them: the sidecar merged with the French in memory."""
+    doc = parse_source(article.read_text("utf-8"))
+    return doc, as_updated(read_sidecar(po), doc, "en", min_coverage, po)
+
+
+def test_a_complete_catalog_read_after_a_french_edit_without_update_is_published_with_that_block_stale(translated):
+    article, po = translated
+    written = po.read_bytes()
+    edit(article)
+    doc, catalog = as_built(article, po)
+    counts, state = coverage(doc, catalog), publication_state(catalog)
+    assert state == "published" and should_publish(counts, state, 100)
+    assert counts == Coverage(9, 1, 0, stale=1)
+    page = translate(doc, catalog)
+    assert page.stale_blocks == (doc.blocks[-1],) and page.fallback_blocks == ()
+    assert f"EN[paragraph] {EDITED}" in page.body
+    assert po.read_bytes() == written  # reading never writes
+    assert publication_state(read_sidecar(po)) == "new"
+
+
+def test_an_unfinished_catalog_read_after_a_french_edit_is_published_only_if_it_had_reached_the_minimum(article):
+    po = update_sidecar(article).path
+    fill(po, lambda m: None if m.context == "heading" else english(m))  # 7 of 10 texts translated
+    edit(article)
+    doc, catalog = as_built(article, po)
+    counts, state = coverage(doc, catalog), publication_state(catalog)
+    assert state == "new" and not should_publish(counts, state, 100)
+    doc, catalog = as_built(article, po, min_coverage=70)
+    assert publication_state(catalog) == "published" and coverage(doc, catalog).stale == 1
+
+
+def test_a_withdrawn_catalog_read_after_a_french_edit_stays_withdrawn(translated):
+    article, po = translated
+    with_header_field(po, "X-Published: withdrawn")
+    edit(article)
+    doc, catalog = as_built(article, po)
+    assert publication_state(catalog) == "withdrawn" and not should_publish(coverage(doc, catalog), "withdrawn", 100)
+
+
+def test_a_catalog_that_matches_its_french_is_read_as_it_is(translated):
+    article, po = translated
+    doc, catalog = as_built(article, po)
+    assert coverage(doc, catalog) == Coverage(10, 0, 0) and publication_state(catalog) == "published"
+    assert render_sidecar(catalog).replace(b'"X-Published: ' + dt.date.today().isoformat().encode() + b'\\n"\n', b"") == render_sidecar(
+        read_sidecar(po)
+    )
+
+
+def test_an_edit_undone_after_an_update_gets_its_translation_back_not_fuzzy(translated):
+    article, po = translated
+    original = article.read_text("utf-8")
+    edit(article)
+    update_sidecar(article)
+    assert "#| msgid" in po.read_text("utf-8")
+    article.write_text(original, "utf-8")
+    doc, catalog = as_built(article, po)  # the build, before any update
+    assert translate(doc, catalog).stale_blocks == () and coverage(doc, catalog) == Coverage(10, 0, 0)
+    result = update_sidecar(article)
+    assert (result.added, result.fuzzy, result.obsolete) == (0, 0, 0)
+    message = read_sidecar(po).get(doc.blocks[-1].text, "paragraph")
+    assert "fuzzy" not in message.flags and message.previous_id == [] and message.string == f"EN[paragraph] {doc.blocks[-1].text}"
+    assert "#| msgid" not in po.read_text("utf-8") and "#, fuzzy" not in po.read_text("utf-8")
+
+
+def test_the_previous_msgid_stays_the_french_translated_through_two_edits_and_undoes_both(translated):
+    article, po = translated
+    original = article.read_text("utf-8")
+    edit(article)
+    update_sidecar(article)
+    edit(article, "Un autre facteur semblait jouer", "Un autre facteur semblait aussi jouer")
+    assert update_sidecar(article).fuzzy == 1
+    doc = parse_source(article.read_text("utf-8"))
+    message = read_sidecar(po).get(doc.blocks[-1].text, "paragraph")
+    assert message.previous_id[0].startswith(EDITED) and message.string.startswith(f"EN[paragraph] {EDITED}")
+    article.write_text(original, "utf-8")
+    update_sidecar(article)
+    assert "#, fuzzy" not in po.read_text("utf-8") and "#| msgid" not in po.read_text("utf-8")
+
+
+def test_a_block_back_to_the_text_of_an_obsolete_entry_gets_its_translation_back_not_fuzzy(translated):
+    article, po = translated
+    original = article.read_text("utf-8")
+    edit(article, "## Fronde des investisseurs", "## X")  # too far for a fuzzy match: the entry goes obsolete
+    result = update_sidecar(article)
+    assert (result.added, result.obsolete) == (1, 1)
+    assert read_sidecar(po).obsolete
+    article.write_text(original, "utf-8")
+    doc, catalog = as_built(article, po)
+    assert translate(doc, catalog).stale_blocks == () and coverage(doc, catalog).percent == 100
+    update_sidecar(article)
+    catalog = read_sidecar(po)
+    back = catalog.get("Fronde des investisseurs", "heading")
+    assert back.string == "EN[heading] Fronde des investisseurs" and "fuzzy" not in back.flags and not catalog.obsolete

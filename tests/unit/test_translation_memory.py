@@ -380,6 +380,23 @@ def test_an_exact_fill_whose_french_changes_becomes_a_stale_translation_like_any
     assert coverage(parse_source(source.read_text("utf-8")), catalog).stale == 1
 
 
+def test_a_stale_block_whose_french_becomes_a_text_the_site_translates_takes_that_translation_not_fuzzy(seed_site):
+    content, sources = seed_site
+    variant = LONG.replace("massif", "général")
+    source = new_article(content, variant)
+    po = update_sidecar(source).path
+    catalog = read_sidecar(po)
+    for message in (message for message in catalog if message.id):
+        message.string = "Mine"
+    po.write_bytes(render_sidecar(catalog))
+    source.write_text(source.read_text("utf-8").replace(variant, LONG), "utf-8")  # back to the seed's French
+    result = update_with(memory_of(content, sources), source)
+    assert (result.filled, result.suggested) == (1, 0)
+    message = read_sidecar(po).get(LONG, context="paragraph")
+    assert (message.string, "fuzzy" in message.flags, message.previous_id) == (LONG_EN, False, [])
+    assert coverage(parse_source(source.read_text("utf-8")), read_sidecar(po)).stale == 0
+
+
 def test_a_suggestion_that_goes_obsolete_and_comes_back_is_still_a_suggestion(seed_site):
     content, sources = seed_site
     memory = memory_of(content, sources)
