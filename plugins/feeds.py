@@ -33,8 +33,9 @@ def photo_html(photo, site_url: str) -> str:
     address (a feed reader knows no page to resolve it against), with its alt text and credit."""
     if photo is None:
         return ""
-    image = Markup('<img src="{}/{}" alt="{}" width="{}" height="{}">').format(
-        site_url, photo.src.url, photo.alt, photo.src.width, photo.src.height
+    lang = Markup(' lang="{}"').format(photo.alt_lang) if getattr(photo, "alt_lang", None) else ""
+    image = Markup('<img src="{}/{}" alt="{}"{} width="{}" height="{}">').format(
+        site_url, photo.src.url, photo.alt, lang, photo.src.width, photo.src.height
     )
     caption = Markup("<figcaption>{}</figcaption>").format(photo.credit) if photo.credit else ""
     return str(Markup("<figure>{}{}</figure>").format(image, caption))
