@@ -508,9 +508,10 @@ def _unmarked_alts(soup, lang: str, alts: set[str]) -> list[str]:
     """The source alt texts a page or an entry shows as its own language's (an <img alt>, an og:image:alt)."""
     found = []
     for tag in soup.find_all(["img", "meta"]):
-        text = tag.get("alt") if tag.name == "img" else tag.get("content") if (tag.get("property") or tag.get("name") or "").endswith("image:alt") else None
+        where = "img" if tag.name == "img" else tag.get("property") or tag.get("name") or ""
+        text = tag.get("alt") if tag.name == "img" else tag.get("content") if where.endswith("image:alt") else None
         if text and _comparable(text) in alts and _primary(_declared_lang(tag)) in ("", _primary(lang)):
-            found.append(text)
+            found.append(f"{text!r} ({where})")
     return found
 
 
@@ -534,7 +535,7 @@ def unmarked_foreign_problems(output: str | Path, lang_prefixes: Mapping[str, st
                 for html_text in (entry.findtext(ATOM + "content"), entry.findtext(ATOM + "summary"), entry.findtext("description")):
                     fragment = BeautifulSoup(html_text or "", "html.parser")
                     title = entry.findtext(ATOM + "title") or entry.findtext("title")
-                    problems += [f"{name}: the entry {title!r} shows the alt text {alt!r} unmarked (xml:lang or lang=\"…\")"
+                    problems += [f"{name}: the entry {title!r} shows the alt text {alt} unmarked (xml:lang or lang=\"…\")"
                                  for alt in _unmarked_alts(fragment, entry_lang, alts_here)]
             continue
         soup, here = _soup(path), page_url(output, path)
@@ -545,7 +546,7 @@ def unmarked_foreign_problems(output: str | Path, lang_prefixes: Mapping[str, st
             text_lang = _declared_lang(link) if link.get_text(strip=True) else other
             if _primary(link.get("hreflang")) != _primary(other) or _primary(text_lang) != _primary(other):
                 problems.append(f"{name}: the link to {link['href']} ({other}) lacks hreflang=\"{other}\" lang=\"{other}\": {link.get_text(' ', strip=True)!r}")
-        problems += [f"{name}: the alt text {alt!r} is not marked lang=\"…\"" for alt in _unmarked_alts(soup, lang, alts_here)]
+        problems += [f"{name}: the alt text {alt} is not marked lang=\"…\"" for alt in _unmarked_alts(soup, lang, alts_here)]
     return problems
 
 
