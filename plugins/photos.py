@@ -641,11 +641,12 @@ def check_settings(pelican):
 
 
 def no_photo_yet(content):
-    """Every article, page and issue has ``photo`` and ``social_card`` (None for pages; for the others
-    set once the site is read)."""
+    """Every article, page and issue has ``photo``, ``social_card`` (None for pages; for the others
+    set once the site is read) and ``shows_photos``."""
     if isinstance(content, Content) and not isinstance(content, Static):
         content.photo = None
         content.social_card = None
+        content.shows_photos = False  # an issue's: whether one of its sections shows a photo (its credits then do)
 
 
 def _published(generators) -> list:
@@ -769,6 +770,9 @@ def make_images(generators):
         else:
             edition, title = model.get(content.lang), title_of(content)
             content.social_card = card_for(CardText(edition.sitename, title, edition.tagline), f"{title} – {edition.sitename}")
+
+    for content in contents:
+        content.shows_photos = any(getattr(section, "photo", None) for section in getattr(content, "articles", None) or ())
 
     page_cards: dict[str, Card] = {}
     for edition in model.editions:
