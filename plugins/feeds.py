@@ -53,7 +53,7 @@ def entry_times(date: dt.datetime, modified: dt.datetime | None, position: int, 
 
 def section_number(item) -> int:
     try:
-        return int(item.metadata.get("position") or 0)
+        return int(getattr(item, "metadata", {}).get("position") or 0)
     except (TypeError, ValueError):
         return 0
 
