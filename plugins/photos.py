@@ -161,7 +161,7 @@ class Photo(NamedTuple):
     fallback: Source  # JPEG (GIF for an animation)
     src: Rendition  # the <img>'s src: the fallback of the middle width (mail clients take it)
     animated: bool
-    alt_lang: str | None = None  # set when the alt text is not in the page's language (an untranslated Image_alt)
+    alt_lang: str = ""  # the alt text's language when not the page's (an untranslated Image_alt); a plain value, for the page cache
 
 
 class Card(NamedTuple):
@@ -171,7 +171,7 @@ class Card(NamedTuple):
     width: int
     height: int
     alt: str
-    alt_lang: str | None = None  # as Photo.alt_lang
+    alt_lang: str = ""  # as Photo.alt_lang
 
 
 # --- pure functions: photos ---------------------------------------------------
@@ -766,7 +766,7 @@ def make_images(generators):
                 links[url] = os.path.join(folder, name)
             card_url = f"{cfg.site_path}/{stem}-{digest[:10]}-card.jpg"
             links[card_url] = os.path.join(folder, info["card"])
-            content.social_card = Card(card_url, *CARD_SIZE, alt or title_of(content), alt_lang if alt else None)
+            content.social_card = Card(card_url, *CARD_SIZE, alt or title_of(content), alt_lang)
         else:
             edition, title = model.get(content.lang), title_of(content)
             content.social_card = card_for(CardText(edition.sitename, title, edition.tagline), f"{title} – {edition.sitename}")
@@ -791,14 +791,14 @@ def make_images(generators):
     run_jobs([lambda text=text, path=path: write_card(text, path, cfg) for text, path in todo])
 
 
-def untranslated_alt_lang(content, alt: str) -> str | None:
-    """The language of a translation's alt text when it is its original's, untranslated (None: the page's own)."""
+def untranslated_alt_lang(content, alt: str) -> str:
+    """The language of a translation's alt text when it is its original's, untranslated ("": the page's own)."""
     if not alt:
-        return None
+        return ""
     for other in getattr(content, "translations", []) or []:
         if other.lang != content.lang and plain(other.metadata.get("image_alt") or "").strip() == alt and other.in_default_lang:
             return other.lang
-    return None
+    return ""
 
 
 def _forget_build() -> None:
