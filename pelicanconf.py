@@ -77,6 +77,8 @@ AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
 TRANSLATION_FEED_ATOM = TRANSLATION_FEED_RSS = None
 RSS_FEED_SUMMARY_ONLY = False
 FEED_MAX_ITEMS = 50
+# When an issue goes out (in TIMEZONE): its sections' feed entries are dated then, a minute apart, in its order.
+ISSUE_TIME = "07:00"
 
 # The editions of the site, the source language (DEFAULT_LANG) first. Each has its own texts; a
 # third language is one more entry here plus its theme catalog (theme/translations/<lang>/).

@@ -165,7 +165,8 @@ def livereload(c, port=8000, bind="127.0.0.1"):
 
 def quality_problems(output: Path, settings: Path, content: Path = CONTENT) -> list[str]:
     """What `invoke check` refuses in a built site: broken references, bad feeds, leaked code, feed ids,
-    hreflang and canonical links, the source language's site texts in another edition, invalid HTML,
+    hreflang and canonical links, the source language's site texts in another edition, links to another
+    edition and untranslated alt texts not marked with their language, invalid HTML,
     accessibility violations."""
     from cafetech_dev import quality
 
@@ -175,6 +176,7 @@ def quality_problems(output: Path, settings: Path, content: Path = CONTENT) -> l
     problems += quality.feed_id_problems(output, absolute_base)
     problems += quality.hreflang_problems(output, absolute_base) + quality.canonical_problems(output, absolute_base)
     problems += quality.foreign_text_problems(output, lang_prefixes, forbidden)
+    problems += quality.unmarked_foreign_problems(output, lang_prefixes, model.source, quality.source_image_alts(content))
     problems += quality.photo_alt_problems(output) + quality.unreadable_problems(output)
     problems += quality.html_problems(output)
     pages = pages_to_audit(output, model)

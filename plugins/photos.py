@@ -157,6 +157,7 @@ class Photo(NamedTuple):
     fallback: Source  # JPEG (GIF for an animation)
     src: Rendition  # the <img>'s src: the fallback of the middle width (mail clients take it)
     animated: bool
+    alt_lang: str = ""  # the alt text's language when not the page's (an untranslated Image_alt); a plain value, for the page cache
 
 
 class Card(NamedTuple):
@@ -166,6 +167,7 @@ class Card(NamedTuple):
     width: int
     height: int
     alt: str
+    alt_lang: str = ""  # as Photo.alt_lang
 
 
 # --- pure functions: photos ---------------------------------------------------
@@ -607,11 +609,12 @@ def check_settings(pelican):
 
 
 def no_photo_yet(content):
-    """Every article, page and issue has ``photo`` and ``social_card`` (None for pages; for the others
-    set once the site is read)."""
+    """Every article, page and issue has ``photo``, ``social_card`` (None for pages; for the others
+    set once the site is read) and ``shows_photos``."""
     if isinstance(content, Content) and not isinstance(content, Static):
         content.photo = None
         content.social_card = None
+        content.shows_photos = False  # an issue's: whether one of its sections shows a photo (its credits then do)
 
 
 def _published(generators) -> list:
@@ -724,15 +727,20 @@ def make_images(generators):
         if digest in infos:
             path, alt, credit, _where = request
             info, stem, folder = infos[digest], photo_stem(path), store.photo_folder(digest)
+            alt_lang = untranslated_alt_lang(content, alt)
             content.photo, files = make_photo(info, stem, digest, cfg.site_path, alt, credit)
+            content.photo = content.photo._replace(alt_lang=alt_lang)
             for url, name in files.items():
                 links[url] = os.path.join(folder, name)
             card_url = f"{cfg.site_path}/{stem}-{digest[:10]}-card.jpg"
             links[card_url] = os.path.join(folder, info["card"])
-            content.social_card = Card(card_url, *CARD_SIZE, alt or title_of(content))
+            content.social_card = Card(card_url, *CARD_SIZE, alt or title_of(content), alt_lang)
         else:
             edition, title = model.get(content.lang), title_of(content)
             content.social_card = card_for(CardText(edition.sitename, title, edition.tagline), f"{title} – {edition.sitename}")
+
+    for content in contents:
+        content.shows_photos = any(getattr(section, "photo", None) for section in getattr(content, "articles", None) or ())
 
     page_cards: dict[str, Card] = {}
     for edition in model.editions:
@@ -749,6 +757,16 @@ def make_images(generators):
 
     todo = [(text, path) for text, path in cards.values() if not store.has(path)]
     run_jobs([lambda text=text, path=path: write_card(text, path, cfg) for text, path in todo])
+
+
+def untranslated_alt_lang(content, alt: str) -> str:
+    """The language of a translation's alt text when it is its original's, untranslated ("": the page's own)."""
+    if not alt:
+        return ""
+    for other in getattr(content, "translations", []) or []:
+        if other.lang != content.lang and plain(other.metadata.get("image_alt") or "").strip() == alt and other.in_default_lang:
+            return other.lang
+    return ""
 
 
 def _forget_build() -> None:

@@ -11,7 +11,9 @@ from cafetech_dev.quality import (
     hreflang_problems,
     leaked_code_problems,
     page_url,
+    source_image_alts,
     target_file,
+    unmarked_foreign_problems,
 )
 
 
@@ -312,3 +314,44 @@ def test_a_site_a_web_server_cannot_read_is_a_problem(tmp_path):
         ".: mode 0700: a web server's user cannot read it (every page under it answers 403)",
         "en/index.html: mode 0600: a web server's user cannot read it (every page under it answers 403)",
     ]
+
+
+FRENCH_ALT = "Une fusée au décollage"
+
+
+def test_a_link_from_an_english_page_to_a_french_page_without_hreflang_and_lang_is_reported(tmp_path):
+    write(tmp_path, "2023/12/bruxelles/index.html", page(body="<h1>Bruxelles</h1>"))
+    write(tmp_path, "tag/ia/index.html", page(body="<h1>IA</h1>"))
+    write(tmp_path, "en/2023/12/x/index.html", page(lang="en", body=(
+        '<a rel="next" href="/2023/12/bruxelles/">Bruxelles trouve un accord →</a>'
+        '<a href="/2023/12/bruxelles/" hreflang="fr">Bruxelles</a>'
+        '<a href="/2023/12/bruxelles/" hreflang="fr" lang="fr">Bruxelles trouve un accord</a>'
+        '<article lang="fr"><a href="/tag/ia/" hreflang="fr">IA</a></article>'
+        '<a href="/en/2023/12/x/">here</a><a href="/feeds/atom.xml">Atom</a><a href="https://example.org/">out</a>')))
+    assert unmarked_foreign_problems(tmp_path, PREFIXES, "fr", []) == [
+        'en/2023/12/x/index.html: the link to /2023/12/bruxelles/ (fr) lacks hreflang="fr" lang="fr": \'Bruxelles trouve un accord →\'',
+        'en/2023/12/x/index.html: the link to /2023/12/bruxelles/ (fr) lacks hreflang="fr" lang="fr": \'Bruxelles\'',
+    ]
+
+
+def test_an_untranslated_french_alt_text_on_an_english_page_or_feed_is_reported_unless_marked(tmp_path):
+    write(tmp_path, "index.html", page(body=f'<img src="/a.jpg" alt="{FRENCH_ALT}">'))
+    write(tmp_path, "en/a/index.html", page(lang="en", head=f'<meta property="og:image:alt" content="{FRENCH_ALT}">',
+                                            body=f'<img src="/a.jpg" alt="{FRENCH_ALT}"><img src="/b.jpg" alt="A rocket">'))
+    write(tmp_path, "en/b/index.html", page(lang="en", head=f'<meta property="og:image:alt" content="{FRENCH_ALT}" lang="fr">',
+                                            body=f'<img src="/a.jpg" alt="{FRENCH_ALT}" lang="fr"><p lang="fr"><img src="/a.jpg" alt="{FRENCH_ALT}"></p>'))
+    entry = "<entry><title>{}</title><content type='html'>&lt;img src='a.jpg' alt='{}'{}&gt;</content></entry>"
+    write(tmp_path, "en/feeds/atom.xml", atom("1", extra=entry.format("Unmarked", FRENCH_ALT, "") + entry.format("Marked", FRENCH_ALT, " lang='fr'")))
+    assert unmarked_foreign_problems(tmp_path, PREFIXES, "fr", [FRENCH_ALT]) == [
+        "en/a/index.html: the alt text 'Une fusée au décollage' (og:image:alt) is not marked lang=\"…\"",
+        "en/a/index.html: the alt text 'Une fusée au décollage' (img) is not marked lang=\"…\"",
+        "en/feeds/atom.xml: the entry 'Unmarked' shows the alt text 'Une fusée au décollage' (img) unmarked (xml:lang or lang=\"…\")",
+    ]
+
+
+def test_the_source_alt_texts_are_read_from_the_articles_except_those_translated_as_the_same_words(tmp_path):
+    write(tmp_path, "issues/d/01-a.md", f"Title: A\nImage: a.jpg\nImage_alt: {FRENCH_ALT}\n\nImage_alt: not metadata\n")
+    write(tmp_path, "issues/d/02-b.md", "Title: B\nImage_alt: Sam Altman\n\nTexte.\n")
+    write(tmp_path, "issues/d/02-b.en.po", 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+          'msgctxt "image_alt"\nmsgid "Sam Altman"\nmsgstr "Sam Altman"\n')
+    assert source_image_alts(tmp_path) == [FRENCH_ALT]
