@@ -74,3 +74,15 @@ def without_search_index(files: dict[str, str]) -> dict[str, str]:
 
 
 from cafetech_dev.quality import CHROMIUM, CHROMIUM_ARGS, serve_folder as serve  # noqa: E402,F401
+
+
+def translate_everything(po: Path, label: str = "English") -> None:
+    """A translator fills every entry (and clears every fuzzy flag) of a sidecar, as a PO editor saves it."""
+    from cafetech.sidecars import read_sidecar, render_sidecar
+
+    catalog = read_sidecar(po)
+    for number, message in enumerate((m for m in catalog if m.id), 1):
+        message.string = f"{label} {message.context} {number}"
+        message.flags.discard("fuzzy")
+        message.previous_id = []
+    po.write_bytes(render_sidecar(catalog))

@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 from cafetech_dev import quality
 from cafetech.site_build import build
 from cafetech.sidecars import read_sidecar, render_sidecar
-from support import FIXTURES, ROOT
+from support import FIXTURES, ROOT, translate_everything
 
 NEW = "2023-11-27"
 DEV = ROOT / "pelicanconf.py"
@@ -25,14 +25,6 @@ def invoke(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=ROOT, capture_output=True, text=True, timeout=600)
 
 
-def translate_everything(po: Path, label: str) -> None:
-    """A translator fills every entry (and clears every fuzzy flag) of a sidecar, as a PO editor saves it."""
-    catalog = read_sidecar(po)
-    for number, message in enumerate((m for m in catalog if m.id), 1):
-        message.string = f"{label} {message.context} {number}"
-        message.flags.discard("fuzzy")
-        message.previous_id = []
-    po.write_bytes(render_sidecar(catalog))
 
 
 def english_pages(output: Path) -> set[str]:

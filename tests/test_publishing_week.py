@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from cafetech.sidecars import read_sidecar, render_sidecar
-from support import FIXTURES, ROOT
+from support import FIXTURES, ROOT, translate_everything
 
 NEW = "2023-11-27"
 SITE = "https://cafetech.example.org"
@@ -22,14 +22,6 @@ IGNORED = shutil.ignore_patterns(".venv", "output", "cache", "emails", ".git", "
 ALT_TEXTS = ("Une astronaute en combinaison", "Une fusée au décollage", "Une tasse de café vue de haut", "Un chat tigré allongé")
 
 
-def translate_everything(po: Path) -> None:
-    """A translator fills every entry (and clears every fuzzy flag) of a sidecar, as a PO editor saves it."""
-    catalog = read_sidecar(po)
-    for number, message in enumerate((m for m in catalog if m.id), 1):
-        message.string = f"English {message.context} {number}"
-        message.flags.discard("fuzzy")
-        message.previous_id = []
-    po.write_bytes(render_sidecar(catalog))
 
 
 class Project:
