@@ -514,6 +514,8 @@ def import_issue(c, path, date=None, force=False, content=str(CONTENT), photos=N
         raise Exit(f"import-issue: {error}", code=1) from None
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    for notice in report.notices:
+        print(notice)
     if not report.written and not report.overwritten and not report.conflicts:
         print(f"{shown(report.directory)}: already imported, nothing changed")
         return

@@ -117,6 +117,7 @@ class ImportReport:
     pasted: dict[Path, Path] = field(default_factory=dict)  # each file in conflict -> the pasted version, kept aside
     conflicts: list[MergeConflict] = field(default_factory=list)  # what both an editor and the paste changed
     warnings: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # what the import left aside on purpose
 
 
 # --- reading the text -------------------------------------------------------
@@ -358,12 +359,27 @@ def issue_markdown(issue: Issue, date: dt.date, slugs: list[str]) -> str:
     return header + "\n" + escape_markdown(issue.introduction) + "\n"
 
 
+# Notes an editor keeps beside the photos (their licences, credits): never taken for a photo.
+NOTE_SUFFIXES = (".md", ".txt", ".rst", ".pdf", ".html")
+
+
+def is_note(path: Path) -> bool:
+    return path.suffix.lower() in NOTE_SUFFIXES
+
+
 def photo_files(folder: str | os.PathLike) -> list[Path]:
-    """Every file of a photos folder but hidden ones, in name order: the first goes to the first section."""
+    """Every file of a photos folder but hidden ones and notes (README.md, credits.txt…), in name
+    order: the first goes to the first section. Any other file must be a photo (checked after)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise IssueImportError(folder, "--photos must be a folder of photos, one per section in name order")
-    return sorted((path for path in folder.iterdir() if path.is_file() and not path.name.startswith(".")), key=lambda path: path.name)
+    files = (path for path in folder.iterdir() if path.is_file() and not path.name.startswith("."))
+    return sorted((path for path in files if not is_note(path)), key=lambda path: path.name)
+
+
+def skipped_notes(folder: str | os.PathLike) -> list[str]:
+    """The names of the notes of a photos folder, which the import leaves where they are."""
+    return sorted(path.name for path in Path(folder).iterdir() if path.is_file() and is_note(path))
 
 
 def check_photos(photos: list[Path], sections: int, folder: str | os.PathLike) -> None:
@@ -568,6 +584,8 @@ def import_issue(
     if photos is not None:
         found = photo_files(photos)
         check_photos(found, len(issue.sections), photos)
+        if notes := skipped_notes(photos):
+            report.notices.append(f"{photos}: not photos, left out: {', '.join(notes)}")
     else:  # imported again without --photos: the photos of the last import stay with their sections
         found = sorted(directory / name for name in manifest if name.lower().endswith(PHOTO_SUFFIXES) and (directory / name).is_file())
         found = found if len(found) == len(issue.sections) else []

@@ -483,10 +483,9 @@ def extra_photo(path: Path) -> None:
         ("b-kyutai.jpg", text_named_jpeg, r"b-kyutai.jpg: not an image Pillow can read"),
         ("b-kyutai.jpg", truncated_jpeg, r"b-kyutai.jpg: not an image Pillow can read \(.*truncated"),
         ("b-kyutai.png", corrupt_png, r"b-kyutai.png: not an image Pillow can read"),
-        ("notes.txt", text_named_jpeg, r"notes.txt: not an image Pillow can read"),
         ("c-extra.jpg", extra_photo, r"photos: 3 photo\(s\) for 2 section\(s\); give one photo per section"),
     ],
-    ids=["svg", "text-named-gif", "text-named-jpeg", "truncated-jpeg", "corrupt-png", "a-note-among-the-photos", "one-photo-too-many"],
+    ids=["svg", "text-named-gif", "text-named-jpeg", "truncated-jpeg", "corrupt-png", "one-photo-too-many"],
 )
 def test_a_photo_folder_with_a_file_that_is_no_whole_photo_or_the_wrong_count_is_refused_writing_nothing(
     seed_file, tmp_path, photo_folder, name, make, message
@@ -508,6 +507,16 @@ def test_a_photo_folder_with_a_file_that_is_no_whole_photo_or_the_wrong_count_is
     with pytest.raises(IssueImportError, match=message):
         import_issue(seed_file, "2023-11-20", content, photos=photo_folder, force=True)
     assert snapshot(content) == before
+
+
+def test_notes_beside_the_photos_are_left_out_and_named(seed_file, tmp_path, photo_folder):
+    (photo_folder / "README.md").write_text("Photos: CC0\n", "utf-8")
+    (photo_folder / "credits.TXT").write_text("OpenAI - Iliad\n", "utf-8")
+    report = import_issue(seed_file, "2023-11-20", tmp_path / "content", photos=photo_folder)
+    assert report.notices == [f"{photo_folder}: not photos, left out: README.md, credits.TXT"]
+    issue = tmp_path / "content" / "issues" / "2023-11-20"
+    assert sorted(path.suffix for path in issue.iterdir() if path.suffix in (".gif", ".jpg")) == [".gif", ".jpg"]
+    assert not any("README" in path.name or "credits" in path.name for path in issue.iterdir())
 
 
 def test_a_photos_folder_that_is_no_folder_is_refused(seed_file, tmp_path):
