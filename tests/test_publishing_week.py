@@ -1,10 +1,15 @@
 """An editor's real week through to the live site: an issue with real photos imported, translated,
-corrected, emailed and deployed with `invoke gh-pages` to a local bare remote, step by step."""
+corrected, emailed and deployed with `invoke gh-pages` to a local bare remote, step by step.
+
+The commands are the README's own ("An editor's week", "A translator's week"), as written there,
+with its example paths and date replaced by the fixture's: a README step that stops working
+fails here."""
 
 from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import stat
 import subprocess
@@ -20,8 +25,17 @@ NEW = "2023-11-27"
 SITE = "https://cafetech.example.org"
 IGNORED = shutil.ignore_patterns(".venv", "output", "cache", "emails", ".git", "__pycache__", ".pytest_cache", ".hypothesis", "*.mo")
 ALT_TEXTS = ("Une astronaute en combinaison", "Une fusée au décollage", "Une tasse de café vue de haut", "Un chat tigré allongé")
+README_DATE = "2023-11-20"  # the example date of the README's week
+NOT_RUN_HERE = {"livereload"}  # a server that runs until stopped: tests/test_tasks.py::test_livereload_rebuilds_with_the_code_as_it_is_now runs it
 
 
+def readme_week() -> list[list[str]]:
+    """Each `invoke …` command of the README's two weeks, in order, as its argument list (after `invoke`)."""
+    text = (ROOT / "README.md").read_text("utf-8")
+    weeks = text.split("## An editor's week", 1)[1].split("\n## Commands", 1)[0]
+    commands = re.findall(r"(?:^[ \t]*|`)(invoke [^`\n]+)", weeks, flags=re.M)
+    assert commands, "the README's weeks name no command"
+    return [shlex.split(command)[1:] for command in commands]
 
 
 class Project:
@@ -32,12 +46,13 @@ class Project:
         shutil.copytree(ROOT, self.root, ignore=IGNORED)
         self.bare = root / "pages.git"
         self.env = {"PATH": os.environ["PATH"], "HOME": str(root), "SITEURL": SITE, "LANG": "C.UTF-8"}
+        self.ran: set[str] = set()  # the README's commands this week ran
         self.git("init", "-q", "--bare", str(self.bare), cwd=root)
         for args in (
             ("init", "-q", "-b", "main"),
             ("config", "user.email", "editor@cafetech.invalid"),
             ("config", "user.name", "Editor"),
-            ("remote", "add", "pages", str(self.bare)),
+            ("remote", "add", "origin", str(self.bare)),  # the README's `invoke gh-pages` pushes to origin
         ):
             self.git(*args)
         self.commit("the project")
@@ -61,6 +76,22 @@ class Project:
         result = self.invoke(*args)
         assert result.returncode == 0, result.stdout + result.stderr
         return result.stdout + result.stderr
+
+    def readme(self, task: str, *, gone: str = "") -> list[str]:
+        """The README's first command running ``task``, its example paths and date made the fixture's."""
+        chosen = [args for args in readme_week() if args[0] == task and (not gone or any(a.startswith("/") for a in args))][0]
+        examples = {
+            "~/Téléchargements/numero.txt": str(FIXTURES / "issues" / f"{NEW}.txt"),
+            "~/Téléchargements/photos": str(FIXTURES / "photos"),
+            README_DATE: NEW,
+            f"content/issues/{README_DATE}/01-<slug>.md": self.section(1).relative_to(self.root).as_posix() if self.issue.is_dir() else "",
+        }
+        args = [examples.get(arg, arg) for arg in chosen]
+        if gone:
+            args = [gone if arg.startswith("/") else arg for arg in args]
+        assert not [arg for arg in args if "~" in arg or "<" in arg], f"an example of the README left unmapped: {args}"
+        self.ran.add(task)
+        return args
 
     def section(self, number: int) -> Path:
         return next(self.issue.glob(f"0{number}-*.md"))
@@ -86,13 +117,17 @@ def english_page(week: Project, number: int) -> Path:
 
 
 def test_1_an_issue_with_real_photos_is_imported_described_translated_and_built(week):
-    week.ok("import-issue", str(FIXTURES / "issues" / f"{NEW}.txt"), "--date", NEW, "--photos", str(FIXTURES / "photos"))
+    imported = week.ok(*week.readme("import-issue"))
+    assert "not photos, left out: README.md" in imported  # the licences beside the photos
     for number, alt in enumerate(ALT_TEXTS, 1):
         source = week.section(number)
         source.write_text(re.sub(r"^(Image: .+)$", rf"\1\nImage_alt: {alt}", source.read_text("utf-8"), count=1, flags=re.M), "utf-8")
-    week.ok("translations.update")
+    explained = week.ok(*week.readme("tags.explain"))
+    assert "threshold" in explained, explained
+    week.ok(*week.readme("tags.suggest"))
+    week.ok(*week.readme("translations.update"))
     translate_everything(week.section(1).with_suffix(".en.po"))
-    built = week.ok("build")
+    built = week.ok(*week.readme("build"))
     assert "no alt text" not in built
     assert english_page(week, 1).is_file()
     output = week.root / "output"
@@ -102,9 +137,9 @@ def test_1_an_issue_with_real_photos_is_imported_described_translated_and_built(
 
 def test_2_the_publish_check_and_the_deploy_pass_with_the_photos(week):
     week.commit("the issue of the week, with its photos")
-    checked = week.ok("check", "--publish")
+    checked = week.ok(*week.readme("check"))
     assert " 0 problem(s)" in checked, checked
-    deployed = week.ok("gh-pages", "--remote", "pages")
+    deployed = week.ok(*week.readme("gh-pages"))  # builds with publishconf.py and checks that build too
     assert "published" in deployed
     live = week.live_files()
     assert f"2023/11/{week.slug(1)}/index.html" in live and f"en/2023/11/{week.slug(1)}/index.html" in live
@@ -125,7 +160,7 @@ def test_3_a_french_correction_nobody_translated_keeps_the_english_page_and_name
     po = source.with_suffix(".en.po").relative_to(week.root / "content").as_posix()
     assert re.search(rf"warning: {re.escape(po)}: stale translation: 1 block", built), built
     week.commit("a French correction")
-    week.ok("gh-pages", "--remote", "pages")
+    week.ok("gh-pages", "--remote", "origin")
     assert f"en/2023/11/{week.slug(1)}/index.html" in week.live_files()
 
 
@@ -135,7 +170,7 @@ def test_4_a_new_french_paragraph_is_named_at_the_build(week):
     built = week.ok("build")
     po = source.with_suffix(".en.po").relative_to(week.root / "content").as_posix()
     assert re.search(rf"warning: {re.escape(po)}: untranslated", built), built
-    status = week.ok("translations.status")
+    status = week.ok(*week.readme("translations.status"))
     assert po.split("/")[-1] in status
 
 
@@ -144,6 +179,7 @@ def test_5_an_undone_correction_takes_back_its_translation(week):
     text = source.read_text("utf-8").replace("six mois à peine après sa création", "six mois seulement après sa création")
     source.write_text(text.replace("\n\nUn paragraphe ajouté après la traduction.\n", "\n"), "utf-8")
     week.ok("translations.update")
+    week.ok(*week.readme("translations.check"))
     catalog = read_sidecar(source.with_suffix(".en.po"))
     assert not [message.id for message in catalog if message.id and "fuzzy" in message.flags]
     built = week.ok("build")
@@ -151,7 +187,7 @@ def test_5_an_undone_correction_takes_back_its_translation(week):
 
 
 def test_6_an_email_outlives_the_next_build(week):
-    written = week.ok("email", NEW)
+    written = week.ok(*week.readme("email"))
     email = week.root / "emails" / f"{NEW}.fr.html"
     assert email.is_file() and "emails/" in written
     week.ok("build")
@@ -163,13 +199,15 @@ def test_7_a_deploy_that_would_take_a_live_page_down_is_refused_until_the_editor
     week.section(3).unlink()
     week.commit("an article deleted by mistake")
     before = week.live_head()
-    refused = week.invoke("gh-pages", "--remote", "pages")
+    refused = week.invoke("gh-pages", "--remote", "origin")
     assert refused.returncode == 1
     assert f"error: /2023/11/{gone}/: this live page would disappear" in refused.stderr
     assert "nothing was pushed" in refused.stderr
     assert week.live_head() == before
     named = re.findall(r"error: (/\S*): this live page would disappear", refused.stderr)
-    week.ok("gh-pages", "--remote", "pages", *(arg for page in named for arg in ("--allow-removal", page)))
+    assert f"/2023/11/{gone}/" in named, named
+    # The README's `--allow-removal ADDRESS`, repeated for each address named (a tag page may go too).
+    week.ok(*week.readme("gh-pages", gone=named[0]), *(arg for page in named[1:] for arg in ("--allow-removal", page)))
     assert f"2023/11/{gone}/index.html" not in week.live_files()
 
 
@@ -178,7 +216,11 @@ def test_8_a_remote_that_refuses_the_push_is_one_line_and_leaves_every_branch_as
     hook.write_text("#!/bin/sh\necho 'pushes are closed' >&2\nexit 1\n", "utf-8")
     hook.chmod(0o755)
     before, local = week.live_head(), week.git("rev-parse", "gh-pages")
-    refused = week.invoke("gh-pages", "--remote", "pages")
+    refused = week.invoke("gh-pages", "--remote", "origin")
     assert refused.returncode == 1
-    assert refused.stderr.strip().splitlines()[-1].startswith("gh-pages: the remote pages refused the push")
+    assert refused.stderr.strip().splitlines()[-1].startswith("gh-pages: the remote origin refused the push")
     assert week.live_head() == before and week.git("rev-parse", "gh-pages") == local
+
+
+def test_9_every_command_of_the_readmes_weeks_ran_this_week(week):
+    assert {args[0] for args in readme_week()} - NOT_RUN_HERE == week.ran
