@@ -29,11 +29,12 @@ def dev_cache() -> dict:
 
 def build_once(publish: bool = False, debug: bool = False) -> None:
     """Build into output/ atomically; a failed build ends the task and leaves output/ as it was."""
-    from cafetech.site_build import BuildFailed, build as atomic_build
+    from cafetech.site_build import BuildFailed, build as atomic_build, photo_store
 
     try:
-        # Development builds reuse the readings of unchanged files; a published site is built cold.
-        cache = {} if publish else dev_cache()
+        # Development builds reuse the readings of unchanged files; a published site reads every
+        # content afresh, and takes only the photos and cards of the store that it verified.
+        cache = photo_store(CACHE) if publish else dev_cache()
         report = atomic_build(SETTINGS["publish" if publish else "dev"], CONTENT, OUTPUT, cache, debug=debug)
     except BuildFailed as failure:
         raise Exit(f"build failed ({failure}); output/ was left as it was", code=1) from None
@@ -274,13 +275,14 @@ def check(c, publish=False, content=str(CONTENT)):
     import io
     import tempfile
 
-    from cafetech.site_build import BuildFailed, build as atomic_build
+    from cafetech.site_build import BuildFailed, build as atomic_build, photo_store
 
     settings = SETTINGS["publish" if publish else "dev"]
     with tempfile.TemporaryDirectory(prefix="cafetech-check-") as tmp:
         messages = io.StringIO()
+        cache = {"CACHE_PATH": str(Path(tmp) / "cache"), **photo_store(CACHE)}  # every photo taken from the store is verified
         try:
-            report = atomic_build(settings, content, Path(tmp) / "site", {"CACHE_PATH": str(Path(tmp) / "cache")}, stream=messages)
+            report = atomic_build(settings, content, Path(tmp) / "site", cache, stream=messages)
         except BuildFailed:
             raise Exit("check: the site does not build:\n" + messages.getvalue().rstrip(), code=1) from None
         problems = quality_problems(report.output, settings, Path(content))
@@ -403,7 +405,7 @@ def gh_pages(c, remote="origin", branch="gh-pages", allow_removal=None):
     from ghp_import import GhpError, ghp_import
 
     from cafetech.deploy import LiveSiteError, folder_files, live_from_branch, tree_pages
-    from cafetech.site_build import CODE_FILES, BuildFailed, build as atomic_build
+    from cafetech.site_build import CODE_FILES, BuildFailed, build as atomic_build, photo_store
 
     # Everything that shapes the output: the code the build's cache fingerprint covers, content and theme.
     changed = git("status", "--porcelain", "--", "content", "theme", *(f":(glob){pattern}" for pattern in CODE_FILES))
@@ -419,11 +421,13 @@ def gh_pages(c, remote="origin", branch="gh-pages", allow_removal=None):
     except LiveSiteError as error:
         raise Exit(redact(f"gh-pages: {error}; nothing was pushed"), code=1) from None
     # The published build never replaces output/ (the editor's development site): it is made, checked
-    # and pushed from a folder of its own, with a cache of its own.
+    # and pushed from a folder of its own, with a content cache of its own; it takes from the
+    # project's photo store only the photos and cards whose every byte it verified.
     with tempfile.TemporaryDirectory(prefix="cafetech-publish-") as tmp:
         site, messages = Path(tmp) / "site", io.StringIO()
+        cache = {"CACHE_PATH": str(Path(tmp) / "cache"), **photo_store(CACHE)}
         try:
-            report = atomic_build(SETTINGS["publish"], CONTENT, site, {"CACHE_PATH": str(Path(tmp) / "cache")}, stream=messages)
+            report = atomic_build(SETTINGS["publish"], CONTENT, site, cache, stream=messages)
         except BuildFailed as failure:
             print(messages.getvalue().rstrip(), file=sys.stderr)
             raise Exit(f"gh-pages: the build failed ({failure}); nothing was pushed", code=1) from None

@@ -36,6 +36,33 @@ def files_digest(root: str | os.PathLike, patterns, salt: str = "") -> str:
     return digest.hexdigest()[:16]
 
 
+def file_sha256(path: str | os.PathLike) -> str:
+    """The SHA-256 of a file's bytes, read in chunks."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def tree_digests(folder: str | os.PathLike) -> dict[str, str]:
+    """Every file under ``folder`` (its path relative to it, with ``/``) with its SHA-256: the
+    manifest a cached folder is verified against before it is used."""
+    root = Path(folder)
+    return {path.relative_to(root).as_posix(): file_sha256(path) for path in sorted(root.rglob("*")) if path.is_file()}
+
+
+def damaged_files(folder: str | os.PathLike, digests: dict[str, str]) -> list[str]:
+    """The files of a manifest (``tree_digests``) that are missing under ``folder`` or whose bytes
+    no longer match (cut short by a crash, a full disk, an edit through a hard link), and the files
+    the manifest does not name; empty when the folder is exactly what was kept."""
+    root = Path(folder)
+    present = {path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file()}
+    damaged = sorted(present - set(digests))
+    for name, digest in sorted(digests.items()):
+        path = root / name
+        if name not in present or file_sha256(path) != digest:
+            damaged.append(name)
+    return damaged
+
+
 _TEMPORARY = itertools.count()
 
 

@@ -116,7 +116,15 @@ def content_cache(root: str | os.PathLike, cache_root: str | os.PathLike) -> dic
         for other in cache_root.iterdir():
             if other != current and other.is_dir() and other.name != PHOTO_STORE:
                 shutil.rmtree(other, ignore_errors=True)
-    return {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CACHE_PATH": str(current), "PHOTOS_CACHE_PATH": str(cache_root / PHOTO_STORE)}
+    return {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CACHE_PATH": str(current), **photo_store(cache_root, verify="stat")}
+
+
+def photo_store(cache_root: str | os.PathLike, verify: str = "digest") -> dict:
+    """Settings for a build that takes its photos and cards from the project's store
+    (``cache_root/photos``), each file verified against the digest recorded when it was made:
+    ``"digest"`` hashes every file taken (publish builds, checks), ``"stat"`` only those whose size or
+    time changed (development builds)."""
+    return {"PHOTOS_CACHE_PATH": str(Path(cache_root) / PHOTO_STORE), "PHOTOS_CACHE_VERIFY": verify}
 
 
 def build(

@@ -21,7 +21,7 @@ from PIL import Image, ImageCms, ImageDraw, ImageFont, ImageOps, ImageSequence, 
 from cafetech import parallel
 from cafetech.editions import editions, tag_label
 from cafetech.contents import content_objects
-from cafetech.files import replacing, sha256, write_atomically
+from cafetech.files import file_sha256, replacing, sha256, write_atomically
 from cafetech.photo_files import PhotoError, is_svg, open_photo_file  # noqa: F401 (is_svg, PhotoError: this plugin's API too)
 
 logger = logging.getLogger(__name__)
@@ -42,6 +42,10 @@ DEFAULTS = {
     # development builds set it. None: CACHE_PATH/photos when Pelican's content cache is on (it goes
     # with that cache), else nothing kept (a cold build encodes in a temporary folder).
     "PHOTOS_CACHE_PATH": None,
+    # How a file taken from the store is verified against the digest recorded when it was made:
+    # "stat" hashes it again only when its size or time changed since (development builds);
+    # "digest" hashes every file taken (publish builds: nothing unverified is published).
+    "PHOTOS_CACHE_VERIFY": "stat",
     "PHOTOS_CARD_FONTS": ("fonts/DejaVuSerif-Bold.ttf", "fonts/DejaVuSerif.ttf"),  # (titles, other text), in THEME
     # The site's colours (theme/static/css/main.css, :root).
     "PHOTOS_CARD_COLOURS": {"background": "#fffdf9", "text": "#1d1b19", "muted": "#5a544e", "accent": "#8a3b12"},
@@ -66,6 +70,7 @@ class PhotosConfig:
     cards_path: str
     cache_path: str | None  # the photo store; None: this build only
     reuse: bool  # take what the store holds
+    verify: str  # "stat" or "digest" (DEFAULTS)
     fonts: tuple[str, str]  # absolute paths
     colours: dict
 
@@ -110,6 +115,8 @@ def config(settings: dict) -> PhotosConfig:
     colours = {**DEFAULTS["PHOTOS_CARD_COLOURS"], **(merged["PHOTOS_CARD_COLOURS"] or {})}
     if set(colours) != set(DEFAULTS["PHOTOS_CARD_COLOURS"]) or not all(isinstance(c, str) and _COLOUR.match(c) for c in colours.values()):
         raise ValueError(f"photos: PHOTOS_CARD_COLOURS maps {', '.join(DEFAULTS['PHOTOS_CARD_COLOURS'])} to #rrggbb colours")
+    if merged["PHOTOS_CACHE_VERIFY"] not in ("stat", "digest"):
+        raise ValueError(f"photos: PHOTOS_CACHE_VERIFY must be 'stat' or 'digest', not {merged['PHOTOS_CACHE_VERIFY']!r}")
     cache, reuse = merged["PHOTOS_CACHE_PATH"], True  # a store of its own: its entries cannot go stale
     if cache is not None and (not isinstance(cache, str) or not cache):
         raise ValueError(f"photos: PHOTOS_CACHE_PATH must be a folder, not {cache!r}")
@@ -124,6 +131,7 @@ def config(settings: dict) -> PhotosConfig:
         cards_path=merged["PHOTOS_CARDS_PATH"],
         cache_path=cache,
         reuse=reuse,
+        verify=merged["PHOTOS_CACHE_VERIFY"],
         fonts=fonts,
         colours=colours,
     )
@@ -512,19 +520,28 @@ def metadata_line(path: str, key: str) -> int | None:
 
 class Store:
     """Derivatives and cards under ``root``, by the digest of what they are made from: a photo's in a
-    folder named by its recipe and its bytes, a card in a file named by its recipe and its text."""
+    folder named by its recipe and its bytes, a card in a file named by its recipe and its text.
 
-    def __init__(self, root: str, photo_recipe: str, card_recipe: str, reuse: bool):
-        self.root, self.photo_recipe, self.card_recipe, self.reuse = root, photo_recipe, card_recipe, reuse
+    Every file made is recorded with its size, time and SHA-256 (``verified.json``); a file is taken
+    only if it still matches (``intact``): one cut short by a crash or a full disk, or changed through
+    a hard link of an old site, is made again with a warning, never linked into the site."""
+
+    def __init__(self, root: str, photo_recipe: str, card_recipe: str, reuse: bool, verify: str = "stat"):
+        self.root, self.photo_recipe, self.card_recipe, self.reuse, self.verify = root, photo_recipe, card_recipe, reuse, verify
         self.used: set[str] = set()  # entries this build used (the others are pruned)
         self.sources: dict = {}  # source path -> [size, mtime_ns, digest]
-        index = os.path.join(root, "sources.json")
-        if reuse and os.path.isfile(index):
-            try:
-                with open(index, encoding="utf-8") as handle:
-                    self.sources = json.load(handle)
-            except (OSError, ValueError):
-                self.sources = {}
+        self.made: dict = {}  # a file's path under root -> [size, mtime_ns, sha256] when it was made
+        if reuse:
+            self.sources = self._read_index("sources.json")
+            self.made = self._read_index("verified.json")
+
+    def _read_index(self, name: str) -> dict:
+        try:
+            with open(os.path.join(self.root, name), encoding="utf-8") as handle:
+                found = json.load(handle)
+        except (OSError, ValueError):
+            return {}
+        return found if isinstance(found, dict) else {}
 
     def source_digest(self, path: str) -> str:
         """The digest of a source file's bytes; read again only when its size or time changed."""
@@ -547,6 +564,34 @@ class Store:
         self.used.add(name)
         return os.path.join(self.root, name)
 
+    def record(self, path: str) -> None:
+        """Remember a file just made, as it is now."""
+        stat = os.stat(path)
+        self.made[os.path.relpath(path, self.root)] = [stat.st_size, stat.st_mtime_ns, file_sha256(path)]
+
+    def intact(self, path: str) -> bool | None:
+        """True if the file is as it was made; False if it changed since; None if it was never recorded."""
+        known = self.made.get(os.path.relpath(path, self.root))
+        if not known:
+            return None
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return False
+        if self.verify == "stat" and [stat.st_size, stat.st_mtime_ns] == known[:2]:
+            return True
+        return stat.st_size == known[0] and file_sha256(path) == known[2]
+
+    def _damaged(self, paths: list[str]) -> bool | None:
+        """None if ``paths`` can be taken; else True if one changed since it was made (named in a
+        warning; dropped), False if one was never recorded (made again, silently)."""
+        states = [(path, self.intact(path)) for path in paths]
+        changed = [path for path, state in states if state is False]
+        if changed:
+            logger.warning("%s: changed since it was made (cut short or altered), made again", changed[0])
+            return True
+        return False if any(state is None for _path, state in states) else None
+
     def photo_info(self, folder: str) -> dict | None:
         """What a finished entry holds; None for one to make again (none, unfinished, damaged, a file gone)."""
         if not self.reuse:
@@ -557,17 +602,31 @@ class Store:
             names = [entry["name"] for entry in info["files"]] + [info["card"]]
         except (OSError, ValueError, TypeError, KeyError):
             return None
-        return info if all(os.path.isfile(os.path.join(folder, name)) for name in names) else None
+        damaged = self._damaged([os.path.join(folder, name) for name in [*names, "info.json"]])
+        if damaged:
+            shutil.rmtree(folder, ignore_errors=True)
+        return info if damaged is None else None
+
+    def record_photo(self, folder: str, info: dict) -> None:
+        for name in [entry["name"] for entry in info["files"]] + [info["card"], "info.json"]:
+            self.record(os.path.join(folder, name))
 
     def has(self, path: str) -> bool:
-        return self.reuse and os.path.isfile(path)
+        if not (self.reuse and os.path.isfile(path)):
+            return False
+        damaged = self._damaged([path])
+        if damaged:
+            os.unlink(path)
+        return damaged is None
 
     def save(self) -> None:
-        """Keep the index of source digests; forget every entry this build did not use."""
+        """Keep the indexes of source digests and of made files; forget every entry this build did not use."""
         os.makedirs(self.root, exist_ok=True)
         _write_json(os.path.join(self.root, "sources.json"), {path: value for path, value in self.sources.items() if os.path.exists(path)})
+        made = {path: value for path, value in self.made.items() if path.split(os.sep, 1)[0] in self.used}
+        _write_json(os.path.join(self.root, "verified.json"), made)
         for name in os.listdir(self.root):
-            if name not in self.used and name != "sources.json" and not name.endswith(".tmp"):
+            if name not in self.used and name not in ("sources.json", "verified.json") and not name.endswith(".tmp"):
                 target = os.path.join(self.root, name)
                 if os.path.isdir(target):
                     shutil.rmtree(target)
@@ -631,7 +690,7 @@ def _published(generators) -> list:
 
 def _open_store(settings: dict, cfg: PhotosConfig) -> Store:
     if cfg.cache_path:
-        return Store(cfg.cache_path, cfg.photo_recipe(), cfg.card_recipe(), cfg.reuse)
+        return Store(cfg.cache_path, cfg.photo_recipe(), cfg.card_recipe(), cfg.reuse, cfg.verify)
     temporary = tempfile.TemporaryDirectory(prefix="cafetech-photos-")
     _BUILD["temporary"] = temporary  # removed when the build is done (or, failed, when the process ends)
     return Store(temporary.name, cfg.photo_recipe(), cfg.card_recipe(), reuse=False)
@@ -682,10 +741,11 @@ def _encode_all(requests: dict, store: Store, cfg: PhotosConfig) -> dict[str, di
         else:
             todo[digest] = (path, folder, where)
     jobs = [lambda path=path, folder=folder: encode_photo(path, folder, cfg) for path, folder, _where in todo.values()]
-    for (digest, (path, _folder, where)), result in zip(todo.items(), run_jobs(jobs), strict=True):
+    for (digest, (path, folder, where)), result in zip(todo.items(), run_jobs(jobs), strict=True):
         if isinstance(result, PhotoError):
             logger.error("%s: %s", where or path, str(result).replace(f"{path}: ", f"Image {os.path.basename(path)}: ", 1))
         else:
+            store.record_photo(folder, result)
             # As a later build reads it back from info.json (lists, not tuples): the pages made from it
             # are then the same in both builds, and the page cache keeps them.
             infos[digest] = json.loads(json.dumps(result))
@@ -757,6 +817,9 @@ def make_images(generators):
 
     todo = [(text, path) for text, path in cards.values() if not store.has(path)]
     run_jobs([lambda text=text, path=path: write_card(text, path, cfg) for text, path in todo])
+    for _text, path in todo:
+        if os.path.isfile(path):
+            store.record(path)
 
 
 def untranslated_alt_lang(content, alt: str) -> str:

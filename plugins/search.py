@@ -48,7 +48,7 @@ from pelican.generators import ArticlesGenerator
 
 from cafetech import parallel
 from cafetech.contents import PAGE_CACHE
-from cafetech.files import files_digest, hash_of
+from cafetech.files import damaged_files, files_digest, hash_of, tree_digests, write_atomically
 
 logger = logging.getLogger(__name__)
 
@@ -199,18 +199,40 @@ def sort_entry_file(index: str) -> None:
         json.dump(entry, handle, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def manifest_of(kept: str) -> str:
+    """Where the digests of a kept index's files are written: beside it, never inside (it is linked into the site whole)."""
+    return f"{kept}.digests.json"
+
+
+def drop_kept(kept: str) -> None:
+    shutil.rmtree(kept, ignore_errors=True)
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(manifest_of(kept))
+
+
 def kept_index(folder: str | None) -> bool:
-    """Whether ``folder`` holds a kept index; one whose entry file is cut short or damaged is dropped, with a warning."""
-    if not folder or not os.path.isfile(entry := os.path.join(folder, "pagefind-entry.json")):
+    """Whether ``folder`` holds a kept index whose every file still has the bytes it was kept with.
+    One cut short, damaged, or changed (a file gone, one added) is dropped with a warning: this build
+    indexes again, and nothing damaged reaches the site."""
+    if not folder or not os.path.isdir(folder):
         return False
     try:
-        with open(entry, encoding="utf-8") as handle:
-            json.load(handle)
-        return True
-    except (OSError, ValueError) as error:
-        logger.warning("%s: unreadable kept search index (%s), dropped; this build indexes again", folder, type(error).__name__)
-        shutil.rmtree(folder, ignore_errors=True)
+        with open(manifest_of(folder), encoding="utf-8") as handle:
+            digests = json.load(handle)
+        damaged = damaged_files(folder, digests) if isinstance(digests, dict) else ["its manifest"]
+    except FileNotFoundError:  # kept unfinished, or by a build that wrote no manifest
+        drop_kept(folder)
         return False
+    except (OSError, ValueError) as error:
+        damaged = [f"its manifest ({type(error).__name__})"]
+    if damaged:
+        logger.warning(
+            "%s: kept search index damaged (%s), dropped; this build indexes again",
+            folder, ", ".join(damaged[:3]) + (f" and {len(damaged) - 3} more" if len(damaged) > 3 else ""),
+        )
+        drop_kept(folder)
+        return False
+    return True
 
 
 def index_shard(documents: str, output: str, timeout: int, kept: str | None) -> str | None:
@@ -230,6 +252,7 @@ def index_shard(documents: str, output: str, timeout: int, kept: str | None) -> 
         if os.path.exists(kept):
             shutil.rmtree(partial, ignore_errors=True)
         else:
+            write_atomically(manifest_of(kept), json.dumps(tree_digests(partial), sort_keys=True))
             os.replace(partial, kept)
     return failure(result)
 
@@ -273,8 +296,14 @@ def build_index(generator, output: str, timeout: int, cache: str | None = None) 
         if pages is not None:
             pages.save({})
         if indexes and os.path.isdir(indexes):
-            for name in set(os.listdir(indexes)) - set(keys.values()):
-                shutil.rmtree(os.path.join(indexes, name), ignore_errors=True)
+            used = {name for key in keys.values() for name in (key, os.path.basename(manifest_of(key)))}
+            for name in set(os.listdir(indexes)) - used:
+                path = os.path.join(indexes, name)
+                if os.path.isdir(path):
+                    drop_kept(path)  # its manifest too
+                else:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(path)
         return next((f"{shard}: {why}" for (shard, _), why in zip(todo, failures, strict=True) if why), None)
     except OSError as error:
         return str(error)

@@ -29,6 +29,11 @@ def test_workflow_builds_with_publish_settings_and_deploys_with_pinned_actions()
     assert any(use.startswith("actions/upload-pages-artifact@") for use in uses)
     assert [step["uses"].split("@")[0] for step in jobs["deploy"]["steps"]] == ["actions/deploy-pages"]
     assert jobs["deploy"]["needs"] == "build" and workflow["permissions"]["pages"] == "write"
+    # The photo store is restored before the publish build, by recipe, with a fallback to any older store.
+    (cache,) = [step for step in build_steps if step.get("uses", "").startswith("actions/cache@")]
+    assert cache["with"]["path"] == "cache/photos" and cache["with"]["restore-keys"] == "photos-"
+    assert "plugins/photos.py" in cache["with"]["key"] and "requirements.lock" in cache["with"]["key"]
+    assert build_steps.index(cache) < next(i for i, step in enumerate(build_steps) if "invoke build --publish" in step.get("run", ""))
 
 
 def run(args, cwd, env=None, check=True):

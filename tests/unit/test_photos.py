@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import io
 import json
 import re
@@ -195,6 +197,7 @@ def test_bad_settings_are_refused_in_one_line():
         ({"PHOTOS_CARD_FONTS": ("fonts/missing.ttf", "fonts/DejaVuSerif.ttf")}, "photos: PHOTOS_CARD_FONTS must name two font files"),
         ({"PHOTOS_CARD_COLOURS": {"text": "black"}}, "photos: PHOTOS_CARD_COLOURS maps"),
         ({"PHOTOS_CACHE_PATH": ""}, "photos: PHOTOS_CACHE_PATH must be a folder"),
+        ({"PHOTOS_CACHE_VERIFY": "trust"}, "photos: PHOTOS_CACHE_VERIFY must be 'stat' or 'digest'"),
     ]:
         with pytest.raises(ValueError, match=message):
             cfg(**settings)
@@ -226,6 +229,8 @@ def test_a_store_entry_unfinished_damaged_or_missing_a_file_is_made_again(tmp_pa
     folder = store.photo_folder("ab" * 32)
     assert store.photo_info(folder) is None  # nothing yet
     info = photos.encode_photo(str(phone_jpeg(tmp_path / "a.jpg")), folder, config)
+    assert store.photo_info(folder) is None  # made but not recorded (a build that stopped before): made again
+    store.record_photo(folder, info)
     assert store.photo_info(folder) == info
     (tmp_path / "store" / folder / "800.jpg").unlink()
     assert store.photo_info(folder) is None
@@ -360,3 +365,23 @@ def test_a_photo_of_too_many_pixels_is_refused_and_a_large_one_warned_of(tmp_pat
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 10_000_000)  # a bomb: twice the limit
     with pytest.raises(PhotoError, match="too many pixels for a photo"):
         open_photo(str(path), 300)
+
+
+def test_a_store_file_is_taken_only_as_it_was_made(tmp_path):
+    """Recorded when made; a file changed since (same size and time included, with "digest") is not taken."""
+    from photos import Store
+
+    card = tmp_path / "card-x.jpg"
+    card.write_bytes(b"\xff\xd8" + bytes(range(200)))
+    for verify in ("stat", "digest"):
+        store = Store(str(tmp_path), "recipe", "recipe", reuse=True, verify=verify)
+        assert store.intact(str(card)) is None  # never recorded: made again, silently
+        store.record(str(card))
+        assert store.intact(str(card)) is True
+        stat = card.stat()
+        card.write_bytes(b"\xff\xd8" + bytes(reversed(range(200))))  # same size
+        os.utime(card, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same time
+        assert store.intact(str(card)) is (verify == "stat")  # only a full digest sees it
+        os.truncate(card, 10)
+        assert store.intact(str(card)) is False
+        card.write_bytes(b"\xff\xd8" + bytes(range(200)))

@@ -4,23 +4,55 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 
-from search import kept_index, sort_entry_file
+import pytest
+
+from cafetech.files import tree_digests, write_atomically
+from search import kept_index, manifest_of, sort_entry_file
 
 
-def test_a_kept_index_with_a_whole_entry_file_is_reused(tmp_path):
-    (tmp_path / "pagefind-entry.json").write_text('{"version":"1.5.2","languages":{}}', "utf-8")
-    assert kept_index(str(tmp_path)) is True
+def kept(tmp_path):
+    """A kept index as a build leaves it: its files, and their digests beside it."""
+    folder = tmp_path / "key"
+    (folder / "fragment").mkdir(parents=True)
+    (folder / "pagefind-entry.json").write_text('{"version":"1.5.2","languages":{}}', "utf-8")
+    (folder / "pagefind-component-ui.js").write_text("export const ui = 1;\n" * 200, "utf-8")
+    (folder / "fragment" / "fr_1.pf_fragment").write_bytes(bytes(range(256)) * 8)
+    write_atomically(manifest_of(str(folder)), json.dumps(tree_digests(folder)))
+    return folder
 
 
-def test_a_kept_index_cut_short_is_dropped_with_a_warning(tmp_path, caplog):
-    kept = tmp_path / "key"
-    kept.mkdir()
-    (kept / "pagefind-entry.json").write_text('{"version":"1.5.2","langu', "utf-8")
+def test_a_kept_index_whose_files_match_their_digests_is_reused(tmp_path):
+    folder = kept(tmp_path)
+    assert kept_index(str(folder)) is True
+    assert folder.is_dir()
+
+
+@pytest.mark.parametrize(
+    "damage, named",
+    [
+        (lambda f: (f / "pagefind-component-ui.js").write_bytes((f / "pagefind-component-ui.js").read_bytes()[:1000]), "pagefind-component-ui.js"),
+        (lambda f: (f / "fragment" / "fr_1.pf_fragment").write_bytes(b"\0" * 2048), "fragment/fr_1.pf_fragment"),
+        (lambda f: (f / "pagefind-entry.json").unlink(), "pagefind-entry.json"),
+        (lambda f: (f / "stray.js").write_text("x", "utf-8"), "stray.js"),
+        (lambda f: Path(manifest_of(str(f))).write_text('{"pagefind-entry', "utf-8"), "its manifest (JSONDecodeError)"),
+    ],
+    ids=["cut-short", "same-size-other-bytes", "a-file-gone", "a-file-added", "manifest-cut-short"],
+)
+def test_a_kept_index_not_as_kept_is_dropped_with_a_warning_naming_the_file(tmp_path, caplog, damage, named):
+    folder = kept(tmp_path)
+    damage(folder)
     with caplog.at_level(logging.WARNING):
-        assert kept_index(str(kept)) is False
-    assert not kept.exists()
-    assert [r.getMessage() for r in caplog.records] == [f"{kept}: unreadable kept search index (JSONDecodeError), dropped; this build indexes again"]
+        assert kept_index(str(folder)) is False
+    assert not folder.exists() and not Path(manifest_of(str(folder))).exists()
+    assert [r.getMessage() for r in caplog.records] == [f"{folder}: kept search index damaged ({named}), dropped; this build indexes again"]
+
+
+def test_a_kept_index_without_its_manifest_is_dropped(tmp_path):
+    folder = kept(tmp_path)
+    Path(manifest_of(str(folder))).unlink()
+    assert kept_index(str(folder)) is False and not folder.exists()
 
 
 def test_no_kept_index_is_no_index(tmp_path):
