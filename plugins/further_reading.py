@@ -330,6 +330,14 @@ def unresolved_items(articles, default_lang: str | None = None) -> list[tuple[st
     return list(found)
 
 
+def item_line(source_text: str, written: str) -> int | None:
+    """The number of the first line of a source file where an item is written (its spaces collapsed), or None."""
+    for number, line in enumerate(source_text.splitlines(), 1):
+        if written in " ".join(line.split()):
+            return number
+    return None
+
+
 # --- pure functions: related articles --------------------------------------------
 
 
@@ -593,9 +601,20 @@ def link_articles(generator):
             ", ".join(_relative(a) for a in (found.chosen, *found.others)),
             _relative(found.chosen),
         )
+    paths = {_relative(a): a.source_path for a in [*generator.articles, *generator.translations]}
     for source, title in report.unresolved:
-        logger.warning("%s: further reading %r names no article of the site", source, title)
+        logger.warning("%s: further reading %r names no article of the site", _where(source, paths.get(source), title), title)
     generator.context["further_reading_unresolved"] = report.unresolved
+
+
+def _where(source: str, path: str | None, written: str) -> str:
+    """FILE:LINE of an item as written in its source file (FILE alone when the line cannot be found)."""
+    try:
+        with open(path, encoding="utf-8") as file:
+            line = item_line(file.read(), written)
+    except (OSError, TypeError, UnicodeDecodeError):
+        line = None
+    return f"{source}:{line}" if line else source
 
 
 def link_everything(generators):

@@ -383,6 +383,23 @@ def test_the_handler_links_issue_titles_from_the_issues_in_the_context_and_says_
     assert "further_reading: no issues in the context (the issues plugin is not in PLUGINS)" in caplog.text
 
 
+def test_an_unresolved_item_is_reported_with_the_line_it_is_written_on(tmp_path, caplog):
+    source = tmp_path / "issues" / "2023-11-27" / "mistral.md"
+    source.parent.mkdir(parents=True)
+    source.write_text("Title: Mistral\nFurther_reading: Un titre connu\n    Un   article disparu | slug:n-existe-pas\n\nTexte.\n", "utf-8")
+    assert further_reading.item_line(source.read_text("utf-8"), "Un article disparu | slug:n-existe-pas") == 3
+    assert further_reading.item_line("Title: X\n", "Absent") is None
+    known = FakeArticle("connu", "Un titre connu", "2023-11-20")
+    citing = FakeArticle("mistral", "Mistral", "2023-11-27", ["Un titre connu", "Un article disparu | slug:n-existe-pas"])
+    citing.source_path = str(source)
+    generator = SimpleNamespace(articles=[known, citing], translations=[], settings={"DEFAULT_LANG": "fr", "PATH": str(tmp_path)}, context={"issues": []})
+    with caplog.at_level(logging.WARNING, logger="further_reading"):
+        link_articles(generator)
+    assert caplog.messages == [
+        "issues/2023-11-27/mistral.md:3: further reading 'Un article disparu | slug:n-existe-pas' names no article of the site"
+    ]
+
+
 # --- backlinks -----------------------------------------------------------------------------
 
 
