@@ -37,6 +37,7 @@ from pelican.utils import slugify
 from cafetech.files import sha256, write_atomically
 from cafetech.markdown_merge import merge_markdown, read_markdown
 from cafetech.photo_files import PhotoError, check_photo_file
+from cafetech.titles import spell_symbols
 
 ISSUE_FILE = "issue.md"
 SOURCE_FILE = "issue.txt"
@@ -59,11 +60,12 @@ _CREDITS = re.compile(r"^Crédits? photos?\s*:\s*(?P<text>\S.*)$", re.IGNORECASE
 _SUBHEADING = re.compile(r"^(?P<head>[^\W\d_][^–—,;:.]*?[^\s–—,;:.])\s+[–—]\s+(?P<text>\S.*)$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
-_ARTICLE = re.compile(r"^\d+-.*\.md$")
+_ARTICLE = re.compile(r"^(\d+)-(.*)\.md$")  # "<position>-<slug>.md"
 # "OpenAI - Iliad": the credits of an issue's photos, in the order of its sections.
 _CREDIT_SEPARATOR = re.compile(r"\s+[-–—/]\s+|\s*[;,]\s*")
 _SLUG_SUBSTITUTIONS = [
     (r"[’'`]", "-"),  # "d’IA" -> "d-ia", as a reader would split the words
+    (r"(?<=\d)[,.](?=\d)", "-"),  # "1,2 milliard" -> "1-2-milliard", not "12-milliard"
     (r"[^\w\s-]", ""),
     (r"(?u)\A\s*", ""),
     (r"(?u)\s*\Z", ""),
@@ -288,8 +290,9 @@ def _title_key(title: str) -> str:
 
 
 def section_slug(title: str) -> str:
+    """The slug of a new section: its title, amounts and symbols in words ("385 M€" -> "385-millions-d-euros")."""
     # Pelican's slugify reads its input as HTML; a title is plain text ("les <balises>").
-    return slugify(re.sub(r"[<>&]", " ", title), regex_subs=_SLUG_SUBSTITUTIONS)
+    return slugify(re.sub(r"[<>&]", " ", spell_symbols(title)), regex_subs=_SLUG_SUBSTITUTIONS)
 
 
 def escape_markdown(text: str) -> str:
@@ -416,14 +419,17 @@ def credits_warning(issue: Issue, photos: int, source: str | os.PathLike) -> str
     )
 
 
-def issue_files(issue: Issue, date: dt.date, source_text: str, photos: list[Path] = ()) -> dict[str, str | bytes]:
+def issue_files(
+    issue: Issue, date: dt.date, source_text: str, photos: list[Path] = (), published: dict[str, str] | None = None
+) -> dict[str, str | bytes]:
     """Every file of an imported issue, by name inside the issue's folder; with ``photos`` (one per
-    section, in order), each copied beside its article as ``<article name><suffix>``."""
+    section, in order), each copied beside its article as ``<article name><suffix>``; a section
+    whose title is in ``published`` (title key -> slug) keeps that slug."""
     files: dict[str, str | bytes] = {}
     slugs: list[str] = []
     credits = split_credits(issue.credits, len(photos))
     for position, section in enumerate(issue.sections, 1):
-        slug = section_slug(section.title)
+        slug = (published or {}).get(_title_key(section.title)) or section_slug(section.title)
         slugs.append(slug)
         image = None
         if photos:
@@ -484,6 +490,20 @@ def pasted_name(name: str) -> str:
     return f"{stem}.pasted.{suffix}" if dot else f"{name}.pasted"
 
 
+def published_slugs(directory: Path, manifest: dict[str, str]) -> dict[str, str]:
+    """{title key: slug} of each section the last import wrote, read from its issue.txt and its file names.
+
+    A section imported again under the same title keeps its slug, so its page keeps its address
+    even when the slug rule has changed since (a changed slug would take a live page down).
+    """
+    try:
+        previous = parse_issue((directory / SOURCE_FILE).read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, IssueImportError):
+        return {}
+    slugs = {int(match[1]): match[2] for name in manifest if (match := _ARTICLE.match(name))}
+    return {_title_key(section.title): slugs[position] for position, section in enumerate(previous.sections, 1) if position in slugs}
+
+
 def last_import_bases(directory: Path, manifest: dict[str, str], day: dt.date) -> dict[str, str]:
     """The text of each Markdown file as the last import made it (before any editor's change): the base of a merge."""
     folder = directory / BASE_DIR
@@ -497,7 +517,7 @@ def last_import_bases(directory: Path, manifest: dict[str, str], day: dt.date) -
         try:
             text = source.read_text("utf-8")
             issue = parse_issue(text, source)
-            made = issue_files(issue, day, text, photos if len(photos) == len(issue.sections) else [])
+            made = issue_files(issue, day, text, photos if len(photos) == len(issue.sections) else [], published_slugs(directory, manifest))
         except (IssueImportError, OSError, UnicodeDecodeError):
             made = {}
         bases.update({name: made[name] for name in missing if isinstance(made.get(name), str) and sha256(made[name]) == manifest[name]})
@@ -598,7 +618,7 @@ def import_issue(
             f"{directory} holds the issue {_quote(title)}, not {_quote(issue.title)}; "
             "import it under its own --date (or move that folder away first); nothing was written",
         )
-    files = issue_files(issue, day, text, found)
+    files = issue_files(issue, day, text, found, published_slugs(directory, manifest))
     bases = last_import_bases(directory, manifest, day) if manifest else {}
     modified = dt.datetime.now().astimezone().replace(microsecond=0).isoformat()
     plan: list[tuple[Path, str | bytes]] = []

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cafetech.importer import ISSUE_FILE, ISSUES_DIR
+from cafetech.tags import passing_cues
 
 # What reads as a name (see name_runs): capitalised words, joined by these French connectors when a
 # capitalised word follows ("Banque de France", "Côte d’Ivoire"), and followed by these adjectives
@@ -80,14 +81,20 @@ def is_name_word(word: str, common: set[str]) -> bool:
 
 def name_runs(text: str, common: set[str]) -> list[str]:
     """The names in ``text``: runs of name words, with connectors inside and adjectives after."""
-    names: list[str] = []
+    return [name for _start, _end, name in name_spans(text, common)]
+
+
+def name_spans(text: str, common: set[str]) -> list[tuple[int, int, str]]:
+    """(start, end, name) of each name in ``text`` (see name_runs), in the order written."""
+    names: list[tuple[int, int, str]] = []
     run: list[str] = []
     pending: list[str] = []  # connectors seen since the last name word, kept if another one follows
     end = 0
+    run_start = run_end = 0
 
     def close():
         if run and any(len(word) > 1 for word in run):
-            names.append(" ".join(run))
+            names.append((run_start, run_end, " ".join(run)))
         run.clear()
         pending.clear()
 
@@ -100,13 +107,18 @@ def name_runs(text: str, common: set[str]) -> list[str]:
             if elision.casefold() in ELIDED_CONNECTORS and is_name_word(word, common):
                 run.extend([*pending, f"{elision}{word}"])
                 pending.clear()
+                run_end = end
                 continue
             close()
         if run and not pending and word.casefold() in ADJECTIVES:
             run.append(word)
+            run_end = end
         elif is_name_word(word, common):
+            if not run:
+                run_start = match.start("word")
             run.extend([*pending, word])
             pending.clear()
+            run_end = end
         elif run and word in CONNECTORS:
             pending.append(word)
         else:
@@ -120,7 +132,8 @@ def suggestions(
 ) -> list[Suggestion]:
     """The names not in ``known`` that would tag an article (score >= ``min_score`` there), best first."""
     # Each article is its texts by field (the tagging rule's: title, summary, heading, paragraph),
-    # and a name scores as a tag would: the weight of the field it is named in, once per mention.
+    # and a name scores as a tag would: the weight of the field it is named in, once per mention,
+    # nothing when it is named in passing (cafetech/tags.py, passing_cues).
     known_keys = {name_key(name) for name in known}
     common = common_words(text for fields in articles for texts in fields.values() for text in texts)
     totals: Counter = Counter()
@@ -132,9 +145,11 @@ def suggestions(
         scores: Counter = Counter()
         for field, texts in fields.items():
             for text in texts:
-                for name in name_runs(text, common):
+                spans = name_spans(text, common)
+                cues = passing_cues(text, field, [(start, end) for start, end, _name in spans])
+                for (_start, _end, name), cue in zip(spans, cues):
                     key = name_key(name)
-                    if key in known_keys:
+                    if key in known_keys or cue:  # named in passing ("ancien de", "comme"…): as tagging, it counts nothing
                         continue
                     spelling.setdefault(key, name)
                     scores[key] += weights[field]

@@ -224,20 +224,30 @@ def passing_cue(text: str, start: int) -> str:
     return " ".join(found[0].split()) if found else ""
 
 
+def passing_cues(text: str, field: str, spans: list[tuple[int, int]]) -> list[str]:
+    """For each name at ``spans`` (start, end, in the order written) in a text of ``field``: the words
+    that make it a mention in passing (it then weighs 0), or ""."""
+    cues: list[str] = []
+    previous_end, previous_cue = None, ""
+    for start, end in spans:
+        cue = "" if field in SUBJECT_FIELDS else passing_cue(text, start)
+        if not cue and previous_cue and field not in SUBJECT_FIELDS and _JOINED.fullmatch(text, previous_end, start):
+            cue = previous_cue  # "anciens de Google et de Meta": both are named in passing
+        cues.append(cue)
+        previous_end, previous_cue = end, cue
+    return cues
+
+
 def text_mentions(text: str, field: str, registry: Registry, weights: dict[str, int]) -> list[Mention]:
     """The registry's names in one text of ``field``, in the order written, each with its weight."""
     found = sorted(
         (match.start(), match.end(), entity.name, match[0]) for entity in registry.entities for match in entity.pattern.finditer(text)
     )
-    mentions: list[Mention] = []
-    previous_end, previous_cue = None, ""
-    for start, end, name, written in found:
-        cue = "" if field in SUBJECT_FIELDS else passing_cue(text, start)
-        if not cue and previous_cue and field not in SUBJECT_FIELDS and _JOINED.fullmatch(text, previous_end, start):
-            cue = previous_cue  # "anciens de Google et de Meta": both are named in passing
-        mentions.append(Mention(tag=name, field=field, text=written, weight=0 if cue else weights[field], cue=cue))
-        previous_end, previous_cue = end, cue
-    return mentions
+    cues = passing_cues(text, field, [(start, end) for start, end, _name, _written in found])
+    return [
+        Mention(tag=name, field=field, text=written, weight=0 if cue else weights[field], cue=cue)
+        for (_start, _end, name, written), cue in zip(found, cues)
+    ]
 
 
 def article_mentions(fields: dict[str, list[str]], registry: Registry, weights: dict[str, int]) -> list[Mention]:

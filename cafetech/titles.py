@@ -93,22 +93,38 @@ def filename_target_path(reference: str, source_path: str, content_root: str) ->
 
 # --- symbols spelled out, for slugs (pure) ----------------------------------------
 
-_CURRENCIES = {"€": ("euros", "d’euros"), "$": ("dollars", "de dollars"), "£": ("livres", "de livres"), "¥": ("yens", "de yens")}
-_MULTIPLIERS = {"M": "millions", "Md": "milliards", "Mds": "milliards", "Mrd": "milliards", "Mrds": "milliards"}  # of: "d’euros"
+_CURRENCIES = {"€": ("euro", "d’euros"), "$": ("dollar", "de dollars"), "£": ("livre", "de livres"), "¥": ("yen", "de yens")}
+_MULTIPLIERS = {"M": "million", "Md": "milliard", "Mds": "milliard", "Mrd": "milliard", "Mrds": "milliard"}  # of: "d’euros"
 _AMOUNT = re.compile(r"(?:(?<![^\W\d])(Mrds?|Mds?|[kKM]))?\s?([€$£¥])")  # a multiplier follows a number, never a letter
 _SYMBOL_FIRST = re.compile(r"([€$£¥])\s?(\d[\d\s.,]*\d|\d)\s?(Mrds?|Mds?|[kKM])?(?![\w])")
+_THOUSANDS = r"\d{1,3}(?:[\s.]\d{3})+"  # "1 000", "1.000": French groups its thousands
+_NUMBER_BEFORE = re.compile(rf"({_THOUSANDS}|\d+(?:,\d+)?)\s?(?:Mrds?|Mds?|[kKM])?\s?$")
+_BELOW_TWO = re.compile(r"[01](?:,\d+)?")  # "1", "0,5", "1,2"
 _PERCENT = re.compile(r"\s?%")
+_AMPERSAND = re.compile(r"\s&\s")  # "Free & Iliad"; inside a name ("AT&T") it stays a separator
+
+
+def _plural(word: str, number: str | None) -> str:
+    """French agreement: "1,5 million", "2 millions"; below 2 the noun stays singular."""
+    return word if number and _BELOW_TWO.fullmatch(number) else word + "s"
 
 
 def spell_symbols(title: str) -> str:
-    """A title with its amounts and percentages in words, as its slug spells them: "385 M€" -> "385 millions d’euros"."""
+    """A title with its amounts, percentages and " & " in words, as its slug spells them: "385 M€" -> "385 millions d’euros"."""
 
-    def amount(multiplier: str | None, symbol: str) -> str:
-        plain, after_multiplier = _CURRENCIES[symbol]
+    def amount(multiplier: str | None, symbol: str, number: str | None) -> str:
+        unit, after_multiplier = _CURRENCIES[symbol]
         if multiplier in ("k", "K"):
-            return f" mille {plain}"
-        return f" {_MULTIPLIERS[multiplier]} {after_multiplier}" if multiplier else f" {plain}"
+            return f" mille {unit}s"
+        if multiplier:
+            return f" {_plural(_MULTIPLIERS[multiplier], number)} {after_multiplier}"
+        return f" {_plural(unit, number)}"
 
-    text = _SYMBOL_FIRST.sub(lambda m: m[2] + amount(m[3], m[1]), title)  # "$2M" -> "2 millions de dollars"
-    text = _AMOUNT.sub(lambda m: amount(m[1], m[2]), text)
-    return " ".join(_PERCENT.sub(" pour cent", text).split())
+    def number_before(match: re.Match) -> str | None:
+        found = _NUMBER_BEFORE.search(match.string, 0, match.start(2))
+        return found[1] if found else None
+
+    text = _SYMBOL_FIRST.sub(lambda m: m[2] + amount(m[3], m[1], m[2]), title)  # "$2M" -> "2 millions de dollars"
+    text = _AMOUNT.sub(lambda m: amount(m[1], m[2], number_before(m)), text)
+    text = _AMPERSAND.sub(" et ", _PERCENT.sub(" pour cent", text))
+    return " ".join(text.split())

@@ -1,8 +1,10 @@
-"""Feed entries that readers' apps accept: absolute permalinks as ids and guids, an author, the photo.
+"""Feed entries that readers' apps accept: absolute permalinks as ids and guids, an author, the photo, the time.
 
 Pelican adds each entry; at its public ``feed_generated`` signal, before the feed is written, each
 entry is rewritten from its article (``entry_fields``). The writer (``get_writer``) only makes the
-feed's addresses absolute in development builds too."""
+feed's addresses absolute in development builds too. Every dated content (article, translation,
+issue) gets the times its entry carries, ``published_time`` and ``modified_time``, for its page's
+metadata to say the same."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import re
 from feedgenerator import Rss201rev2Feed
 from markupsafe import Markup
 from pelican import signals
-from pelican.contents import Article
+from pelican.contents import Article, Content
 from pelican.utils import set_date_tzinfo
 from pelican.writers import Writer
 
@@ -58,6 +60,13 @@ def section_number(item) -> int:
         return 0
 
 
+def content_times(item, settings: dict) -> tuple[dt.datetime, dt.datetime]:
+    """(published, modified) of an article or issue, as its feed entry and its page say them (entry_times)."""
+    timezone = settings.get("TIMEZONE")
+    modified = set_date_tzinfo(item.modified, timezone) if hasattr(item, "modified") else None
+    return entry_times(set_date_tzinfo(item.date, timezone), modified, section_number(item), issue_time(settings))
+
+
 def entry_author(item, settings: dict) -> str:
     """FEED_AUTHOR when set, else the article's byline in its language (cafetech/editions.py)."""
     return settings.get("FEED_AUTHOR") or editions(settings).byline(item)
@@ -87,9 +96,7 @@ def entry_fields(item, link: str, site_url: str, settings: dict, is_rss: bool, l
     its byline, its dates (entry_times)."""
     permalink = link.split("?ref=", 1)[0]
     content = photo_html(getattr(item, "photo", None), site_url) + item.get_content(site_url)
-    timezone = settings.get("TIMEZONE")
-    modified = set_date_tzinfo(item.modified, timezone) if hasattr(item, "modified") else None
-    published, updated = entry_times(set_date_tzinfo(item.date, timezone), modified, section_number(item), issue_time(settings))
+    published, updated = content_times(item, settings)
     return {
         "title": plain_title(item),
         "unique_id": permalink,
@@ -116,6 +123,12 @@ class FeedWriter(Writer):
 # --- Pelican side -----------------------------------------------------------
 
 _BUILD: dict = {}  # this build's generators, then its articles in every language by URL (what an entry is of)
+
+
+def add_times(content):
+    """``published_time`` and ``modified_time`` on every dated content, for the page's metadata (partials/meta.html)."""
+    if isinstance(content, Content) and hasattr(content, "date"):
+        content.published_time, content.modified_time = content_times(content, content.settings)
 
 
 def remember_generators(generators):
@@ -163,5 +176,6 @@ def get_writer(pelican):
 def register():
     signals.initialized.connect(check_settings)
     signals.get_writer.connect(get_writer)
+    signals.content_object_init.connect(add_times)
     signals.all_generators_finalized.connect(remember_generators)
     signals.feed_generated.connect(rewrite_entries)

@@ -4,8 +4,10 @@ The importer writes the items as the ``Further_reading`` metadata, one title a
 line. Each becomes a ``FurtherReadingItem``, linked to the article of the site
 whose title it names (compared with ``normalize_title``: case, accents,
 apostrophes, quotes and spaces do not count), in any issue, never to the
-article itself; an item naming no article stays plain text (never a dead link)
-and is reported. When several articles have the title, the newest is linked.
+article itself; else to the issue page whose title it names (the issues
+plugin's ``issues``); an item naming neither stays plain text (never a dead
+link) and is reported. When several articles (or issues) have the title, the
+newest is linked.
 
 An editor can say where an item goes after `` | `` on its line::
 
@@ -47,6 +49,7 @@ from itertools import chain, combinations
 
 from pelican import signals
 from pelican.contents import Article
+from pelican.generators import ArticlesGenerator
 
 from cafetech.titles import EXTERNAL_URL as _EXTERNAL
 from cafetech.titles import FILENAME_REFERENCE as _FILENAME
@@ -165,16 +168,20 @@ def _newest_first(articles) -> list:
 
 
 class SiteIndex:
-    """The articles an item can link to (published, default language): by source path, slug and title."""
+    """What an item can link to (published, default language): articles by source path, slug and
+    title; issues by title, when no article has it."""
 
-    def __init__(self, articles, content_root: str = ""):
+    def __init__(self, articles, content_root: str = "", issues=()):
         self.content_root = content_root
         self.by_path = {_path_key(a.source_path): a for a in articles}
         self.by_slug: dict[str, list] = {}
         self.by_title: dict[str, list] = {}
+        self.issues_by_title: dict[str, list] = {}
         for article in _newest_first(articles):
             self.by_slug.setdefault(article.slug, []).append(article)
             self.by_title.setdefault(normalize_title(article.title), []).append(article)
+        for issue in _newest_first(issues):
+            self.issues_by_title.setdefault(normalize_title(issue.title), []).append(issue)
 
     def find(self, article, item: FurtherReadingItem) -> tuple[object, str, list]:
         """(target or None, #fragment, the other candidates when the title is ambiguous)."""
@@ -188,14 +195,15 @@ class SiteIndex:
         if reference and (match := _SLUG.match(reference)):
             candidates = [a for a in self.by_slug.get(match[1], []) if a is not article]
             return (candidates[0] if candidates else None), "", []
-        candidates = [a for a in self.by_title.get(normalize_title(item.title), []) if a is not article]
+        title = normalize_title(item.title)
+        candidates = [a for a in self.by_title.get(title, []) if a is not article] or self.issues_by_title.get(title, [])
         if not candidates:
             return None, "", []
         return candidates[0], "", candidates[1:]
 
 
 def linked(item: FurtherReadingItem, target, fragment: str = "") -> FurtherReadingItem:
-    """The item as a link to ``target`` (an article), keeping the editor's title."""
+    """The item as a link to ``target`` (an article or an issue), keeping the editor's title."""
     return FurtherReadingItem(
         title=item.title,
         url=f"{target.url}{fragment}",
@@ -207,7 +215,7 @@ def linked(item: FurtherReadingItem, target, fragment: str = "") -> FurtherReadi
 
 
 def version_in(article, lang: str):
-    """The article's published version in ``lang``, else the article itself."""
+    """The article's (or issue's) published version in ``lang``, else the article itself."""
     if article.lang == lang:
         return article
     return next((other for other in getattr(article, "translations", None) or [] if other.lang == lang), article)
@@ -320,6 +328,14 @@ def unresolved_items(articles, default_lang: str | None = None) -> list[tuple[st
             if item.url is None:
                 found[(_relative(article), item.written)] = None
     return list(found)
+
+
+def item_line(source_text: str, written: str) -> int | None:
+    """The number of the first line of a source file where an item is written (its spaces collapsed), or None."""
+    for number, line in enumerate(source_text.splitlines(), 1):
+        if written in " ".join(line.split()):
+            return number
+    return None
 
 
 # --- pure functions: related articles --------------------------------------------
@@ -488,19 +504,21 @@ def link_site(
     default_lang: str = "fr",
     content_root: str = "",
     hidden=(),
+    issues=(),
 ) -> LinkReport:
     """Set ``further_reading``, ``cited_in`` and ``related`` on every article and translation.
 
     ``articles``: the published articles of every language (Pelican's articles and
-    translations). Items link to published default-language articles, then to their
-    version in the citing article's language. ``hidden`` articles get their items
-    linked too, but are never a target, a backlink or a related article.
+    translations). Items link to published default-language articles, or to the
+    default-language ``issues`` by their titles, then to their version in the citing
+    article's language. ``hidden`` articles get their items linked too, but are never
+    a target, a backlink or a related article.
     """
     everything = [*articles, *hidden]
     hidden_ids = {id(article) for article in hidden}
     originals = [a for a in articles if a.lang == default_lang and id(a) not in hidden_ids]
     number_of = {id(article): number for number, article in enumerate(originals)}
-    index = SiteIndex(originals, content_root)
+    index = SiteIndex(originals, content_root, issues)
     ambiguities: list[Ambiguity] = []
     for article in everything:
         if article.lang == default_lang:
@@ -558,14 +576,21 @@ def attach_items(content):
 
 
 def link_articles(generator):
-    """Once the articles are read: link the items, set backlinks and related articles, report."""
+    """Link the items of the articles generator's articles, set backlinks and related articles, report.
+
+    The issues are the issues plugin's (``issues`` in the context: the default language's).
+    """
     settings = generator.settings
+    issues = generator.context.get("issues")
+    if issues is None:
+        logger.warning("further_reading: no issues in the context (the issues plugin is not in PLUGINS): items name articles only")
     report = link_site(
         [*generator.articles, *generator.translations],
         config(settings),
         default_lang=settings["DEFAULT_LANG"],
         content_root=settings.get("PATH", ""),
         hidden=[*getattr(generator, "hidden_articles", []), *getattr(generator, "hidden_translations", [])],
+        issues=issues or (),
     )
     for found in report.ambiguities:
         logger.warning(
@@ -576,12 +601,30 @@ def link_articles(generator):
             ", ".join(_relative(a) for a in (found.chosen, *found.others)),
             _relative(found.chosen),
         )
+    paths = {_relative(a): a.source_path for a in [*generator.articles, *generator.translations]}
     for source, title in report.unresolved:
-        logger.warning("%s: further reading %r names no article of the site", source, title)
+        logger.warning("%s: further reading %r names no article of the site", _where(source, paths.get(source), title), title)
     generator.context["further_reading_unresolved"] = report.unresolved
+
+
+def _where(source: str, path: str | None, written: str) -> str:
+    """FILE:LINE of an item as written in its source file (FILE alone when the line cannot be found)."""
+    try:
+        with open(path, encoding="utf-8") as file:
+            line = item_line(file.read(), written)
+    except (OSError, TypeError, UnicodeDecodeError):
+        line = None
+    return f"{source}:{line}" if line else source
+
+
+def link_everything(generators):
+    """Once every generator has its content (the issues are read after the articles): link the items."""
+    for generator in generators:
+        if isinstance(generator, ArticlesGenerator):
+            link_articles(generator)
 
 
 def register():
     signals.initialized.connect(check_settings)
     signals.content_object_init.connect(attach_items)
-    signals.article_generator_finalized.connect(link_articles)
+    signals.all_generators_finalized.connect(link_everything)

@@ -76,9 +76,12 @@ def reading_minutes(words: int, words_per_minute: int) -> int:
     return max(1, math.ceil(words / words_per_minute))
 
 
-def json_ld_data(item, kind: str, absolute, byline, cfg: PageMetaConfig, description: str, image: str | None = None) -> dict:
+def json_ld_data(
+    item, kind: str, absolute, byline, cfg: PageMetaConfig, description: str, image: str | None = None, published=None, modified=None
+) -> dict:
     """schema.org data: NewsArticle for a section, CollectionPage for an issue; absolute(url) makes an
-    address, byline(item) names its author; ``image`` is the page's image (its social card), absolute."""
+    address, byline(item) names its author; ``image`` is the page's image (its social card), absolute;
+    ``published`` and ``modified`` its times (the feeds plugin's, as its feed entry says them), else its dates."""
     url = absolute(item.url)
     title = getattr(item, "title_text", None) or item.title
     publisher = {"@type": "Organization", "name": cfg.publisher}
@@ -91,8 +94,8 @@ def json_ld_data(item, kind: str, absolute, byline, cfg: PageMetaConfig, descrip
         "url": url,
         "mainEntityOfPage": url,
         "inLanguage": item.lang,
-        "datePublished": item.date.isoformat(),
-        "dateModified": getattr(item, "modified", item.date).isoformat(),
+        "datePublished": (published or item.date).isoformat(),
+        "dateModified": (modified or getattr(item, "modified", item.date)).isoformat(),
         "publisher": publisher,
         "description": description,
     }
@@ -127,8 +130,8 @@ def add_globals(generator):
     cfg = config(generator.settings)
     model = editions(generator.settings)
 
-    def json_ld(item, kind="NewsArticle", description="", image=None):
-        return json_ld_data(item, kind, model.absolute, model.byline, cfg, description, image)
+    def json_ld(item, kind="NewsArticle", description="", image=None, published=None, modified=None):
+        return json_ld_data(item, kind, model.absolute, model.byline, cfg, description, image, published, modified)
 
     generator.env.globals.update(json_ld=json_ld)
     generator.env.filters["description"] = lambda fragment: description(fragment, cfg.description_length)

@@ -83,6 +83,24 @@ def test_feed_entries_have_distinct_updated_times_in_the_issue_order_and_a_modif
     assert french["mistral-ai-leve-385-millions-d-euros"].updated == "2023-11-29T18:05:00+01:00"
 
 
+def test_each_page_states_the_times_its_feed_entry_carries(site):
+    _content, output = site
+    checked = 0
+    for feed in ("feeds/atom.xml", "en/feeds/atom.xml"):
+        for entry in feedparser.parse(str(output / feed)).entries:
+            page = soup(output / entry.link.split("/", 3)[3] / "index.html")
+            data = json.loads(page.find("script", type="application/ld+json").string)
+            published = page.find("meta", property="article:published_time")["content"]
+            modified = page.find("meta", property="article:modified_time")["content"]
+            assert (published, modified) == (data["datePublished"], data["dateModified"]) == (entry.published, entry.updated), entry.link
+            checked += 1
+    assert checked >= 7
+    mistral = soup(output / "en" / MISTRAL / "index.html")
+    assert mistral.find("meta", property="article:modified_time")["content"] == "2023-11-29T18:05:00+01:00"
+    issue = json.loads(soup(output / "numero/2023-11-27/index.html").find("script", type="application/ld+json").string)
+    assert issue["datePublished"] == "2023-11-27T07:00:00+01:00"  # the issue goes out with its first section
+
+
 def test_descriptions_are_the_typeset_text(site):
     _content, output = site
     issue = soup(output / "numero/2023-11-20/index.html")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -28,7 +29,9 @@ ENGLISH_ITEMS = {
     "Xavier Niel lance Kyutai, un laboratoire d'IA à but non lucratif": "Xavier Niel launches Kyutai, a non-profit AI lab",
     "Le grand débat sur l'IA ouverte": "The great debate on open AI",
     PUTSCH: "Despite pressure, OpenAI refuses to reinstate Sam Altman",
+    "Putsch, menaces, exode… le week-end mouvementé d’OpenAI": "OpenAI's eventful weekend",
 }
+ISSUE_ITEM = "    Putsch, menaces, exode… le week-end mouvementé d’OpenAI\n"  # the seed issue's title, as an editor types it
 GOOGLE_FURTHER_READING = f"""Further_reading: Le putsch chez OpenAI | {{filename}}../2023-11-20/01-{FIRST}.md
     Un article disparu | slug:n-existe-pas
     La décision du juge | https://example.org/decision
@@ -49,7 +52,8 @@ def write_english_sidecar(source: Path) -> None:
 def built(tmp_path_factory):
     """The project's build (settings, plugins, theme) of the seed issue and the 2023-11-27 fixture.
 
-    An editor's override list on the Google section; English sidecars (complete, so
+    An editor's override list on the Google section; the seed issue's title in the decree's
+    further reading; English sidecars (complete, so
     published) for the seed's first section, the Mistral and the decree sections, none
     for Kyutai. The generator is captured at article_generator_finalized.
     """
@@ -59,6 +63,9 @@ def built(tmp_path_factory):
     google = issues / "2023-11-27" / f"02-{GOOGLE}.md"
     text = google.read_text("utf-8")
     google.write_text(text.replace("Position: 2\n", "Position: 2\n" + GOOGLE_FURTHER_READING, 1), "utf-8")
+    decree = issues / "2023-11-27" / f"04-{DECREE}.md"
+    text = decree.read_text("utf-8")
+    decree.write_text(text.replace(f"Further_reading: {PUTSCH}\n", f"Further_reading: {PUTSCH}\n{ISSUE_ITEM}", 1), "utf-8")
     for name in (f"2023-11-20/01-{FIRST}.md", f"2023-11-27/01-{MISTRAL}.md", f"2023-11-27/04-{DECREE}.md"):
         write_english_sidecar(issues / name)
 
@@ -91,7 +98,10 @@ def test_build_links_items_across_issues_and_sets_backlinks(built):
     a = built.articles
     mistral, kyutai, first = a["fr", MISTRAL], a["fr", KYUTAI_SLUG], a["fr", FIRST]
     assert [i.target for i in mistral.further_reading] == [kyutai, None]  # an earlier issue, by normalized title
-    assert a["fr", DECREE].further_reading[0].target is first
+    to_first, to_issue = a["fr", DECREE].further_reading
+    assert to_first.target is first
+    (seed_issue,) = [issue for issue in built.generator.context["issues"] if issue.slug == "2023-11-20"]
+    assert (to_issue.url, to_issue.lang, to_issue.target) == ("numero/2023-11-20/", "fr", seed_issue)
     google = a["fr", GOOGLE].further_reading
     assert [(i.title, i.url) for i in google] == [
         ("Le putsch chez OpenAI", f"2023/11/{FIRST}/"),
@@ -119,7 +129,8 @@ def test_build_reports_unresolved_items_once_with_their_file(built):
     ]
     warnings = [m for m in built.logs if "names no article of the site" in m]
     expected = [f"{path}: further reading {title!r} names no article of the site" for path, title in unresolved]
-    assert sorted(warnings) == sorted(expected)
+    assert sorted(re.sub(r"^(\S+\.md):\d+: ", r"\1: ", m) for m in warnings) == sorted(expected)
+    assert f"issues/2023-11-27/02-{GOOGLE}.md:8: further reading 'Un article disparu | slug:n-existe-pas'" in " ".join(warnings)
 
 
 def test_build_english_side(built):
@@ -133,13 +144,14 @@ def test_build_english_side(built):
         a["fr", KYUTAI_SLUG],
     )
     assert plain == FurtherReadingItem("The great debate on open AI")
-    (to_first,) = decree_en.further_reading  # the seed's first section is published in English
+    to_first, to_issue = decree_en.further_reading  # the seed's first section is published in English
     assert (to_first.title, to_first.url, to_first.lang, to_first.target) == (
         "Despite pressure, OpenAI refuses to reinstate Sam Altman",
         f"en/2023/11/{FIRST}/",
         "en",
         first_en,
     )
+    assert (to_issue.title, to_issue.url, to_issue.lang) == ("OpenAI's eventful weekend", "en/issues/2023-11-20/", "en")
     assert first_en.cited_in == [a["fr", GOOGLE], decree_en]  # Google's section is French only
     assert a["fr", KYUTAI_SLUG].cited_in == [a["fr", MISTRAL]]
 
@@ -155,8 +167,12 @@ def test_build_html_links_resolved_items_only(built):
     english = page(built, f"en/2023/11/{MISTRAL}").select(".further-reading li")
     assert english[0].a["href"] == f"/2023/11/{KYUTAI_SLUG}/"
     assert english[0].a["hreflang"] == "fr" and english[1].a is None
-    decree = page(built, f"en/2023/11/{DECREE}").select_one(".further-reading a")
+    decree, issue = page(built, f"en/2023/11/{DECREE}").select(".further-reading a")
     assert decree["href"] == f"/en/2023/11/{FIRST}/" and not decree.has_attr("hreflang")
+    assert issue["href"] == "/en/issues/2023-11-20/" and not issue.has_attr("hreflang")  # the seed issue's English page
+    assert (built.output / "en" / "issues" / "2023-11-20" / "index.html").is_file()
+    french = page(built, f"2023/11/{DECREE}").select(".further-reading a")[1]
+    assert french["href"] == "/numero/2023-11-20/" and french.get_text() == "Putsch, menaces, exode… le week-end mouvementé d’OpenAI"
     google = page(built, f"2023/11/{GOOGLE}")
     assert google.find("a", href="https://example.org/decision")
     assert len(google.select(".further-reading a")) == 2

@@ -287,7 +287,7 @@ def test_ambiguous_title_links_to_the_newest_and_warns_once(caplog):
         articles=[older, newer, newer_same_day, first, second],
         translations=[],
         settings={"DEFAULT_LANG": "fr", "PATH": CONTENT},
-        context={},
+        context={"issues": []},
     )
     with caplog.at_level(logging.WARNING, logger="further_reading"):
         link_articles(generator)
@@ -306,7 +306,7 @@ def test_handler_logs_each_unresolved_item_once_and_stores_them():
         articles=[old, first, kyutai, mistral],
         translations=[mistral_en],
         settings={"DEFAULT_LANG": "fr", "PATH": CONTENT},
-        context={},
+        context={"issues": []},
     )
     collector = ErrorCollector()
     logging.getLogger("further_reading").addHandler(collector)
@@ -324,6 +324,80 @@ def test_handler_logs_each_unresolved_item_once_and_stores_them():
         [old, first, kyutai, mistral, mistral_en]
     )
     assert len(generator.context["further_reading_unresolved"]) == 2  # the English item is not repeated
+
+
+def fake_issue(date: str, title: str) -> FakeArticle:
+    """What the plugin reads of an issue page (the issues plugin's ``Issue``)."""
+    issue = FakeArticle(date, title, date, folder=date)
+    issue.relative_source_path = f"issues/{date}/issue.md"
+    issue.source_path = f"{CONTENT}/{issue.relative_source_path}"
+    issue.url = f"numero/{date}/"
+    return issue
+
+
+ISSUE_TITLE = "Putsch, menaces, exode... le week-end mouvementé d'OpenAI"
+
+
+def test_an_item_naming_an_issue_title_links_to_the_issue_page():
+    issue = fake_issue("2023-11-20", ISSUE_TITLE)
+    citing = FakeArticle("citing", "Citant", "2023-11-27", ["Putsch, menaces, exode… le week-end mouvementé d’OpenAI."])
+    report = link(citing, issues=[issue])
+    assert citing.further_reading == [
+        FurtherReadingItem("Putsch, menaces, exode… le week-end mouvementé d’OpenAI.", "numero/2023-11-20/", "fr", issue.date, issue)
+    ]
+    assert report.unresolved == [] and citing.related == []
+
+
+def test_an_article_with_the_title_of_an_issue_is_linked_before_the_issue():
+    issue = fake_issue("2023-11-20", ISSUE_TITLE)
+    namesake = FakeArticle("homonyme", ISSUE_TITLE, "2023-11-13")
+    citing = FakeArticle("citing", "Citant", "2023-11-27", [ISSUE_TITLE])
+    link(namesake, citing, issues=[issue])
+    assert citing.further_reading[0].target is namesake
+
+
+def test_an_english_item_naming_an_issue_links_to_the_english_issue_page_else_the_french_one():
+    issue, untranslated = fake_issue("2023-11-20", ISSUE_TITLE), fake_issue("2023-11-13", "Un numéro resté en français")
+    issue_en = english(issue, "Putsch, threats, exodus")
+    issue_en.url = "en/issues/2023-11-20/"
+    citing = FakeArticle("citing", "Citant", "2023-11-27", [ISSUE_TITLE, "Un numéro resté en français"])
+    citing_en = english(citing, "Citing", ["The OpenAI weekend", "An issue left in French"])
+    link(citing, citing_en, issues=[issue, untranslated])
+    to_english, to_french = citing_en.further_reading
+    assert (to_english.title, to_english.url, to_english.lang, to_english.target) == (
+        "The OpenAI weekend", "en/issues/2023-11-20/", "en", issue_en
+    )
+    assert (to_french.title, to_french.url, to_french.lang) == ("An issue left in French", "numero/2023-11-13/", "fr")
+
+
+def test_the_handler_links_issue_titles_from_the_issues_in_the_context_and_says_when_there_are_none(caplog):
+    issue = fake_issue("2023-11-20", ISSUE_TITLE)
+    citing = FakeArticle("citing", "Citant", "2023-11-27", [ISSUE_TITLE])
+    generator = SimpleNamespace(articles=[citing], translations=[], settings={"DEFAULT_LANG": "fr", "PATH": CONTENT}, context={"issues": [issue]})
+    link_articles(generator)
+    assert citing.further_reading[0].target is issue and generator.context["further_reading_unresolved"] == []
+    generator.context = {}
+    with caplog.at_level(logging.WARNING, logger="further_reading"):
+        link_articles(generator)
+    assert citing.further_reading[0].url is None
+    assert "further_reading: no issues in the context (the issues plugin is not in PLUGINS)" in caplog.text
+
+
+def test_an_unresolved_item_is_reported_with_the_line_it_is_written_on(tmp_path, caplog):
+    source = tmp_path / "issues" / "2023-11-27" / "mistral.md"
+    source.parent.mkdir(parents=True)
+    source.write_text("Title: Mistral\nFurther_reading: Un titre connu\n    Un   article disparu | slug:n-existe-pas\n\nTexte.\n", "utf-8")
+    assert further_reading.item_line(source.read_text("utf-8"), "Un article disparu | slug:n-existe-pas") == 3
+    assert further_reading.item_line("Title: X\n", "Absent") is None
+    known = FakeArticle("connu", "Un titre connu", "2023-11-20")
+    citing = FakeArticle("mistral", "Mistral", "2023-11-27", ["Un titre connu", "Un article disparu | slug:n-existe-pas"])
+    citing.source_path = str(source)
+    generator = SimpleNamespace(articles=[known, citing], translations=[], settings={"DEFAULT_LANG": "fr", "PATH": str(tmp_path)}, context={"issues": []})
+    with caplog.at_level(logging.WARNING, logger="further_reading"):
+        link_articles(generator)
+    assert caplog.messages == [
+        "issues/2023-11-27/mistral.md:3: further reading 'Un article disparu | slug:n-existe-pas' names no article of the site"
+    ]
 
 
 # --- backlinks -----------------------------------------------------------------------------

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import markdown
 import pytest
+from pelican.utils import slugify
 
 from cafetech.markdown_merge import merge_markdown, read_markdown
 from cafetech.importer import (
+    _SLUG_SUBSTITUTIONS,
     IssueImportError,
     article_markdown,
     decode_issue_text,
@@ -230,6 +232,61 @@ def test_section_slug_splits_elisions():
     assert section_slug("Xavier Niel lance Kyutai, un laboratoire d’IA à but non lucratif") == (
         "xavier-niel-lance-kyutai-un-laboratoire-d-ia-a-but-non-lucratif"
     )
+
+
+@pytest.mark.parametrize(
+    "title, slug",
+    [
+        ("Mistral AI lève 385 M€", "mistral-ai-leve-385-millions-d-euros"),
+        ("Mistral AI lève 385 millions d'euros", "mistral-ai-leve-385-millions-d-euros"),
+        ("1,2 Md$ pour Nvidia", "1-2-milliard-de-dollars-pour-nvidia"),
+        ("Un rachat à 2 Mds€", "un-rachat-a-2-milliards-d-euros"),
+        ("Le forfait à 1 € par mois", "le-forfait-a-1-euro-par-mois"),
+        ("Une amende de 1 000 €", "une-amende-de-1-000-euros"),
+        ("50 % des emplois menacés", "50-pour-cent-des-emplois-menaces"),
+        ("GPT-3.5 et 12,5 % de parts", "gpt-3-5-et-12-5-pour-cent-de-parts"),
+        ("Free & Iliad", "free-et-iliad"),
+        ("AT&T rachète", "at-t-rachete"),
+        ("Les <balises> du Journal officiel", "les-balises-du-journal-officiel"),
+    ],
+)
+def test_a_section_slug_spells_amounts_percentages_and_ampersands_as_words(title, slug):
+    assert section_slug(title) == slug
+
+
+def test_reimporting_the_seed_keeps_every_published_slug_and_file(tmp_path):
+    import shutil
+
+    folder = tmp_path / "content" / "issues" / "2023-11-20"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "content" / "issues" / "2023-11-20", folder)
+    before = snapshot(tmp_path / "content")
+    report = import_issue(folder / "issue.txt", "2023-11-20", tmp_path / "content")
+    assert report.written == [] and report.overwritten == []
+    assert snapshot(tmp_path / "content") == before
+
+
+def test_a_section_imported_again_under_its_title_keeps_the_slug_it_was_published_with(tmp_path, monkeypatch):
+    import cafetech.importer
+
+    source = tmp_path / "issue.txt"
+    source.write_text(SECOND.replace("Mistral AI lève 385 millions d'euros\n", "Mistral AI lève 385 M€\n", 1), "utf-8")
+    content = tmp_path / "content"
+    folder = content / "issues" / "2023-11-27"
+    with monkeypatch.context() as patch:  # as the slug rule was before amounts were spelled out
+        patch.setattr(cafetech.importer, "section_slug", lambda title: slugify(title, regex_subs=_SLUG_SUBSTITUTIONS))
+        import_issue(source, "2023-11-27", content)
+    assert (folder / "01-mistral-ai-leve-385-meur.md").is_file()
+    before = snapshot(content)
+    report = import_issue(source, "2023-11-27", content)
+    assert report.written == [] and snapshot(content) == before
+    source.write_text(source.read_text("utf-8").replace("six mois seulement", "six mois à peine"), "utf-8")
+    import_issue(source, "2023-11-27", content)
+    article = (folder / "01-mistral-ai-leve-385-meur.md").read_text("utf-8")
+    assert "Slug: mistral-ai-leve-385-meur\n" in article and "six mois à peine" in article
+    assert sorted(path.name for path in folder.glob("01-*")) == ["01-mistral-ai-leve-385-meur.md"]
+    source.write_text(source.read_text("utf-8").replace("Mistral AI lève 385 M€\n", "Mistral AI lève 400 M€\n", 1), "utf-8")
+    import_issue(source, "2023-11-27", content)  # a new title is a new section: the new rule names it
+    assert (folder / "01-mistral-ai-leve-400-millions-d-euros.md").is_file()
 
 
 # --- what the importer refuses ---------------------------------------------

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from cafetech.importer import _SLUG_SUBSTITUTIONS
 from cafetech.titles import spell_symbols
-from feeds import entry_times, issue_time, section_time
-from page_meta import description
+from feeds import content_times, entry_times, issue_time, section_time
+from page_meta import PageMetaConfig, description, json_ld_data
 from pelican.utils import slugify
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -60,6 +61,19 @@ def test_an_entry_is_updated_later_only_when_its_article_has_a_modified_date():
     assert published == day.replace(hour=7, minute=1) and updated == dt.datetime(2023, 11, 29, 18, 5, tzinfo=PARIS)
     assert entry_times(day, day.replace(day=28), 1, SEVEN)[1] == dt.datetime(2023, 11, 28, 7, 0, tzinfo=PARIS)
     assert entry_times(day, day.replace(day=26), 1, SEVEN)[1] == day.replace(hour=7)  # never before it was published
+
+
+def test_a_page_states_the_times_of_its_feed_entry_in_its_json_ld():
+    section = SimpleNamespace(date=dt.datetime(2023, 11, 27, tzinfo=PARIS), metadata={"position": "2"}, url="2023/11/x/", title="X", lang="fr")
+    settings = {"TIMEZONE": "Europe/Paris", "ISSUE_TIME": "07:00"}
+    published, modified = content_times(section, settings)
+    assert published == modified == dt.datetime(2023, 11, 27, 7, 1, tzinfo=PARIS)
+    section.modified = dt.datetime(2023, 11, 29, 18, 5, tzinfo=PARIS)
+    published, modified = content_times(section, settings)
+    data = json_ld_data(section, "NewsArticle", lambda url: url, lambda item: "La rédaction", PageMetaConfig({}, "Cafétech", None), "", None, published, modified)
+    assert (data["datePublished"], data["dateModified"]) == ("2023-11-27T07:01:00+01:00", "2023-11-29T18:05:00+01:00")
+    issue = SimpleNamespace(date=dt.datetime(2023, 11, 27, tzinfo=PARIS), metadata={})
+    assert content_times(issue, settings)[0] == dt.datetime(2023, 11, 27, 7, 0, tzinfo=PARIS)  # with its first section
 
 
 @pytest.mark.parametrize("value", ["7h", "25:00", "07:60", 7])
