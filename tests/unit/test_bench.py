@@ -211,6 +211,18 @@ def test_baseline_corpus_pairs_french_and_english_by_slug(corpus, tmp_path):
         assert len(paragraphs) == 4 and all(p.startswith("EN ") for p in paragraphs)
 
 
+def test_ratios_are_the_median_of_each_rounds_ratio_not_the_ratio_of_medians():
+    from cafetech_dev.bench import paired_ratios
+
+    runs = {
+        "baseline": [{"seconds": 10, "cpu_seconds": 10}, {"seconds": 20, "cpu_seconds": 10}, {"seconds": 10, "cpu_seconds": 10}],
+        "cold": [{"seconds": 15, "cpu_seconds": 20}, {"seconds": 30, "cpu_seconds": 20}, {"seconds": 40, "cpu_seconds": 20}],
+    }
+    ratios = paired_ratios(runs)
+    assert ratios == {"cold_over_baseline": 1.5, "cpu_cold_over_baseline": 2.0}  # rounds: 1.5, 1.5, 4.0
+    # The ratio of the medians (30 / 10 = 3.0) would mix a loaded round with a quiet one.
+
+
 def test_format_table_says_which_target_is_met():
     row = {"seconds": 10.0, "build_seconds": 9.5, "peak_mb": 100.0}
     results = {
@@ -240,7 +252,7 @@ def test_a_tiny_run_builds_both_sites(tmp_path):
 
     assert json.loads(report.read_text("utf-8")) == results
     assert (results["sections"], results["repeat"]) == (6, 1)
-    for build in ("baseline", "typography", "cold", "cold_kept", "warm"):
+    for build in ("baseline", "typography", "cold", "cold_kept", "warm", "publish"):
         assert results[build]["seconds"] > 0 and results[build]["build_seconds"] > 0
         assert results[build]["peak_mb"] > 0
         if build != "warm":
@@ -250,7 +262,10 @@ def test_a_tiny_run_builds_both_sites(tmp_path):
     assert set(results["ratios"]) == {
         "cold_over_baseline", "cold_kept_over_baseline", "warm_over_cold", "typography_over_baseline",
         "cpu_cold_over_baseline", "cpu_cold_kept_over_baseline", "cpu_typography_over_baseline",
+        "warm_over_baseline", "publish_over_baseline", "publish_over_cold_kept",
     }  # fmt: skip
+    assert "publish / baseline" in format_table(results)
+    assert (workdir / "output-publish" / "index.html").is_file()
     assert all(results[build]["cpu_seconds"] > 0 for build in ("baseline", "typography", "cold", "warm"))
     assert all(value > 0 for value in results["ratios"].values())
     related = results["related_10000_seconds"]
