@@ -1,5 +1,5 @@
-"""A damaged cache never reaches the site: files of the photo store, drawn cards and kept search
-indexes cut short on disk (what a crash or a full disk leaves) are detected, made again with one
+"""A damaged cache never reaches the site: files of the photo store, drawn cards, kept search
+indexes and kept pages cut short on disk (what a crash or a full disk leaves) are detected, made again with one
 warning line, and the site is the one a clean build makes."""
 
 from __future__ import annotations
@@ -61,11 +61,12 @@ def build_logged(content: Path, root: Path) -> tuple[Path, list[str]]:
 
 
 def kept_files(cache: Path) -> list[Path]:
-    """The files a build links into the site: photo derivatives, cards, kept search index files."""
+    """The files a build links into the site: photo derivatives, cards, kept search index files, kept pages."""
     store = [path for path in (cache / "photos").rglob("*") if path.is_file() and path.name not in INDEXES and path.name != "info.json"]
     search = [path for path in cache.glob("*/search/indexes/*/**/*") if path.is_file()]
-    assert store and search, "the first build kept photos, cards and search indexes"
-    return [path for path in store + search if path.stat().st_size > 1]
+    pages = [path for path in cache.glob("*/pages/objects/*") if path.is_file()]
+    assert store and search and pages, "the first build kept photos, cards, search indexes and pages"
+    return [path for path in store + search + pages if path.stat().st_size > 1]
 
 
 def test_files_of_the_store_and_the_search_cache_cut_short_are_made_again_with_a_warning(content, clean, tmp_path):
@@ -77,13 +78,14 @@ def test_files_of_the_store_and_the_search_cache_cut_short_are_made_again_with_a
     assert not damaged & set(site.values()), "a damaged file reached the site"
     assert without_search_index(site) == without_search_index(clean)
     assert {name for name in site if name.startswith("pagefind/")} == {name for name in clean if name.startswith("pagefind/")}
-    changed = [w for w in warnings if "changed since it was made" in w or "kept search index damaged" in w]
+    changed = [w for w in warnings if "changed since it was" in w or "kept search index damaged" in w]
     assert any("/photos/" in w and "changed since it was made" in w for w in changed), warnings
     assert any("kept search index damaged" in w for w in changed), warnings
+    assert any("a kept page changed since it was written" in w for w in changed), warnings
     assert all("\n" not in w for w in changed)
     # Made again, the store is whole: the next build takes everything and warns of nothing.
     _output, warnings = build_logged(content, tmp_path)
-    assert not [w for w in warnings if "changed since it was made" in w or "damaged" in w]
+    assert not [w for w in warnings if "changed since it was" in w or "damaged" in w]
 
 
 def test_every_file_of_the_cache_cut_short_leaves_the_site_as_a_clean_build_makes_it(content, clean, tmp_path):

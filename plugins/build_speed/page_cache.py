@@ -45,6 +45,8 @@ from cafetech.site_build import code_digest
 
 from .cache_files import load_pickle
 
+logger = logging.getLogger(__name__)
+
 INDEX = "index.pickle"
 OBJECTS = "objects"
 SKIPPED_ATTRIBUTES = frozenset({"settings", "_context"})  # the context's and settings' digest covers them
@@ -269,6 +271,7 @@ class Entry:
     keys: list  # the contents it read
     fingerprint: str
     outputs: list  # paths relative to the output folder
+    stamps: list  # each kept file's (size, mtime_ns) when it was kept: one that changed is not linked in
 
 
 @dataclass
@@ -358,8 +361,15 @@ class PageCache:
             return None
         if self.fingerprint(static, entry.names, entry.keys) != entry.fingerprint:
             return None
-        if not all(os.path.isfile(self._object(entry.fingerprint, index)) for index in range(len(entry.outputs))):
-            return None
+        for index, stamp in enumerate(entry.stamps):
+            path = self._object(entry.fingerprint, index)
+            try:
+                stat = os.stat(path)
+            except OSError:
+                return None
+            if (stat.st_size, stat.st_mtime_ns) != tuple(stamp):  # cut short, or edited through a hard link of an old site
+                logger.warning("%s: a kept page changed since it was written (%s), rendered again", path, entry.outputs[index])
+                return None
         return entry
 
     def try_reuse(self, name: str, static: str) -> list[str] | None:
@@ -407,11 +417,13 @@ class PageCache:
         if objects not in self._folders:
             os.makedirs(objects, exist_ok=True)
             self._folders.add(objects)
-        relative = []
+        relative, stamps = [], []
         for index, path in enumerate(outputs):
             _replace_with_link(path, self._object(fingerprint, index))
             relative.append(os.path.relpath(path, self.output_path))
-        return Entry(static, names, keys, fingerprint, relative)
+            stat = os.stat(path)
+            stamps.append((stat.st_size, stat.st_mtime_ns))
+        return Entry(static, names, keys, fingerprint, relative, stamps)
 
     def recording(self, environments) -> recording:
         """What the pages rendered under it read is recorded (for a plugin that renders pages of its own)."""
