@@ -81,11 +81,21 @@ def subset_font(source: Path, target: Path, ranges: str, features: list[str], fl
     options.flavor = flavor
     options.name_IDs = [0, 1, 2, 3, 4, 5, 6, 13, 14]  # the copyright and licence records stay
     font = subset.load_font(str(source), options)
+    font.recalcTimestamp = False  # the same files on every run
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=subset.parse_unicodes(ranges.replace(" ", "")))
     subsetter.subset(font)
+    give_narrow_space_a_glyph(font)
     target.parent.mkdir(parents=True, exist_ok=True)
     subset.save_font(font, str(target), options)
+
+
+def give_narrow_space_a_glyph(font: TTFont) -> None:
+    """Literata has no narrow no-break space (U+202F), which French puts before ; : ! ? and inside « »:
+    it gets the thin space's glyph, or a fallback face (or a card's missing-glyph box) would draw it."""
+    for table in font["cmap"].tables:
+        if table.isUnicode() and 0x2009 in table.cmap:
+            table.cmap.setdefault(0x202F, table.cmap[0x2009])
 
 
 def average_width(font: TTFont, weights: Counter) -> float:
