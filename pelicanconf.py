@@ -27,6 +27,7 @@ PLUGINS = [
     "theme_i18n",
     "translations",
     "page_meta",
+    "ledes",
     "photos",
     "site_files",
     "search",
