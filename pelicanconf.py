@@ -126,6 +126,9 @@ EDITIONS = {
 # The Content-Security-Policy then allows forms to post to that origin only. None: no form.
 SUBSCRIBE = None
 
+# The social cards are drawn in the site's face (theme/fonts/: Literata, subset by tools/subset_fonts.py).
+PHOTOS_CARD_FONTS = ("fonts/Literata-SemiBold.ttf", "fonts/Literata-Regular.ttf")
+
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 
 CACHE_CONTENT = False
