@@ -27,6 +27,7 @@ PLUGINS = [
     "theme_i18n",
     "translations",
     "page_meta",
+    "ledes",
     "photos",
     "site_files",
     "search",
@@ -124,6 +125,9 @@ EDITIONS = {
 # name of its email field, e.g. {"action": "https://example.org/subscribe", "field": "email"}.
 # The Content-Security-Policy then allows forms to post to that origin only. None: no form.
 SUBSCRIBE = None
+
+# The social cards are drawn in the site's face (theme/fonts/: Literata, subset by tools/subset_fonts.py).
+PHOTOS_CARD_FONTS = ("fonts/Literata-SemiBold.ttf", "fonts/Literata-Regular.ttf")
 
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 

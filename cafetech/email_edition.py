@@ -4,7 +4,7 @@
 # page (issue_pages(): the editions' issue URL) for the title, subtitle, date, introduction and credits, and, for each section
 # listed in its ``ol.sections``, the section page for its title (h1), its full text (.content) and
 # its further reading. The HTML part is one self-contained document for mail clients: a centred
-# table of at most 600px, system fonts, no script, no stylesheet link, every style inlined (by
+# table of at most 600px, the site's typeface named (Literata, then Georgia: mail clients load no web font), no script, no stylesheet link, every style inlined (by
 # css_inline), every address absolute against site_url. The text part carries the same content,
 # wrapped at 72 columns, links written ``text <url>``. write_email("output", "2023-11-20", "en",
 # "https://cafetech.github.io", folder="emails") writes emails/2023-11-20.en.html and .txt: never
@@ -68,7 +68,7 @@ class Section:
     lang: str
     title: Tag  # the page's h1
     notice: Tag | None  # "part of this article is not translated yet"
-    content: Tag  # the page's .content, cleaned, links absolute, headings one level down
+    content: Tag  # the page's lede and .content, cleaned, links absolute, headings one level down
     further_heading: str
     further_items: list[Tag] = field(default_factory=list)  # <li> of the further reading
     photo: Photo | None = None
@@ -87,6 +87,7 @@ class Issue:
     kicker: Tag | None  # "Numéro du 20 novembre 2023"
     introduction: Tag | None
     credits: Tag | None
+    support: tuple[str, str] | None  # the page's support link (partials/support.html): (label, absolute URL)
     sections: list[Section]
 
 
@@ -242,6 +243,7 @@ def read_issue(output_dir: str | os.PathLike, date: str, lang: str, site_url: st
     footer = page.select_one(".site-footer p")
     found = {name: article.select_one(selector) for name, selector in
              (("subtitle", "p.subtitle"), ("kicker", "p.kicker"), ("introduction", ".introduction"), ("credits", "p.credits"))}
+    support = article.select_one(".support a[href]")
     sections = []
     for item in listing.find_all("li", recursive=False):
         heading_link = item.select_one("h1 a[href], h2 a[href], h3 a[href], h4 a[href]") or item.find("a", href=True)
@@ -259,6 +261,7 @@ def read_issue(output_dir: str | os.PathLike, date: str, lang: str, site_url: st
         kicker=_clean(found["kicker"], links, url) if found["kicker"] else None,
         introduction=_clean(found["introduction"], links, url) if found["introduction"] else None,
         credits=_clean(found["credits"], links, url) if found["credits"] else None,
+        support=(_text(support), links.absolute(support["href"], url)) if support is not None else None,
         sections=sections,
     )
 
@@ -298,6 +301,10 @@ def _read_section(output: Path, issue_path: Path, url: str, links: _Links, site_
     title, content = article.find("h1"), article.select_one(".content")
     if title is None or content is None:
         raise EmailError(f"{_shown(path)}: not a section page (no h1 or .content); rebuild the site (invoke build)")
+    if (lede := article.select_one(".lede")) is not None:  # the page sets it apart above the photo
+        content = copy.copy(content)
+        for child in reversed(copy.copy(lede).contents):
+            content.insert(0, child)
     further = article.select_one(".further-reading")
     further_heading = further.find(re.compile(r"h[1-6]")) if further else None
     html_tag = page.find("html")
@@ -315,8 +322,8 @@ def _read_section(output: Path, issue_path: Path, url: str, links: _Links, site_
 
 # --- the HTML part -----------------------------------------------------------------------
 
-FONT = "-apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
-SERIF = "Charter, 'Bitstream Charter', 'Sitka Text', Cambria, Georgia, serif"
+# The site's face by name, for a reader who has it; else Georgia, the serif of nearly every mail client.
+FONT = "Literata, Georgia, Cambria, 'Times New Roman', serif"
 TEXT, MUTED, ACCENT, RULE, PAPER, BACKGROUND = "#1d1b19", "#5a544e", "#8a3b12", "#e4ddd3", "#fffdf9", "#f4efe8"
 
 STYLESHEET = f"""
@@ -339,20 +346,22 @@ sup {{ line-height: 0; }}
 .masthead {{ padding: 20px 32px 16px; border-bottom: 1px solid {RULE}; }}
 .site-name {{ font-size: 20px; font-weight: 700; color: {TEXT}; text-decoration: none; }}
 .header {{ padding: 24px 32px 8px; }}
-.title {{ font-family: {SERIF}; font-size: 28px; line-height: 1.25; font-weight: 700; margin: 0 0 12px; color: {TEXT}; }}
+.title {{ font-size: 28px; line-height: 1.25; font-weight: 700; margin: 0 0 12px; color: {TEXT}; }}
 .subtitle {{ font-size: 18px; line-height: 1.4; color: {MUTED}; margin: 0 0 8px; }}
 .date {{ font-size: 14px; color: {MUTED}; margin: 0; }}
 .introduction-cell {{ padding: 8px 32px 8px; }}
 .introduction {{ border-left: 3px solid {ACCENT}; padding-left: 16px; font-style: italic; }}
+.support {{ margin: 0 0 8px; padding-left: 19px; }}
+.support-link {{ font-weight: 700; color: {ACCENT}; }}
 .section {{ padding: 24px 32px 8px; border-top: 1px solid {RULE}; }}
-.section-title {{ font-family: {SERIF}; font-size: 24px; line-height: 1.25; font-weight: 700; margin: 0 0 16px; }}
+.section-title {{ font-size: 24px; line-height: 1.25; font-weight: 700; margin: 0 0 16px; }}
 .section-link {{ color: {TEXT}; text-decoration: none; }}
 .notice {{ border: 1px solid {RULE}; border-left: 3px solid {ACCENT}; padding: 8px 16px; }}
 .photo {{ margin: 0 0 16px; }}
 .photo-image {{ display: block; width: 100%; max-width: {PHOTO_WIDTH}px; height: auto; border: 0; }}
 .photo-caption {{ font-size: 13px; color: {MUTED}; margin: 4px 0 0; }}
 .content {{ font-size: 16px; }}
-.content h2, .content h3, .content h4, .content h5, .content h6 {{ font-family: {SERIF}; line-height: 1.3;
+.content h2, .content h3, .content h4, .content h5, .content h6 {{ line-height: 1.3;
   color: {TEXT}; margin: 24px 0 8px; }}
 .content h3 {{ font-size: 19px; }}
 .content h4, .content h5, .content h6 {{ font-size: 17px; }}
@@ -394,8 +403,12 @@ def render_html(issue: Issue) -> str:
         + (f'<p class="date">{_inner(issue.kicker)}</p>' if issue.kicker else "")
         + "</td></tr>",
     ]
-    if issue.introduction is not None:
-        rows.append(f'<tr><td class="introduction-cell"><div class="introduction">{_inner(issue.introduction)}</div></td></tr>')
+    # The introduction asks for support: the link follows it.
+    introduction = f'<div class="introduction">{_inner(issue.introduction)}</div>' if issue.introduction is not None else ""
+    if issue.support is not None:
+        introduction += f'<p class="support"><a class="support-link" href="{esc(issue.support[1])}">{esc(issue.support[0])}</a></p>'
+    if introduction:
+        rows.append(f'<tr><td class="introduction-cell">{introduction}</td></tr>')
     for section in issue.sections:
         lang = f' lang="{esc(section.lang)}"' if section.lang and section.lang != issue.lang else ""
         parts = [
@@ -574,6 +587,8 @@ def render_text(issue: Issue) -> str:
         blocks[0].extend(header)
     if issue.introduction is not None:
         blocks.extend(_blocks(issue.introduction))
+    if issue.support is not None:
+        blocks.append(_wrap(f"{issue.support[0]}{labels['colon']} <{issue.support[1]}>"))
     for section in issue.sections:
         blocks.append([""])  # two blank lines before a section
         blocks.append([*_heading(_text(section.title), "-"), f"<{section.url}>"])

@@ -113,7 +113,7 @@ def test_layout_is_a_centred_table_of_600px_with_inlined_styles(emails, lang):
     assert container.find_parent("td").get("align") == "center"
     unstyled = [tag.name + "." + ".".join(tag["class"]) for tag in document.find_all(class_=True) if not tag.get("style")]
     assert not unstyled, f"classes without an inline style: {unstyled}"
-    assert "sans-serif" in styles(document.body)["font-family"]
+    assert styles(document.body)["font-family"].startswith("Literata, Georgia")  # the site's face by name, then a mail client's
     assert "max-width" not in styles(document.body)
 
 
@@ -137,7 +137,7 @@ def test_sections_in_order_with_their_full_text_and_further_reading(output, emai
         assert h2.find("a")["href"] == url, f"{title} links to its web page"
     body = words(document.get_text())
     for title, _, page in sections:
-        paragraphs = [words(p.get_text()) for p in page.select(".content p")]
+        paragraphs = [words(p.get_text()) for p in page.select(".lede p, .content p")]
         assert len(paragraphs) >= 3
         for paragraph in paragraphs:
             assert paragraph in body, f"{title}: {paragraph[:60]}… missing"
@@ -156,6 +156,20 @@ def test_sections_in_order_with_their_full_text_and_further_reading(output, emai
     assert issue.find("p", class_="credits") is None
     assert document.find(class_="credits") is None and "Crédit" not in body and "Photo credit" not in body
     assert document.find("h1") and words(document.find("h1").get_text()) == order[0]
+
+
+SUPPORT = {"fr": ("Soutenir Cafétech", f"{SITE}/soutenir/"), "en": ("Support Cafétech", f"{SITE}/en/soutenir/")}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_support_link_follows_the_introduction_that_asks_for_support(emails, lang):
+    html, text = emails[lang][0], emails[lang][1]
+    label, url = SUPPORT[lang]
+    introduction = soup(html).find(class_="introduction")
+    link = introduction.find_next("a")
+    assert (link.get_text(), link["href"]) == (label, url)
+    line = words(f"{label}{email_edition.LABELS[lang]['colon']} <{url}>")
+    assert words(text).find(line) > words(text).find(words(introduction.get_text())) > -1
 
 
 def test_typography_characters_are_kept_as_characters(emails):
@@ -211,7 +225,7 @@ def test_text_part_has_the_same_content(output, emails, lang):
         previous = index
         assert re.fullmatch(r"-+", lines[index + 1]) and len(lines[index + 1]) == len(lines[index]), "title underlined"
         assert section_url in text
-        for paragraph in page.select(".content p"):
+        for paragraph in page.select(".lede p, .content p"):
             assert words(paragraph.get_text()) in flat
         for heading in page.select(".content h2"):
             assert heading.get_text().strip() in lines, "a subheading on a line of its own"

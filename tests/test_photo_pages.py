@@ -85,10 +85,10 @@ def site(content, tmp_path_factory):
     return root / "output"
 
 
-def test_an_article_shows_its_photo_first_in_a_picture_with_its_credit(site):
+def test_an_article_shows_its_photo_after_its_title_and_lede_in_a_picture_with_its_credit(site):
     page = soup(site / FIRST / "index.html")
-    figure = page.select_one("article.section > figure.photo")
-    assert figure is not None and figure.find_next_sibling("header") is not None  # the photo, then the title
+    figure = page.select_one("article.section > .lead-photo > figure.photo")
+    assert figure is not None and figure.find_previous("h1") is not None and figure.find_previous(class_="lede") is not None
     sources = figure.find_all("source")
     assert [source["type"] for source in sources] in (["image/avif"], ["image/webp"])
     assert re.fullmatch(r"/photos/\S+-480\.\w+ 480w, /photos/\S+-800\.\w+ 800w, /photos/\S+-900\.\w+ 900w", sources[0]["srcset"])

@@ -80,7 +80,7 @@ def test_search_results_show_the_title_and_the_text_only(site, browser):
     font = page.evaluate("getComputedStyle(document.querySelector('.pagefind-ui__result-title')).fontFamily")
     page.close()
     assert link_colour == page_colour(accent)
-    assert font.startswith("system-ui")
+    assert font.startswith("Literata")
 
 
 def page_colour(hex_colour: str) -> str:
@@ -91,6 +91,6 @@ def page_colour(hex_colour: str) -> str:
 def test_the_lede_is_set_apart_from_the_body(site, browser):
     page = browser.new_page()
     page.goto(site + "/" + FIRST)
-    sizes = page.evaluate("[...document.querySelectorAll('.content > p')].slice(0, 2).map(p => parseFloat(getComputedStyle(p).fontSize))")
+    sizes = page.evaluate("['.lede p', '.content > p'].map(s => parseFloat(getComputedStyle(document.querySelector(s)).fontSize))")
     page.close()
     assert sizes[0] > sizes[1]
