@@ -332,7 +332,7 @@ def crop_box(size: tuple[int, int], window: tuple[float, float], focus: tuple[fl
     """The box of ``window`` (in pixels) centred on ``focus`` (fractions of ``size``), moved back inside the image."""
     box = []
     for length, span, at in zip(size, window, focus):
-        span = min(span, length)  # a window computed a rounding error too large
+        span = min(span, length)  # a window a rounding error too large
         start = max(0.0, min(at * length - span / 2, length - span))
         box += [start, start + span]
     return box[0], box[2], box[1], box[3]
@@ -343,8 +343,7 @@ def cropped(frame: Image.Image, size: tuple[int, int], focus: tuple[float, float
     and scaled down to ``size``; the caller never asks for more pixels than the crop holds."""
     scale = min(frame.width / size[0], frame.height / size[1])
     window = (size[0] * scale, size[1] * scale)
-    if focus is None:
-        focus = automatic_focus(detail if detail is not None else detail_map(frame), (window[0] / frame.width, window[1] / frame.height))
+    focus = focus or automatic_focus(detail if detail is not None else detail_map(frame), (window[0] / frame.width, window[1] / frame.height))
     return frame.resize(size, Image.Resampling.LANCZOS, box=crop_box(frame.size, window, focus), reducing_gap=3.0)
 
 
@@ -355,8 +354,7 @@ def card_of_photo(frame: Image.Image, focus: tuple[float, float] | None, backgro
     if frame.width >= CARD_SIZE[0] and frame.height >= CARD_SIZE[1]:
         return _flattened(cropped(frame, CARD_SIZE, focus, detail), background)
     window = (min(frame.width, CARD_SIZE[0]), min(frame.height, CARD_SIZE[1]))
-    if focus is None:
-        focus = automatic_focus(detail if detail is not None else detail_map(frame), (window[0] / frame.width, window[1] / frame.height))
+    focus = focus or automatic_focus(detail if detail is not None else detail_map(frame), (window[0] / frame.width, window[1] / frame.height))
     left, top, right, bottom = (round(side) for side in crop_box(frame.size, window, focus))
     card = Image.new("RGB", CARD_SIZE, background)
     piece = _flattened(frame.crop((left, top, right, bottom)), background)
