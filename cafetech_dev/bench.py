@@ -40,6 +40,9 @@ the ranking of related articles is also timed on 10,000 records, in-process, and
 translations.update's work on the corpus without and with the translation memory
 (``time_translations_update``).
 
+The site the last build leaves is weighed (``output_sizes``): in all, per photographed section (its
+photo's every file), the drawn cards' median, and how many photographed sections GitHub Pages' 1 GB holds.
+
 Targets (``TARGETS``): cold <= 1.25 x baseline, warm <= 0.35 x cold, peak <= 600 MB.
 """
 
@@ -759,10 +762,41 @@ def cache_files(folder: str | os.PathLike) -> dict[str, int]:
     return {str(path.relative_to(folder)): path.stat().st_mtime_ns for path in folder.rglob("*") if path.is_file()}
 
 
+PAGES_LIMIT_BYTES = 1024**3  # GitHub Pages refuses a published site over 1 GB
+_PHOTO_FILE = re.compile(r"^(.+-[0-9a-f]{10})-(?:thumbnail-)?(?:\d+|card)\.\w+$")  # plugins/photos.py: make_photo
+
+
+def output_sizes(output: str | os.PathLike, sections: int | None = None, photos_path: str = "photos", cards_path: str = "cards") -> dict:
+    """What a built site weighs: in all (``total_mb``); a photographed section's every file (its photo's
+    widths, thumbnails and card: ``photos/`` over the photos in it); the drawn cards' median; and, given
+    the corpus' ``sections``, how many sections GitHub Pages' 1 GB holds were every one photographed."""
+    output = Path(output)
+    sizes = {path.relative_to(output).as_posix(): path.stat().st_size for path in output.rglob("*") if path.is_file()}
+    photo_bytes, photographs = 0, set()
+    for name, size in sizes.items():
+        folder, _, file = name.rpartition("/")
+        if folder == photos_path and (found := _PHOTO_FILE.match(file)):
+            photo_bytes += size
+            photographs.add(found[1])
+    cards = sorted(size for name, size in sizes.items() if name.rpartition("/")[0] == cards_path)
+    total = sum(sizes.values())
+    per_photo = photo_bytes / len(photographs) if photographs else None
+    result = {
+        "total_mb": round(total / 1024**2, 1),
+        "photographed_sections": len(photographs),
+        "kb_per_photographed_section": round(per_photo / 1024, 1) if per_photo else None,
+        "card_kb_median": round(statistics.median(cards) / 1024, 1) if cards else None,
+    }
+    if sections and per_photo:
+        rest = (total - photo_bytes) / sections  # a section's share of the pages, feeds, search index, drawn cards
+        result["photographed_sections_in_1gb"] = int(PAGES_LIMIT_BYTES // (rest + per_photo))
+    return result
+
+
 def photo_cache_changes(before: dict[str, int], after: dict[str, int]) -> dict:
     """What a build wrote into the photos cache, from ``cache_files`` before and after it: the files
     created or rewritten (its indexes ``sources.json`` and ``verified.json`` aside), the photos among
-    them (their entries, one folder a photo) and the cards (``card-*.jpg``)."""
+    them (their entries, one folder a photo) and the cards (``card-*.png``)."""
     changed = [name for name, mtime in after.items() if before.get(name) != mtime and name not in STORE_INDEXES]
     photos = {Path(name).parts[0] for name in changed if len(Path(name).parts) > 1}
     cards = [name for name in changed if Path(name).name.startswith("card-") and len(Path(name).parts) == 1]
@@ -970,6 +1004,7 @@ def run_bench(
             "cold_kept_cache_changes": {key: max(run[key] for run in kept_photos) for key in ("files", "photos", "cards")},
             "warm_cache_changes": {key: max(run[key] for run in warm_photos) for key in ("files", "photos", "cards")},
         }
+        result["output"] = output_sizes(out_ours, sections)  # the warm build's site: the cold one's, one sentence longer
         result["generation_seconds"] = round(corpus["seconds"], 2)
         result["python"] = sys.version.split()[0]
         result["notes"] = [note] if note else []
@@ -1123,6 +1158,13 @@ def format_table(results: dict) -> str:
         lines.append(
             f"photos: {photos['sources']} in the corpus, {photos['cached_after_cold']} stored by the first cold build; "
             f"encoded again {kept}by the warm build: {encoded(photos['warm_cache_changes'])}"
+        )
+    if output := results.get("output"):
+        per_section = output["kb_per_photographed_section"]
+        lines.append(
+            f"output: {output['total_mb']:.1f} MB; a photographed section's files {per_section if per_section is not None else '-'} KB "
+            f"(target <= 350), drawn cards {output['card_kb_median'] if output['card_kb_median'] is not None else '-'} KB median "
+            f"(target <= 30); GitHub Pages' 1 GB holds {output.get('photographed_sections_in_1gb', '-')} sections, every one photographed"
         )
     for label, key in rows:
         if results[key].get("children_peak_mb"):

@@ -20,6 +20,7 @@ from cafetech_dev.bench import (
     format_table,
     generate_baseline_corpus,
     generate_corpus,
+    output_sizes,
     photo_cache_changes,
     run_bench,
     run_linearity,
@@ -132,6 +133,26 @@ def test_photo_cache_changes_count_what_a_build_created_or_rewrote():
     assert photo_cache_changes(before, {**before, "sources.json": 2}) == {"files": 0, "photos": 0, "cards": 0}
     after = {**before, "abc-123/x-480.avif": 2, "def-456/info.json": 3, "def-456/x-800.jpg": 3, "card-10.jpg": 3}
     assert photo_cache_changes(before, after) == {"files": 4, "photos": 2, "cards": 1}
+
+
+def test_output_sizes_weigh_a_photographed_sections_files_and_the_drawn_cards(tmp_path):
+    files = {
+        "index.html": 50_000, "cards/a.png": 10_000, "cards/b.png": 14_000, "cards/c.png": 30_000,
+        "photos/kyutai-0123456789-480.avif": 20_000, "photos/kyutai-0123456789-800.jpg": 60_000,
+        "photos/kyutai-0123456789-thumbnail-160.avif": 3_000, "photos/kyutai-0123456789-card.jpg": 40_000,
+        "photos/mistral-abcdef0123-480.avif": 30_000, "photos/mistral-abcdef0123-card.jpg": 52_000,
+    }  # fmt: skip
+    for name, size in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"x" * size)
+    sizes = output_sizes(tmp_path, sections=4)
+    assert sizes["photographed_sections"] == 2 and sizes["kb_per_photographed_section"] == round(205_000 / 2 / 1024, 1)
+    assert sizes["card_kb_median"] == round(14_000 / 1024, 1) and sizes["total_mb"] == round(309_000 / 1024**2, 1)
+    # 1 GB over (a section's share of the rest, 104,000 / 4, plus a photo's 102,500 bytes)
+    assert sizes["photographed_sections_in_1gb"] == 1024**3 // (104_000 / 4 + 102_500)
+    assert output_sizes(tmp_path / "nothing") == {
+        "total_mb": 0.0, "photographed_sections": 0, "kb_per_photographed_section": None, "card_kb_median": None
+    }
 
 
 def test_two_further_reading_items_name_other_generated_sections(corpus):
@@ -271,6 +292,8 @@ def test_a_tiny_run_builds_both_sites(tmp_path):
     related = results["related_10000_seconds"]
     assert related is None and results["notes"] or related > 0
     assert results["pages"]["baseline"] > 0 and results["pages"]["ours"] > 0
+    assert results["output"]["photographed_sections"] == 3 and 0 < results["output"]["kb_per_photographed_section"] <= 350
+    assert 0 < results["output"]["card_kb_median"] <= 30 and results["output"]["photographed_sections_in_1gb"] > 0
     assert results["photos"]["sources"] == 3 and results["photos"]["cached_after_cold"] == 3
     assert results["photos"]["warm_cache_changes"] == {"files": 0, "photos": 0, "cards": 0}  # nothing encoded again
     assert results["photos"]["cold_kept_cache_changes"] == {"files": 0, "photos": 0, "cards": 0}  # the store outlived CACHE_PATH

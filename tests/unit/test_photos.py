@@ -9,7 +9,7 @@ import json
 import re
 
 import pytest
-from PIL import Image, ImageChops, ImageCms, ImageFont, ImageStat
+from PIL import Image, ImageChops, ImageCms, ImageDraw, ImageFont, ImageStat
 
 import photos
 from support import ROOT
@@ -31,12 +31,14 @@ def opened(folder, name) -> Image.Image:
 def test_a_phones_photo_is_turned_upright_and_loses_its_position_and_camera(tmp_path):
     info = photos.encode_photo(str(phone_jpeg(tmp_path / "a.jpg")), str(tmp_path / "out"), cfg())
     assert (info["width"], info["height"], info["animated"]) == (900, 1600, False)  # EXIF orientation applied
-    assert [(f["kind"], f["width"], f["height"]) for f in info["files"] if f["kind"] == "jpeg"] == [
-        ("jpeg", 480, 853),
-        ("jpeg", 800, 1422),
-        ("jpeg", 900, 1600),  # never wider than the source
+    assert [(f["kind"], f["width"], f["height"]) for f in info["files"]] == [
+        ("avif", 480, 853),
+        ("avif", 800, 1422),
+        ("avif", 900, 1600),  # never wider than the source
+        ("jpeg", 800, 1422),  # one JPEG
     ]
-    for entry in [*info["files"], {"name": info["card"]}]:
+    assert [(f["kind"], f["width"], f["height"]) for f in info["thumbnails"]] == [("avif", 160, 120), ("avif", 320, 240), ("jpeg", 160, 120)]
+    for entry in [*info["files"], *info["thumbnails"], {"name": info["card"]}]:
         image = opened(tmp_path / "out", entry["name"])
         exif = image.getexif()
         assert not exif and not exif.get_ifd(GPS_IFD), entry["name"]
@@ -52,10 +54,10 @@ def test_the_modern_format_is_avif_when_pillow_writes_it_else_webp(tmp_path):
 
     info = photos.encode_photo(str(phone_jpeg(tmp_path / "a.jpg")), str(tmp_path / "out"), cfg())
     modern = "avif" if features.check("avif") else "webp"
-    assert {f["kind"] for f in info["files"]} == {modern, "jpeg"}
+    assert {f["kind"] for f in info["files"] + info["thumbnails"]} == {modern, "jpeg"}
     assert opened(tmp_path / "out", f"480.{modern}").format == modern.upper()
     webp = photos.encode_photo(str(tmp_path / "a.jpg"), str(tmp_path / "webp"), cfg(PHOTOS_FORMAT="webp"))
-    assert {f["kind"] for f in webp["files"]} == {"webp", "jpeg"}
+    assert {f["kind"] for f in webp["files"] + webp["thumbnails"]} == {"webp", "jpeg"}
 
 
 def test_each_width_is_made_from_the_next_larger_one_at_the_sources_own_ratio(tmp_path):
@@ -76,7 +78,7 @@ def test_each_width_is_made_from_the_next_larger_one_at_the_sources_own_ratio(tm
     assert error(opened(tmp_path / "out", "800.jpg")) < error(Image.open(direct)) + 0.5
 
 
-def test_the_widest_modern_rendition_takes_its_own_quality_and_the_jpeg_fallback_does_not(tmp_path):
+def test_the_widest_modern_rendition_and_thumbnail_take_their_own_quality_and_the_jpegs_do_not(tmp_path):
     from cafetech_dev.bench import bench_photo
 
     (tmp_path / "b.jpg").write_bytes(bench_photo(2, (1600, 1067)))
@@ -85,9 +87,12 @@ def test_the_widest_modern_rendition_takes_its_own_quality_and_the_jpeg_fallback
         folder = tmp_path / name
         photos.encode_photo(str(tmp_path / "b.jpg"), str(folder), cfg(PHOTOS_QUALITY=quality))
         sizes[name] = {path.name: path.stat().st_size for path in folder.iterdir() if path.suffix in (".avif", ".webp", ".jpg")}
-    modern = next(name for name in sizes["lower"] if name.startswith("1200.") and not name.endswith(".jpg"))
-    assert sizes["lower"][modern] < 0.85 * sizes["same"][modern]  # the defaults: 50 instead of 60 (AVIF), 70 instead of 80 (WebP)
-    assert {name: size for name, size in sizes["lower"].items() if name != modern} == {name: size for name, size in sizes["same"].items() if name != modern}
+    # Only dense screens fetch them: the widest of the article's widths, the widest thumbnail.
+    modern = {name for name in sizes["lower"] if name.startswith(("1200.", "thumbnail-320.")) and not name.endswith(".jpg")}
+    assert len(modern) == 2
+    for name in modern:
+        assert sizes["lower"][name] < 0.85 * sizes["same"][name], name  # the defaults: 50 instead of 60 (AVIF), 70 instead of 80 (WebP)
+    assert {name: size for name, size in sizes["lower"].items() if name not in modern} == {name: size for name, size in sizes["same"].items() if name not in modern}
 
 
 def test_a_large_jpeg_is_decoded_smaller_but_never_below_what_is_made_of_it(tmp_path):
@@ -101,7 +106,7 @@ def test_a_large_jpeg_is_decoded_smaller_but_never_below_what_is_made_of_it(tmp_
     assert photos.open_photo(str(tmp_path / "phone.png"), 1, smallest=1200)[0][0].size == (4000, 3000)  # PNG: no such scaling
     assert photos.open_photo(str(tmp_path / "phone.jpg"), 1)[0][0].size == (4000, 3000)
     info = photos.encode_photo(str(tmp_path / "phone.jpg"), str(tmp_path / "out"), cfg())
-    assert [(f["width"], f["height"]) for f in info["files"] if f["kind"] == "jpeg"] == [(480, 360), (800, 600), (1200, 900)]
+    assert [(f["width"], f["height"]) for f in info["files"]] == [(480, 360), (800, 600), (1200, 900), (800, 600)]
     assert opened(tmp_path / "out", "card.jpg").size == (1200, 630)
 
 
@@ -117,9 +122,9 @@ def test_a_cmyk_photo_and_a_photo_with_a_colour_profile_come_out_in_srgb_without
     Image.new("RGB", (600, 400), "#00ff00").save(tmp_path / "profiled.png", icc_profile=srgb)
     for name in ("cmyk.jpg", "profiled.png"):
         photos.encode_photo(str(tmp_path / name), str(tmp_path / name.split(".")[0]), cfg())
-        image = opened(tmp_path / name.split(".")[0], "480.jpg")
+        image = opened(tmp_path / name.split(".")[0], "600.jpg")
         assert image.mode == "RGB" and "icc_profile" not in image.info, name
-    red = opened(tmp_path / "cmyk", "480.jpg").getpixel((10, 10))
+    red = opened(tmp_path / "cmyk", "600.jpg").getpixel((10, 10))
     assert red[0] > 200 and red[1] < 80 and red[2] < 80  # cyan-free CMYK red, as red
 
 
@@ -127,7 +132,8 @@ def test_a_transparent_png_keeps_its_alpha_in_the_modern_format_and_lies_on_the_
     Image.new("RGBA", (600, 400), (255, 0, 0, 0)).save(tmp_path / "clear.png")
     info = photos.encode_photo(str(tmp_path / "clear.png"), str(tmp_path / "out"), cfg(PHOTOS_FORMAT="webp"))
     assert opened(tmp_path / "out", "480.webp").mode == "RGBA"
-    assert opened(tmp_path / "out", "480.jpg").getpixel((5, 5)) == pytest.approx((255, 253, 249), abs=3)
+    assert opened(tmp_path / "out", "600.jpg").getpixel((5, 5)) == pytest.approx((255, 253, 249), abs=3)
+    assert opened(tmp_path / "out", "thumbnail-160.jpg").getpixel((5, 5)) == pytest.approx((255, 253, 249), abs=3)
     assert info["width"] == 600
 
 
@@ -137,6 +143,9 @@ def test_an_animated_gif_stays_animated_as_webp_with_a_gif_fallback(tmp_path):
     assert [(f["kind"], f["width"]) for f in info["files"]] == [("webp", 480), ("webp", 640), ("gif", 640)]
     for name in ("480.webp", "640.webp", "640.gif"):
         assert getattr(opened(tmp_path / "out", name), "n_frames", 1) == 3, name
+    # Its thumbnail stands still (a list of sections does not move), in the format of still photos.
+    assert [(f["kind"], f["width"]) for f in info["thumbnails"]] == [(cfg().modern, 160), (cfg().modern, 320), ("jpeg", 160)]
+    assert getattr(opened(tmp_path / "out", "thumbnail-160.jpg"), "n_frames", 1) == 1
     assert opened(tmp_path / "out", "card.jpg").size == (1200, 630)
 
 
@@ -177,21 +186,43 @@ def test_an_image_line_names_a_file_of_the_content_folder(tmp_path):
         photos.image_path(article, "https://example.org/x.jpg", str(tmp_path))
 
 
-def test_the_templates_get_each_format_narrowest_first_and_the_jpeg_of_the_middle_width(tmp_path):
+def test_the_templates_get_the_modern_format_narrowest_first_one_jpeg_and_a_thumbnail_of_their_own(tmp_path):
     info = photos.encode_photo(str(phone_jpeg(tmp_path / "a.jpg", size=(2400, 1350))), str(tmp_path / "out"), cfg(PHOTOS_FORMAT="webp"))
     photo, files = photos.make_photo(info, "a", "0123456789abcdef", "photos", "Un téléphone", "AFP")
     assert [source.type for source in photo.sources] == ["image/webp"]
     assert [r.url for r in photo.sources[0].renditions] == ["photos/a-0123456789-480.webp", "photos/a-0123456789-800.webp", "photos/a-0123456789-1200.webp"]
-    assert photo.fallback.type == "image/jpeg" and photo.src.url == "photos/a-0123456789-800.jpg"
+    assert photo.src == photos.Rendition("photos/a-0123456789-800.jpg", 800, 1422)
     assert (photo.width, photo.height) == (1200, 2133) and (photo.alt, photo.credit) == ("Un téléphone", "AFP")
-    assert files["photos/a-0123456789-1200.jpg"] == "1200.jpg"
+    thumbnail = photo.thumbnail
+    assert [(source.type, [r.url for r in source.renditions]) for source in thumbnail.sources] == [
+        ("image/webp", ["photos/a-0123456789-thumbnail-160.webp", "photos/a-0123456789-thumbnail-320.webp"])
+    ]
+    assert thumbnail.src == photos.Rendition("photos/a-0123456789-thumbnail-160.jpg", 160, 120)
+    assert (thumbnail.width, thumbnail.height) == (160, 120)  # the slot's ratio, 4:3
+    assert files["photos/a-0123456789-800.jpg"] == "800.jpg" and files["photos/a-0123456789-thumbnail-320.webp"] == "thumbnail-320.webp"
+    assert len(files) == 7 and not any(url.endswith(("-480.jpg", "-1200.jpg")) for url in files)
+
+
+def test_a_thumbnails_chosen_rendition_is_at_most_twice_its_slots_pixels():
+    slot = 128  # CSS px: 8rem, the `sizes` of the thumbnail macro (theme/static/css/main.css: .thumbnail img)
+    widths = photos.DEFAULTS["PHOTOS_THUMBNAIL_WIDTHS"]
+    for density in (1, 1.5, 2, 3):
+        needed = slot * density
+        chosen = min((w for w in widths if w >= needed), default=max(widths))  # what a browser picks from srcset
+        assert chosen <= 2 * needed, density
+    assert 160 in widths  # the JPEG, for browsers without AVIF whatever their density
+    template = (ROOT / "theme" / "templates" / "partials" / "photo.html").read_text("utf-8")
+    assert 'picture(photo.thumbnail, "8rem", "")' in template
 
 
 def test_bad_settings_are_refused_in_one_line():
     for settings, message in [
         ({"PHOTOS_WIDTHS": []}, "photos: PHOTOS_WIDTHS must be a list of widths"),
         ({"PHOTOS_FORMAT": "heic"}, "photos: PHOTOS_FORMAT must be one of auto, avif, webp"),
-        ({"PHOTOS_QUALITY": {"jpeg": 0}}, "photos: PHOTOS_QUALITY maps avif, webp, jpeg, avif_widest and webp_widest"),
+        ({"PHOTOS_QUALITY": {"jpeg": 0}}, "photos: PHOTOS_QUALITY maps avif, webp, jpeg, avif_widest, webp_widest and card"),
+        ({"PHOTOS_FALLBACK_WIDTH": (800,)}, "photos: PHOTOS_FALLBACK_WIDTH must be a width in pixels"),
+        ({"PHOTOS_THUMBNAIL_WIDTHS": (8,)}, "photos: PHOTOS_THUMBNAIL_WIDTHS must be a list of widths"),
+        ({"PHOTOS_THUMBNAIL_RATIO": (4, 0)}, r"photos: PHOTOS_THUMBNAIL_RATIO must be \(width, height\)"),
         ({"PHOTOS_MAX_FRAMES": 0}, "photos: PHOTOS_MAX_FRAMES must be a whole number"),
         ({"PHOTOS_PATH": "../out"}, "photos: PHOTOS_PATH must be a folder of the site"),
         ({"PHOTOS_CARD_FONTS": ("fonts/missing.ttf", "fonts/DejaVuSerif.ttf")}, "photos: PHOTOS_CARD_FONTS must name two font files"),
@@ -215,6 +246,10 @@ def test_a_photos_recipe_follows_its_encoding_only_and_a_cards_its_drawing_only(
     base = cfg()
     assert cfg(PHOTOS_QUALITY={"avif": 50}).photo_recipe() != base.photo_recipe()
     assert cfg(PHOTOS_WIDTHS=(640, 1280)).photo_recipe() != base.photo_recipe()
+    assert cfg(PHOTOS_FALLBACK_WIDTH=640).photo_recipe() != base.photo_recipe()
+    assert cfg(PHOTOS_THUMBNAIL_WIDTHS=(200,)).photo_recipe() != base.photo_recipe()
+    assert cfg(PHOTOS_THUMBNAIL_RATIO=(1, 1)).photo_recipe() != base.photo_recipe()
+    assert cfg(PHOTOS_QUALITY={"card": 80}).photo_recipe() != base.photo_recipe()
     assert cfg(PHOTOS_CARD_COLOURS={"background": "#ffffff"}).photo_recipe() != base.photo_recipe()  # transparency lies on it
     # What only the drawn cards use leaves the photos where they are, and the reverse.
     assert cfg(PHOTOS_CARD_COLOURS={"accent": "#000000"}).photo_recipe() == base.photo_recipe()
@@ -246,13 +281,15 @@ def test_the_photo_and_card_a_page_reads_are_tuples_of_plain_values():
     # The page cache fingerprints what a page reads to a fixed depth: nested objects would go past it
     # and have the pages with a photo rendered again at every build.
     def plain(value, depth=0):
-        assert depth <= 5, value  # 6 in a content, below the page cache's limit (8)
+        assert depth <= 6, value  # 7 in a content, below the page cache's limit (8)
         if isinstance(value, tuple):
             return all(plain(item, depth + 1) for item in value)
         return isinstance(value, (str, int, bool))
 
     info = {"animated": False, "card": "card.jpg", "files": [
         {"kind": kind, "width": width, "height": width // 2, "name": f"{width}.{kind}"} for width in (480, 800) for kind in ("avif", "jpeg")
+    ], "thumbnails": [
+        {"kind": kind, "width": width, "height": width // 2, "name": f"thumbnail-{width}.{kind}"} for width in (160, 320) for kind in ("avif", "jpeg")
     ]}  # fmt: skip
     photo, _files = photos.make_photo(info, "a", "0123456789abcdef", "photos", "Un téléphone", "AFP")
     assert plain(photo) and plain(photos.Card("cards/x.jpg", 1200, 630, "Kyutai"))
@@ -317,11 +354,107 @@ def test_a_card_is_the_same_pixels_every_time_and_its_digest_follows_its_text():
 
 
 def test_a_card_is_written_where_the_cache_has_no_folder_yet(tmp_path):
-    path = tmp_path / "cache" / "photos" / "card.jpg"
+    path = tmp_path / "cache" / "photos" / "card.png"
     photos.write_card(photos.CardText("Cafétech", "Kyutai", ""), str(path), cfg())
     with Image.open(path) as card:
-        assert card.size == (1200, 630) and card.format == "JPEG"
-    assert [p.name for p in path.parent.iterdir()] == ["card.jpg"]
+        assert card.size == (1200, 630) and card.format == "PNG"
+    assert [p.name for p in path.parent.iterdir()] == ["card.png"]
+
+
+def test_a_drawn_card_is_a_png_of_the_sites_palette_as_sharp_as_drawn_and_weighs_under_30_kb(tmp_path):
+    config = cfg()
+    titles = ["Kyutai", "À propos", "IA générative", "Mistral AI lève 385 millions d’euros", LONG_TITLE[:90],
+              "Google accusé de verrouiller la recherche sur mobile", "Putsch, menaces, exode\u202f: la semaine où OpenAI a failli disparaître",
+              "Xavier Niel lance Kyutai, un laboratoire d’IA à but non lucratif doté de 300 millions d’euros"]  # fmt: skip
+    sizes = []
+    for number, title in enumerate(titles):
+        text = photos.CardText("Cafétech", title, "L’actualité tech décryptée, chaque semaine")
+        path = tmp_path / f"{number}.png"
+        photos.write_card(text, str(path), config)
+        sizes.append(path.stat().st_size)
+        with Image.open(path) as card:
+            assert card.format == "PNG" and card.mode == "P" and len(card.getcolors()) <= 31
+            drawn = photos.draw_card(text, config)
+            assert max(ImageStat.Stat(ImageChops.difference(card.convert("RGB"), drawn)).mean) < 1.0  # in levels of 255
+    assert sorted(sizes)[len(sizes) // 2] <= 30 * 1024 and max(sizes) <= 40 * 1024, sizes
+
+
+def test_image_focus_is_two_percentages_across_then_down():
+    assert photos.parse_focus("50% 30%") == (0.5, 0.3)
+    assert photos.parse_focus(" 0%  100% ") == (0.0, 1.0) and photos.parse_focus("33.5% 20%") == (0.335, 0.2)
+    for wrong in ("50 30", "50%", "top", "50%, 30%", "120% 30%", "-5% 30%", "50% 30% 10%"):
+        with pytest.raises(photos.PhotoError) as refused:
+            photos.parse_focus(wrong)
+        assert str(refused.value) == f"Image_focus: {wrong!r} must be two percentages from 0% to 100%, across then down, such as 50% 30%"
+
+
+def detailed_photo(path, size, patch, flat="#7a7570"):
+    """A flat photo with one detailed patch (a chequer of 40 px squares) at ``patch`` (a box)."""
+    image = Image.new("RGB", size, flat)
+    draw = ImageDraw.Draw(image)
+    left, top, right, bottom = patch
+    for y in range(top, bottom, 40):
+        for x in range(left, right, 40):
+            if (x // 40 + y // 40) % 2 == 0:
+                draw.rectangle((x, y, min(x + 39, right - 1), min(y + 39, bottom - 1)), fill="#000000")
+            else:
+                draw.rectangle((x, y, min(x + 39, right - 1), min(y + 39, bottom - 1)), fill="#ffffff")
+    image.save(path, quality=92)
+    return path
+
+
+def spread(image) -> float:
+    return max(ImageStat.Stat(image.convert("RGB")).stddev)
+
+
+def test_without_a_focal_point_the_crops_keep_the_detailed_region(tmp_path):
+    # A portrait photo, flat but for a patch near its top: a centre crop would show nothing but the flat grey.
+    path = detailed_photo(tmp_path / "top.jpg", (1200, 2000), (400, 120, 800, 440))
+    photos.encode_photo(str(path), str(tmp_path / "out"), cfg())
+    card = opened(tmp_path / "out", "card.jpg")
+    assert card.size == (1200, 630)
+    inked = sum(count for count, colour in card.convert("L").getcolors(1200 * 630) if colour < 40 or colour > 215)
+    assert inked > 0.9 * 400 * 320  # the whole patch, at its own size (1200 wide: no scaling)
+    assert spread(opened(tmp_path / "out", "thumbnail-320.avif")) > 20
+    assert spread(opened(tmp_path / "out", "thumbnail-160.jpg")) > 20
+    centre = Image.open(path).crop((0, 685, 1200, 1315))
+    assert spread(centre) < 5  # what the centre crop would have kept
+
+
+def test_a_focal_point_keeps_its_region_inside_every_crop_whatever_the_detail_elsewhere(tmp_path):
+    # Detail at the top, a face (a red square) near the bottom that Image_focus points at.
+    path = detailed_photo(tmp_path / "face.jpg", (1600, 2400), (0, 0, 1600, 500))
+    image = Image.open(path).convert("RGB")
+    ImageDraw.Draw(image).rectangle((700, 1900, 899, 2099), fill="#ff0000")
+    image.save(path, quality=92)
+
+    def red(picture) -> int:
+        return sum(count for count, (r, g, b) in picture.convert("RGB").getcolors(picture.width * picture.height) if r > 200 and g < 60 and b < 60)
+
+    photos.encode_photo(str(path), str(tmp_path / "auto"), cfg())
+    assert red(opened(tmp_path / "auto", "card.jpg")) == 0  # the automatic crop went for the detail
+    photos.encode_photo(str(path), str(tmp_path / "focus"), cfg(), focus=photos.parse_focus("50% 83%"))
+    assert red(opened(tmp_path / "focus", "card.jpg")) > 0.9 * 150 * 150  # the square, scaled by 1200/1600, all of it
+    assert red(opened(tmp_path / "focus", "thumbnail-320.avif")) > 0.8 * 40 * 40  # by 320/1600
+    assert red(opened(tmp_path / "focus", "thumbnail-160.jpg")) > 0.8 * 20 * 20
+
+
+@pytest.mark.parametrize("size, placed", [((512, 512), (344, 59, 856, 571)), ((1600, 500), (0, 65, 1200, 565)), ((451, 300), (374, 165, 825, 465))])
+def test_a_photo_smaller_than_the_card_is_laid_on_the_sites_background_never_enlarged(tmp_path, size, placed):
+    photo = Image.linear_gradient("L").resize(size).convert("RGB")
+    photo = Image.merge("RGB", (photo.getchannel(0), Image.new("L", size, 40), photo.getchannel(0).transpose(Image.Transpose.FLIP_LEFT_RIGHT)))
+    photo.save(tmp_path / "small.png")
+    photos.encode_photo(str(tmp_path / "small.png"), str(tmp_path / "out"), cfg())
+    card = opened(tmp_path / "out", "card.jpg").convert("RGB")
+    assert card.size == (1200, 630)
+    background = Image.new("RGB", card.size, cfg().colours["background"])
+    # The photo's own pixels, one for one, where it lies; the background around it.
+    mask = ImageChops.difference(card, background).convert("L").point(lambda level: 255 if level > 24 else 0)
+    assert mask.getbbox() == pytest.approx(placed, abs=1)  # give or take the JPEG's ringing at the edge
+    left, top, right, bottom = placed
+    inside = card.crop(placed)
+    expected = photo.crop(((size[0] - (right - left)) // 2, (size[1] - (bottom - top)) // 2, (size[0] + right - left) // 2, (size[1] + bottom - top) // 2))
+    assert max(ImageStat.Stat(ImageChops.difference(inside, expected)).mean) < 4
 
 
 @pytest.mark.parametrize(
