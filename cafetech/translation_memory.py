@@ -352,6 +352,8 @@ class TranslationMemory:
 
 def _tokens(text_words: tuple[str, ...]) -> list[tuple[str, int]]:
     """Each word with its rank among the same words: a multiset as a set."""
+    if len(set(text_words)) == len(text_words):
+        return [(word, 0) for word in text_words]  # no word twice: most texts
     seen: dict[str, int] = {}
     tokens = []
     for word in text_words:
