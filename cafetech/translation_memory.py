@@ -1,6 +1,7 @@
 """The translation memory: the site's own translations, offered to the blocks a sidecar leaves empty."""
 
-# The memory is built on demand from the catalogs, so there is nothing to keep in sync: every
+# The memory is built on demand from the catalogs (translations.update keeps each catalog's reading
+# under the digests of its files: update_state.py), so there is nothing to keep in sync: every
 # translated entry (not fuzzy, markup kept as translations.check wants it) of every sidecar that is
 # not withdrawn, the English title of every article, and the tag names of the theme catalog (the
 # glossary). French texts are compared as further reading compares titles (normalize_title). An
@@ -553,7 +554,7 @@ class SiteUpdate:
     failures: list[str]  # one line each: '<file>:<line>: …'
     memory: TranslationMemory | None
     skipped: int = 0  # sidecars left as they are: their update would change nothing
-    warning: str | None = None  # the record of the last run was damaged: every sidecar was updated
+    warning: str | None = None  # the state file was damaged (every sidecar updated) or cannot be written
 
 
 def _answer_json(found: Suggestion | None) -> list | None:
@@ -618,7 +619,10 @@ def update_sidecars(
             answers = [[kind, text, _answer_json(found)] for kind, text, found in asked]
             records[key] = {**record, "settled": {"recipe": recipe, "memory": index, "asked": answers}}
     if state is not None and records != last:
-        save_state(state, records)
+        try:
+            save_state(state, records)
+        except OSError as error:  # the sidecars are written: only the next run's speed is lost
+            warning = f"{state}: cannot be written ({error.strerror}); the next update updates every sidecar"
     return SiteUpdate(results, failures, site_memory, len(quiet), warning)
 
 

@@ -212,3 +212,11 @@ def test_the_task_keeps_its_record_in_the_cache_and_says_a_damaged_one_on_stderr
     tasks.translations_update(invoke.Context(), content=str(content))
     printed = capsys.readouterr()
     assert printed.out == "" and printed.err == f"warning: {record}: damaged (its digest does not match its content); every sidecar updated\n"
+
+
+def test_a_state_file_that_cannot_be_written_is_said_and_the_sidecars_are_still_updated(corpus, tmp_path):
+    site = Twins(tmp_path, corpus)
+    site.record.mkdir()  # a folder where the file should be: os.replace fails
+    site.edit(first_article(issues(corpus)[0]), add_paragraph)
+    run = site.update()
+    assert run.warning == f"{site.record}: cannot be written (Is a directory); the next update updates every sidecar"
