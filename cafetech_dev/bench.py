@@ -38,7 +38,7 @@ Medians over ``repeat`` rounds (each round: baseline, typography, cold, cold_kep
 ``further_reading`` plugin has ``Record`` and ``related_articles``,
 the ranking of related articles is also timed on 10,000 records, in-process, and so is
 translations.update's work on the corpus without and with the translation memory, and
-with the record of the run before it (``time_translations_update``).
+with the state file of the run before it (``time_translations_update``).
 
 Targets (``TARGETS``): cold <= 1.25 x baseline, warm <= 0.35 x cold, peak <= 600 MB.
 """
@@ -796,7 +796,7 @@ def time_translations_update(content: Path, repeat: int = 1, lang: str = "en") -
     """Median seconds of translations.update's work on the corpus (every sidecar updated), without the
     translation memory and with it, each time after the newest issue's sidecars were deleted (as after
     an import: its blocks are all new); what the memory did with them; and the same change with the
-    memory, updated from the record a run before it left (``one_issue``: what an editor waits for).
+    memory, updated from the state file a run before it left (``one_issue``: what an editor waits for).
     The sidecars are put back."""
     from cafetech.translation_memory import update_sidecars
 
@@ -819,7 +819,7 @@ def time_translations_update(content: Path, repeat: int = 1, lang: str = "en") -
                 state = Path(folder) / "state.json"
                 for po, data in deleted.items():
                     po.write_bytes(data)
-                update_sidecars(content, sources, lang, theme_catalog=theme, state=state)  # the record of the run before
+                update_sidecars(content, sources, lang, theme_catalog=theme, state=state)  # the state file of the run before
                 for po in deleted:
                     po.unlink()
                 started = time.perf_counter()
@@ -1091,7 +1091,7 @@ def format_table(results: dict) -> str:
             f"the translation memory, {update['with_memory_seconds']:.2f} s with it ({update['memory_entries']} entries); "
             f"the newest issue's {update['blocks']} blocks: {update['filled']} filled, {update['suggested']} suggested, "
             f"{update['left_empty']} left empty"
-            + (f"; {update['one_issue_seconds']:.2f} s from the last run's record" if "one_issue_seconds" in update else "")
+            + (f"; {update['one_issue_seconds']:.2f} s from the last run's state file" if "one_issue_seconds" in update else "")
         )
     if photos := results.get("photos"):
 
