@@ -577,6 +577,14 @@ def theme_catalog(lang: str) -> Path:
     return ROOT / "theme" / "translations" / lang / "LC_MESSAGES" / "messages.po"
 
 
+def update_state_file(content: Path, lang: str) -> Path:
+    """Where translations.update keeps what it found in the ``lang`` sidecars of ``content`` (cafetech/update_state.py):
+    a file in cache/ (a build's cleaning of cache/ removes folders only), named for the content folder."""
+    from cafetech.files import hash_of
+
+    return CACHE / f"translations-{lang}-{hash_of(str(Path(content).resolve()))[:12]}.json"
+
+
 CONTENT_HELP = {"content": "the content folder (default: content/)"}
 
 
@@ -598,8 +606,16 @@ def translations_update(c, content=str(CONTENT), no_memory=False):
     min_coverage = translations_config(settings).min_coverage  # a catalog that reached it gets X-Published
     for lang in languages:
         run = update_sidecars(
-            content, french_sources(content), lang, min_coverage, theme_catalog=theme_catalog(lang), memory=not no_memory
+            content,
+            french_sources(content),
+            lang,
+            min_coverage,
+            theme_catalog=theme_catalog(lang),
+            memory=not no_memory,
+            state=update_state_file(content, lang),
         )
+        if run.warning:
+            print(f"warning: {run.warning}", file=sys.stderr)
         failures.extend(run.failures)
         for result in (result for result in run.results if result.changed):
             state = "created" if result.created else f"updated (+{result.added} new, {result.fuzzy} fuzzy, {result.obsolete} obsolete)"

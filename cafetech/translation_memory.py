@@ -1,6 +1,7 @@
 """The translation memory: the site's own translations, offered to the blocks a sidecar leaves empty."""
 
-# The memory is built on demand from the catalogs, so there is nothing to keep in sync: every
+# The memory is built on demand from the catalogs (translations.update keeps each catalog's reading
+# under the digests of its files: update_state.py), so there is nothing to keep in sync: every
 # translated entry (not fuzzy, markup kept as translations.check wants it) of every sidecar that is
 # not withdrawn, the English title of every article, and the tag names of the theme catalog (the
 # glossary). French texts are compared as further reading compares titles (normalize_title). An
@@ -14,13 +15,13 @@ import datetime as dt
 import math
 import os
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 
+from cafetech.files import hash_of
 from cafetech.importer import ISSUE_FILE, ISSUES_DIR
 from cafetech.sidecars import (
     WITHDRAWN,
@@ -43,6 +44,7 @@ from cafetech.titles import (
     path_key,
     split_item,
 )
+from cafetech.update_state import file_digest, load_state, save_state
 
 NEAR_THRESHOLD = 0.8  # SequenceMatcher ratio of the two texts' words: 2 x matched / (words of both)
 NEAR_MIN_WORDS = 5  # a shorter text that differs is another text, not a variant of it
@@ -189,17 +191,19 @@ class TranslationMemory:
     glossary: dict[str, tuple[str, str]] = field(default_factory=dict)  # normalised name -> (name, English)
     content: Path | None = None  # where {filename} references and slugs are looked up
     skipped: list[str] = field(default_factory=list)  # catalogs left out, one line each: '<file>:<line>: …'
+    normalized: dict[str, str] = field(default_factory=dict, repr=False)  # French -> normalize_title(French), known already
 
     def __post_init__(self):
         self.exact: dict[str, list[MemoryEntry]] = {}
-        keys: dict[str, str] = {}  # a text repeated in many catalogs is normalised once
+        keys = dict(self.normalized)  # a text repeated in many catalogs is normalised once
         for entry in self.entries:
             if entry.french not in keys:
                 keys[entry.french] = normalize_title(entry.french)
             self.exact.setdefault(keys[entry.french], []).append(entry)
         self.titles: dict[str, list[ArticleTitle]] = {}
         for article in sorted(self.articles, key=_recency, reverse=True):  # the newest first, as links go
-            self.titles.setdefault(normalize_title(article.french), []).append(article)
+            key = keys.get(article.french) or normalize_title(article.french)
+            self.titles.setdefault(key, []).append(article)
         self._near_index: dict | None = None
         self._slugs: dict[str, ArticleTitle] | None = None
 
@@ -298,8 +302,8 @@ class TranslationMemory:
             postings: dict[tuple[str, int], list[str]] = {}
             texts: dict[str, tuple[str, ...]] = {}
             tokens: dict[str, frozenset] = {}
-            for key, entries in self.exact.items():
-                texts[key] = words(entries[0].french)
+            for key in self.exact:
+                texts[key] = tuple(_WORD.findall(key))  # words(): the key is the text normalised already
                 if len(texts[key]) >= NEAR_MIN_WORDS * NEAR_THRESHOLD / (2 - NEAR_THRESHOLD) - 1e-9:
                     tokens[key] = frozenset(_tokens(texts[key]))
                     for token in tokens[key]:
@@ -309,9 +313,10 @@ class TranslationMemory:
 
     # Filling a catalog.
 
-    def fill(self, catalog: Catalog, origin: str = "", source: str | None = None) -> tuple[int, int]:
+    def fill(self, catalog: Catalog, origin: str = "", source: str | None = None, asked: list | None = None) -> tuple[int, int]:
         """Translate the empty entries of ``catalog`` (the sidecar ``origin`` of the French file
-        ``source``) from the memory: (filled, suggested)."""
+        ``source``) from the memory: (filled, suggested). Each question and its answer, (kind, text,
+        Suggestion or None), is added to ``asked``: all the catalog took from the memory."""
         filled = suggested = 0
         for message in (message for message in catalog if message.id):
             # Stale: fuzzy because its French changed ('#| msgid' says from what), not a draft the translator flagged.
@@ -319,6 +324,8 @@ class TranslationMemory:
             if isinstance(message.string, str) and message.string.strip() and not stale:
                 continue  # a translation, the translator's or an earlier fill: never replaced
             found = self.suggest(message.context or "", message.id, origin, source)
+            if asked is not None:
+                asked.append((message.context or "", message.id, found))
             # A stale translation (of the French before an edit) gives way to a translation of this
             # French (an edit undone to a text the site translates), never to a suggestion.
             if found is not None and not (stale and found.fuzzy):
@@ -326,21 +333,34 @@ class TranslationMemory:
                 filled, suggested = filled + (not found.fuzzy), suggested + found.fuzzy
         return filled, suggested
 
-    def filler(self, po_path: str | os.PathLike):
+    def filler(self, po_path: str | os.PathLike, asked: list | None = None):
         """``fill`` for the sidecar at ``po_path``, as merge_catalog and update_sidecar take it."""
+        origin, source = self._whose(po_path)
+        return lambda catalog: self.fill(catalog, origin, source, asked)
+
+    def answers_alike(self, po_path: str | os.PathLike, asked) -> bool:
+        """Whether the memory answers each question ``asked`` (as ``fill`` lists them) for the sidecar at
+        ``po_path`` as it did: then filling that catalog again would write what it wrote."""
+        origin, source = self._whose(po_path)
+        return all(self.suggest(kind, text, origin, source) == found for kind, text, found in asked)
+
+    def _whose(self, po_path: str | os.PathLike) -> tuple[str, str]:
+        """(origin, French source) of a sidecar, as ``suggest`` takes them."""
         po_path = Path(po_path)
         origin = origin_of(po_path, self.content) if self.content is not None else po_path.name
-        source = str(po_path.with_suffix("").with_suffix(".md"))  # 01-x.en.po -> 01-x.md
-        return lambda catalog: self.fill(catalog, origin, source)
+        return origin, str(po_path.with_suffix("").with_suffix(".md"))  # 01-x.en.po -> 01-x.md
 
 
 def _tokens(text_words: tuple[str, ...]) -> list[tuple[str, int]]:
     """Each word with its rank among the same words: a multiset as a set."""
-    seen: Counter = Counter()
+    if len(set(text_words)) == len(text_words):
+        return [(word, 0) for word in text_words]  # no word twice: most texts
+    seen: dict[str, int] = {}
     tokens = []
     for word in text_words:
-        tokens.append((word, seen[word]))
-        seen[word] += 1
+        rank = seen.get(word, 0)
+        tokens.append((word, rank))
+        seen[word] = rank + 1
     return tokens
 
 
@@ -431,35 +451,84 @@ def _slug_of(source: Path) -> str | None:
     return None
 
 
-def build_memory(
-    content: str | os.PathLike, sources, lang: str = "en", theme_catalog: str | os.PathLike | None = None
+@dataclass(frozen=True)
+class CatalogReading:
+    """What one sidecar gives the memory: the same as long as its French source and it are the same."""
+
+    entries: tuple[tuple[str, str, str, str], ...]  # (French, kind, English, normalised French) of each MemoryEntry
+    day: dt.date
+    title: tuple[str, str, str | None] | None  # an article's (French title, normalised, English title)
+    skipped: str | None  # why the catalog is left out: '<file>:<line>: …'
+
+    def as_json(self) -> dict:
+        title = list(self.title) if self.title is not None else None
+        return {"entries": [list(entry) for entry in self.entries], "day": self.day.isoformat(), "title": title, "skipped": self.skipped}
+
+    @classmethod
+    def from_json(cls, data: dict) -> CatalogReading:
+        title = tuple(data["title"]) if data["title"] is not None else None
+        entries = tuple(tuple(entry) for entry in data["entries"])
+        if not all(len(entry) == 4 for entry in entries) or (title is not None and len(title) != 3):
+            raise ValueError("not a catalog reading")
+        return cls(entries, dt.date.fromisoformat(data["day"]), title, data["skipped"])
+
+
+def read_catalog(content: str | os.PathLike, source: str | os.PathLike, lang: str = "en") -> CatalogReading:
+    """What the ``lang`` sidecar of ``source`` (a French file under ``content``) gives the memory: its
+    translated entries (none when it is withdrawn or cannot be read), and an article's title."""
+    content, source = Path(content), Path(source)
+    po, relative = sidecar_path(source, lang), Path(os.path.relpath(source, content)).as_posix()
+    catalog, skipped = None, None
+    if po.exists():
+        try:
+            catalog = read_sidecar(po)
+        except SidecarError as error:
+            skipped = str(error)
+    day = day_of(relative, catalog)
+    own = catalog_entries(catalog, "", day) if catalog is not None and publication_state(catalog) != WITHDRAWN else []
+    keys = {entry.french: normalize_title(entry.french) for entry in own}
+    title = None
+    if _is_article(relative) and (french := _french_title(catalog, source)):
+        english = next((entry.english for entry in own if entry.kind == "title" and entry.french == french), None)
+        title = (french, keys.get(french) or normalize_title(french), english)
+    return CatalogReading(tuple((e.french, e.kind, e.english, keys[e.french]) for e in own), day, title, skipped)
+
+
+def memory_of_readings(
+    content: str | os.PathLike, readings: dict[Path, CatalogReading], lang: str = "en", theme_catalog: str | os.PathLike | None = None
 ) -> TranslationMemory:
-    """The memory of the ``lang`` sidecars of ``sources`` (French files under ``content``) and of the
-    theme catalog's tag names. A catalog that cannot be read is left out and named in ``skipped``;
-    a withdrawn translation is left out."""
+    """The memory of the catalogs as read (one reading per French source, in order) and of the theme
+    catalog's tag names; an unreadable theme catalog is named in ``skipped``."""
     content = Path(content)
-    entries, articles, skipped = [], [], []
-    for source in map(Path, sources):
-        po, relative = sidecar_path(source, lang), Path(os.path.relpath(source, content)).as_posix()
-        origin, catalog = origin_of(po, content), None
-        if po.exists():
-            try:
-                catalog = read_sidecar(po)
-            except SidecarError as error:
-                skipped.append(str(error))
-        day = day_of(relative, catalog)
-        own = catalog_entries(catalog, origin, day) if catalog is not None and publication_state(catalog) != WITHDRAWN else []
-        entries.extend(own)
-        if _is_article(relative) and (title := _french_title(catalog, source)):
-            english = next((entry.english for entry in own if entry.kind == "title" and entry.french == title), None)
-            articles.append(ArticleTitle(path_key(str(source)), origin, day, title, english))
+    entries, articles, skipped, normalized = [], [], [], {}
+    for source, reading in readings.items():
+        origin = origin_of(sidecar_path(source, lang), content)
+        for french, kind, english, key in reading.entries:
+            entries.append(MemoryEntry(french, kind, english, origin, reading.day))
+            normalized[french] = key
+        if reading.title is not None:
+            french, key, english = reading.title
+            articles.append(ArticleTitle(path_key(str(source)), origin, reading.day, french, english))
+            normalized[french] = key
+        if reading.skipped is not None:
+            skipped.append(reading.skipped)
     glossary = {}
     if theme_catalog is not None and Path(theme_catalog).exists():
         try:
             glossary = glossary_of(read_sidecar(theme_catalog))
         except SidecarError as error:
             skipped.append(str(error))
-    return TranslationMemory(entries, articles, glossary, content, skipped)
+    return TranslationMemory(entries, articles, glossary, content, skipped, normalized)
+
+
+def build_memory(
+    content: str | os.PathLike, sources, lang: str = "en", theme_catalog: str | os.PathLike | None = None
+) -> TranslationMemory:
+    """The memory of the ``lang`` sidecars of ``sources`` (French files under ``content``) and of the
+    theme catalog's tag names. A catalog that cannot be read is left out and named in ``skipped``;
+    a withdrawn translation is left out."""
+    readings = {Path(source): read_catalog(content, source, lang) for source in sources}
+    return memory_of_readings(content, readings, lang, theme_catalog)
 
 
 def _french_title(catalog: Catalog | None, source: Path) -> str | None:
@@ -481,9 +550,19 @@ def _french_title(catalog: Catalog | None, source: Path) -> str | None:
 class SiteUpdate:
     """What updating every sidecar of a language did."""
 
-    results: list[UpdateResult]
+    results: list[UpdateResult]  # of the sidecars updated (those a run could not change are skipped)
     failures: list[str]  # one line each: '<file>:<line>: …'
     memory: TranslationMemory | None
+    skipped: int = 0  # sidecars left as they are: their update would change nothing
+    warning: str | None = None  # the state file was damaged (every sidecar updated) or cannot be written
+
+
+def _answer_json(found: Suggestion | None) -> list | None:
+    return None if found is None else [found.english, found.fuzzy, list(found.notes), found.previous]
+
+
+def _answer(data: list | None) -> Suggestion | None:
+    return None if data is None else Suggestion(data[0], bool(data[1]), tuple(data[2]), data[3])
 
 
 def update_sidecars(
@@ -495,16 +574,73 @@ def update_sidecars(
     theme_catalog: str | os.PathLike | None = None,
     memory: bool = True,
     today: dt.date | None = None,
+    state: str | os.PathLike | None = None,
 ) -> SiteUpdate:
     """Create or update the ``lang`` sidecar of every source, filling empty entries from the memory
-    (read before any sidecar is rewritten, so what this run fills feeds only the next run)."""
-    sources = list(map(Path, sources))
-    found = build_memory(content, sources, lang, theme_catalog) if memory else None
-    results, failures = [], []
-    for source in sources:
-        po = sidecar_path(source, lang)
+    (read before any sidecar is rewritten, so what this run fills feeds only the next run).
+
+    With ``state`` (the record of the last run, rewritten at the end) a sidecar is left alone when
+    updating it would write what it holds: its source and it are as a run found them when updating
+    them changed nothing, and the memory answers what that update asked of it as it did then.
+    The files are the same as without ``state``, only sooner.
+    """
+    content, sources = Path(content), list(map(Path, sources))
+    last, warning = load_state(state) if state is not None else ({}, None)
+    pairs = {source: (sidecar_path(source, lang), Path(os.path.relpath(source, content)).as_posix()) for source in sources}
+    digests = {key: [file_digest(source), file_digest(po)] for source, (po, key) in pairs.items()}
+    recipe = hash_of((lang, min_coverage, memory))  # what else an update of one sidecar depends on
+    # The memory is what the catalogs and the theme catalog hold: the same files, the same memory.
+    theme = file_digest(theme_catalog) if theme_catalog is not None else None
+    index = hash_of((sorted(map(tuple, digests.items())), theme)) if memory else None
+    try:
+        plan = _plan(content, pairs, digests, last, recipe, index, lang, theme_catalog, memory)
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as error:  # the right form, wrong inside
+        warning = f"{state}: damaged ({type(error).__name__}: {error}); every sidecar updated"
+        last, plan = {}, _plan(content, pairs, digests, {}, recipe, index, lang, theme_catalog, memory)
+    known, quiet, readings, site_memory = plan
+
+    results, failures, records = [], [], {}
+    for source, (po, key) in pairs.items():
+        reading = known.get(key, {}).get("reading") or (readings[source].as_json() if source in readings else None)
+        record = {"source": digests[key][0], "sidecar": digests[key][1], "reading": reading, "settled": None}
+        if key in quiet:
+            records[key] = {**record, "settled": {**known[key]["settled"], "memory": index}}
+            continue
+        asked = []
+        fill = site_memory.filler(po, asked) if site_memory else None
         try:
-            results.append(update_sidecar(source, po, lang, min_coverage, today=today, fill=found.filler(po) if found else None))
+            result = update_sidecar(source, po, lang, min_coverage, today=today, fill=fill)
         except SidecarError as error:
             failures.append(str(error))
-    return SiteUpdate(results, failures, found)
+            records[key] = record
+            continue
+        results.append(result)
+        if not result.changed:  # updating it again, asked the same, would change nothing either
+            answers = [[kind, text, _answer_json(found)] for kind, text, found in asked]
+            records[key] = {**record, "settled": {"recipe": recipe, "memory": index, "asked": answers}}
+    if state is not None and records != last:
+        try:
+            save_state(state, records)
+        except OSError as error:  # the sidecars are written: only the next run's speed is lost
+            warning = f"{state}: cannot be written ({error.strerror}); the next update updates every sidecar"
+    return SiteUpdate(results, failures, site_memory, len(quiet), warning)
+
+
+def _plan(content: Path, pairs: dict, digests: dict, last: dict, recipe: str, index, lang: str, theme_catalog, memory: bool):
+    """(the records of the last run still true of the files, the sources whose update would change
+    nothing, the catalogs as the memory reads them, the memory): what update_sidecars works from."""
+    known = {key: record for key, record in last.items() if [record["source"], record["sidecar"]] == digests.get(key)}
+    settled = {key: found for key, record in known.items() if (found := record["settled"]) and found["recipe"] == recipe}
+    quiet = {key for key, found in settled.items() if found["memory"] == index or not found["asked"]}
+    readings, site_memory = {}, None
+    if memory and len(quiet) < len(digests):  # a sidecar to update or whose answers to check: the memory
+        for source, (_, key) in pairs.items():
+            reading = known.get(key, {}).get("reading")
+            readings[source] = CatalogReading.from_json(reading) if reading else read_catalog(content, source, lang)
+        site_memory = memory_of_readings(content, readings, lang, theme_catalog)
+        for source, (po, key) in pairs.items():
+            if key in settled and key not in quiet:
+                asked = [(kind, text, _answer(answer)) for kind, text, answer in settled[key]["asked"]]
+                if site_memory.answers_alike(po, asked):
+                    quiet.add(key)
+    return known, quiet, readings, site_memory

@@ -37,8 +37,8 @@ such as a search indexer, are reported apart as ``children_peak_mb``):
 Medians over ``repeat`` rounds (each round: baseline, typography, cold, cold_kept, warm). When the
 ``further_reading`` plugin has ``Record`` and ``related_articles``,
 the ranking of related articles is also timed on 10,000 records, in-process, and so is
-translations.update's work on the corpus without and with the translation memory
-(``time_translations_update``).
+translations.update's work on the corpus without and with the translation memory, and
+with the state file of the run before it (``time_translations_update``).
 
 The site the last build leaves is weighed (``output_sizes``): in all, per photographed section (its
 photo's every file), the drawn cards' median, and how many photographed sections GitHub Pages' 1 GB holds.
@@ -858,24 +858,36 @@ def synthetic_records(record_class, n: int, tags: int = 200, seed: int = 0, per_
 def time_translations_update(content: Path, repeat: int = 1, lang: str = "en") -> dict:
     """Median seconds of translations.update's work on the corpus (every sidecar updated), without the
     translation memory and with it, each time after the newest issue's sidecars were deleted (as after
-    an import: its blocks are all new); what the memory did with them. The sidecars are put back."""
+    an import: its blocks are all new); what the memory did with them; and the same change with the
+    memory, updated from the state file a run before it left (``one_issue``: what an editor waits for).
+    The sidecars are put back."""
     from cafetech.translation_memory import update_sidecars
 
     sources = sorted(path for pattern in ("issues/*/*.md", "pages/*.md") for path in content.glob(pattern))  # tasks.SOURCE_GLOBS
     newest = max((content / ISSUES_DIR).iterdir())
     deleted = {po: po.read_bytes() for po in sorted(newest.glob(f"*.{lang}.po"))}
     theme = ROOT / "theme" / "translations" / lang / "LC_MESSAGES" / "messages.po"
-    times: dict[str, list[float]] = {"without_memory": [], "with_memory": []}
+    times: dict[str, list[float]] = {"without_memory": [], "with_memory": [], "one_issue": []}
     counts = {}
     try:
         for _ in range(max(1, repeat)):
-            for key in times:
+            for key in ("without_memory", "with_memory"):
                 for po in deleted:
                     po.unlink(missing_ok=True)
                 started = time.perf_counter()
                 run = update_sidecars(content, sources, lang, theme_catalog=theme, memory=key == "with_memory")
                 times[key].append(time.perf_counter() - started)
             new = [result for result in run.results if result.path in deleted]
+            with tempfile.TemporaryDirectory(prefix="cafetech-bench-update-") as folder:
+                state = Path(folder) / "state.json"
+                for po, data in deleted.items():
+                    po.write_bytes(data)
+                update_sidecars(content, sources, lang, theme_catalog=theme, state=state)  # the state file of the run before
+                for po in deleted:
+                    po.unlink()
+                started = time.perf_counter()
+                update_sidecars(content, sources, lang, theme_catalog=theme, state=state)
+                times["one_issue"].append(time.perf_counter() - started)
             counts = {
                 "blocks": sum(result.added for result in new),
                 "filled": sum(result.filled for result in new),
@@ -1148,6 +1160,7 @@ def format_table(results: dict) -> str:
             f"the translation memory, {update['with_memory_seconds']:.2f} s with it ({update['memory_entries']} entries); "
             f"the newest issue's {update['blocks']} blocks: {update['filled']} filled, {update['suggested']} suggested, "
             f"{update['left_empty']} left empty"
+            + (f"; {update['one_issue_seconds']:.2f} s from the last run's state file" if "one_issue_seconds" in update else "")
         )
     if photos := results.get("photos"):
 

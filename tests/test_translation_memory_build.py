@@ -35,10 +35,12 @@ def second_issue(root: Path) -> Path:
 
 
 def run(task, root: Path, **options) -> tuple[str, int]:
-    """(what the task printed, its exit code); the theme catalog it merges is the copy in ``root``."""
+    """(what the task printed, its exit code); the theme catalog it merges is the copy in ``root``, its
+    record of the run is in ``root/cache``."""
     out = io.StringIO()
     with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(out):
         patch.setattr(tasks, "theme_catalog", lambda lang: root / "messages.po")
+        patch.setattr(tasks, "CACHE", root / "cache")
         try:
             task(invoke.Context(), content=str(root / "content"), **options)
         except invoke.Exit as failure:

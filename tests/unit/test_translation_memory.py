@@ -502,7 +502,7 @@ def test_the_bench_times_the_update_without_and_with_the_memory_and_puts_the_sid
     update = time_translations_update(content, repeat=1)
     assert {po: po.read_bytes() for po in content.rglob("*.po")} == before
     assert update["sidecars"] == len(before) and update["new_sidecars"] == 4  # three articles and their issue
-    assert update["without_memory_seconds"] > 0 and update["with_memory_seconds"] > 0
+    assert update["without_memory_seconds"] > 0 and update["with_memory_seconds"] > 0 and update["one_issue_seconds"] > 0
     assert update["blocks"] == update["filled"] + update["suggested"] + update["left_empty"] > 0
     assert update["filled"] > 0  # the corpus repeats its sentences, and its further reading names its articles
     row = {"seconds": 1.0, "build_seconds": 1.0, "peak_mb": 1.0}
