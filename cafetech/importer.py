@@ -490,18 +490,40 @@ def pasted_name(name: str) -> str:
     return f"{stem}.pasted.{suffix}" if dot else f"{name}.pasted"
 
 
-def published_slugs(directory: Path, manifest: dict[str, str]) -> dict[str, str]:
+def published_slugs(directory: Path, manifest: dict[str, str], issue: Issue | None = None) -> dict[str, str]:
     """{title key: slug} of each section the last import wrote, read from its issue.txt and its file names.
 
     A section imported again under the same title keeps its slug, so its page keeps its address
-    even when the slug rule has changed since (a changed slug would take a live page down).
+    even when the slug rule has changed since (a changed slug would take a live page down). With the
+    new ``issue``, a section retitled in place (at a position whose last title the issue no longer
+    has) keeps its position's slug too: its file, the editor's edits in it, its sidecar and its address.
     """
     try:
         previous = parse_issue((directory / SOURCE_FILE).read_text("utf-8"))
     except (OSError, UnicodeDecodeError, IssueImportError):
         return {}
     slugs = {int(match[1]): match[2] for name in manifest if (match := _ARTICLE.match(name))}
-    return {_title_key(section.title): slugs[position] for position, section in enumerate(previous.sections, 1) if position in slugs}
+    kept = {_title_key(section.title): slugs[position] for position, section in enumerate(previous.sections, 1) if position in slugs}
+    if issue is not None:
+        titles = {_title_key(section.title) for section in issue.sections}
+        for position, (old, new) in enumerate(zip(previous.sections, issue.sections), 1):
+            if position in slugs and _title_key(old.title) not in titles and _title_key(new.title) not in kept:
+                kept[_title_key(new.title)] = slugs[position]
+    return kept
+
+
+def retitled_sections(directory: Path, issue: Issue) -> list[str]:
+    """A line for each section whose title changed in place since the last import (it keeps its address)."""
+    try:
+        previous = parse_issue((directory / SOURCE_FILE).read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, IssueImportError):
+        return []
+    titles = {_title_key(section.title) for section in issue.sections}
+    return [
+        f"section {position} retitled {_quote(new.title)} (was {_quote(old.title)}): it keeps its file and its address"
+        for position, (old, new) in enumerate(zip(previous.sections, issue.sections), 1)
+        if _title_key(old.title) not in titles and _title_key(old.title) != _title_key(new.title)
+    ]
 
 
 def last_import_bases(directory: Path, manifest: dict[str, str], day: dt.date) -> dict[str, str]:
@@ -618,7 +640,9 @@ def import_issue(
             f"{directory} holds the issue {_quote(title)}, not {_quote(issue.title)}; "
             "import it under its own --date (or move that folder away first); nothing was written",
         )
-    files = issue_files(issue, day, text, found, published_slugs(directory, manifest))
+    files = issue_files(issue, day, text, found, published_slugs(directory, manifest, issue))
+    if manifest:
+        report.notices.extend(retitled_sections(directory, issue))
     bases = last_import_bases(directory, manifest, day) if manifest else {}
     modified = dt.datetime.now().astimezone().replace(microsecond=0).isoformat()
     plan: list[tuple[Path, str | bytes]] = []

@@ -285,8 +285,33 @@ def test_a_section_imported_again_under_its_title_keeps_the_slug_it_was_publishe
     assert "Slug: mistral-ai-leve-385-meur\n" in article and "six mois à peine" in article
     assert sorted(path.name for path in folder.glob("01-*")) == ["01-mistral-ai-leve-385-meur.md"]
     source.write_text(source.read_text("utf-8").replace("Mistral AI lève 385 M€\n", "Mistral AI lève 400 M€\n", 1), "utf-8")
-    import_issue(source, "2023-11-27", content)  # a new title is a new section: the new rule names it
-    assert (folder / "01-mistral-ai-leve-400-millions-d-euros.md").is_file()
+    import_issue(source, "2023-11-27", content)  # retitled in place: still the section that was published
+    assert sorted(path.name for path in folder.glob("01-*")) == ["01-mistral-ai-leve-385-meur.md"]
+    assert "Title: Mistral AI lève 400 M€\n" in (folder / "01-mistral-ai-leve-385-meur.md").read_text("utf-8")
+
+
+def test_a_section_retitled_upstream_keeps_its_file_its_edits_its_sidecar_and_its_address(tmp_path):
+    """A corrected title is the same section: never a second article beside the first."""
+    source = tmp_path / "issue.txt"
+    source.write_text(SECOND, "utf-8")
+    content = tmp_path / "content"
+    folder = content / "issues" / "2023-11-27"
+    import_issue(source, "2023-11-27", content)
+    (article,) = folder.glob("02-*.md")
+    sidecar = article.with_suffix(".en.po")
+    sidecar.write_text("# the translator's work\n", "utf-8")
+    article.write_text(article.read_text("utf-8").replace("\nLang: fr\n", "\nLang: fr\nTags: Google\n", 1), "utf-8")
+    old_title = re.search(r"^Title: (.+)$", article.read_text("utf-8"), re.M)[1]
+    source.write_text(SECOND.replace(f"{old_title}\n", "Un titre corrigé en amont\n", 1), "utf-8")
+    report = import_issue(source, "2023-11-27", content)
+    assert sorted(path.name for path in folder.glob("02-*")) == sorted([article.name, sidecar.name])
+    text = article.read_text("utf-8")
+    assert "Title: Un titre corrigé en amont\n" in text and "Tags: Google\n" in text
+    assert f"Slug: {article.stem[3:]}\n" in text
+    assert sidecar.read_text("utf-8") == "# the translator's work\n"
+    (notice,) = report.notices
+    assert notice.startswith("section 2 retitled 'Un titre corrigé en amont' (was '") and notice.endswith("it keeps its file and its address")
+    assert article.stem[3:] in (folder / "issue.md").read_text("utf-8")  # the issue lists it under its slug
 
 
 # --- what the importer refuses ---------------------------------------------
