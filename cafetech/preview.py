@@ -53,18 +53,19 @@ def needs_restart(path: str | os.PathLike, content: str | os.PathLike) -> bool:
 def serve_builds(settings: Path, content: Path, output: Path, cache_root: Path, root: Path, commands, replies) -> None:
     """Build at once, then again at each line read from ``commands``; one reply line each: ``built SECONDS``
     or ``failed REASON`` (a failed build leaves ``output`` as it was)."""
-    from cafetech.site_build import BuildFailed, build, content_cache
+    from cafetech.site_build import BuildFailed, build, content_cache, remove_leftovers
 
     cache = content_cache(root, cache_root)  # the code cannot change under a running process
     while True:
         started = time.perf_counter()
         try:
-            build(settings, content, output, cache)
+            build(settings, content, output, cache, remove_old=False)
             reply = f"built {time.perf_counter() - started:.3f}"
         except BuildFailed as failure:
             reply = f"failed {failure}"
         replies.write(reply + "\n")
         replies.flush()
+        remove_leftovers(Path(output).resolve())  # the site it replaced, removed while the editor reads the new one
         if not commands.readline():
             return  # the watcher closed the pipe: it has stopped
 
@@ -84,7 +85,11 @@ def main(argv: list[str] | None = None) -> None:
 
 
 class Builder:
-    """The watcher's side of the build process: started (it builds at once), asked to build, restarted."""
+    """The watcher's side of the build process: started (it builds at once), asked to build, restarted.
+
+    The builds run in a process of their own, never in the watcher's: it has only one thread, so
+    build_speed may fork its workers there (the watcher runs the server's thread and watchfiles' own:
+    a fork could copy a lock one of them holds), and a new one runs the code as it is now."""
 
     def __init__(self, settings: Path, content: Path, output: Path, cache_root: Path, root: Path):
         self.argv = [sys.executable, "-m", "cafetech.preview"]
