@@ -76,29 +76,51 @@ def not_found_page(path: str, model) -> str:
     return next(edition.url("404") for home, edition in homes if relative.startswith(home))
 
 
-def start_server(port: int, bind: str):
+def start_server(port: int, bind: str, preview=None):
     """Serve output/ (looked up at each request, so a swapped-in build is served at once); a missing
-    page gets the site's own 404 page, in the language of the edition it was asked under."""
+    page gets the site's own 404 page, in the language of the edition it was asked under. With a
+    ``preview`` (its ``version``: the number of good builds), every HTML page is served with the
+    reload script, which reloads the tab when that number changes (never written into output/)."""
     import functools
     import http.server
     import threading
 
+    from cafetech import preview as reloading
     from cafetech.editions import editions
 
     model = editions(site_settings())
 
     class SiteHandler(http.server.SimpleHTTPRequestHandler):
+        def send_page(self, code: int, body: bytes, content_type: str, message=None) -> None:
+            if preview is not None and content_type.startswith("text/html"):
+                body = reloading.with_reload_script(body)
+            self.send_response(code, message)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            if preview is not None:
+                self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def send_head(self):
+            path = self.path.split("?", 1)[0]
+            if preview is not None and path == reloading.VERSION_PATH:
+                return self.send_page(200, str(preview.version).encode(), "text/plain; charset=utf-8")
+            if preview is not None and path == reloading.SCRIPT_PATH:
+                return self.send_page(200, reloading.RELOAD_SCRIPT, "text/javascript; charset=utf-8")
+            if preview is not None:
+                page = Path(self.translate_path(path))
+                page = page / "index.html" if page.is_dir() and path.endswith("/") else page
+                if page.suffix == ".html" and page.is_file():
+                    return self.send_page(200, page.read_bytes(), "text/html; charset=utf-8")
+            return super().send_head()
+
         def send_error(self, code, message=None, explain=None):
             page = OUTPUT / not_found_page(self.path.split("?", 1)[0], model)
             if code != 404 or not page.is_file():
                 return super().send_error(code, message, explain)
-            body = page.read_bytes()
-            self.send_response(404, message)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
+            self.send_page(404, page.read_bytes(), "text/html; charset=utf-8", message)
 
     handler = functools.partial(SiteHandler, directory=str(OUTPUT))
     server = http.server.ThreadingHTTPServer((bind, int(port)), handler)
@@ -125,43 +147,35 @@ def serve(c, port=8000, bind="127.0.0.1"):
         server.shutdown()
 
 
-def build_in_a_new_process() -> bool:
-    """`invoke build` in a process of its own: it runs the code as it is now (a long-running process keeps
-    the modules it imported), and it may fork its workers (this process runs the server's thread,
-    and watchfiles its own: forking here could copy a lock some thread holds)."""
-    import subprocess
-
-    return subprocess.run([sys.executable, "-m", "invoke", "build"], cwd=ROOT).returncode == 0
+PREVIEW_MESSAGES = {
+    "watching": "watching content, theme, code and settings for changes",
+    "rebuilt": "rebuilt: the open pages reload",
+    "restarted": "rebuilt in a new build process (code, theme or settings changed): the open pages reload",
+    "failed": "build failed; still serving the last good site",
+}
 
 
 @task(help=SERVE_HELP)
 def livereload(c, port=8000, bind="127.0.0.1"):
-    """Build, serve, and rebuild (in a new process) on every change to content, theme, code or settings; a failed rebuild keeps serving the last good site."""
-    from watchfiles import watch
+    """Build, serve, and on every change build again in one long-lived process (a new one when code, theme or settings change); open pages reload by themselves; a failed build keeps serving the last good site."""
+    from cafetech.preview import Builder, follow
 
-    build_in_a_new_process()
-    server = start_server(port, bind)
+    builder = Builder(SETTINGS["dev"], CONTENT, OUTPUT, CACHE, ROOT)
+    if not builder.start():
+        print(PREVIEW_MESSAGES["failed"], flush=True)
+    server = start_server(port, bind, preview=builder)
     watched = [CONTENT, ROOT / "theme", ROOT / "plugins", ROOT / "cafetech", SETTINGS["dev"], ROOT / "requirements.lock"]
-    announced = False
+
+    def report(kind, builder):
+        print(PREVIEW_MESSAGES[kind], flush=True)
+
     try:
-        changes_seen = watch(
-            *watched,
-            watch_filter=lambda change, path: not path.endswith((".mo", ".tmp", ".pyc")),
-            yield_on_timeout=True,  # an empty set once the watch has started: then say so
-            rust_timeout=1000,
-        )
-        for changes in changes_seen:
-            if not changes:
-                if not announced:
-                    print("watching content, theme, code and settings for changes", flush=True)
-                    announced = True
-                continue
-            if build_in_a_new_process():
-                print("rebuilt: reload the page", flush=True)
-            else:
-                print("build failed; still serving the last good site", flush=True)
+        follow(builder, watched, CONTENT, report)
     except KeyboardInterrupt:
+        pass
+    finally:
         server.shutdown()
+        builder.stop()
 
 
 def quality_problems(output: Path, settings: Path, content: Path = CONTENT) -> list[str]:

@@ -71,14 +71,16 @@ def remove_leftovers(output: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
-def swap_in(new: Path, output: Path) -> None:
-    """Replace output/ by new/ with two renames, so output/ is never half written."""
+def swap_in(new: Path, output: Path, remove_old: bool = True) -> None:
+    """Replace output/ by new/ with two renames, so output/ is never half written; the old site is
+    removed, or left beside for ``remove_leftovers``."""
     if output.exists():
         old = Path(tempfile.mkdtemp(prefix=OLD_PREFIX, dir=output.parent))
         os.rmdir(old)
         os.rename(output, old)
         os.rename(new, output)
-        shutil.rmtree(old, ignore_errors=True)
+        if remove_old:
+            shutil.rmtree(old, ignore_errors=True)
     else:
         os.rename(new, output)
 
@@ -134,8 +136,10 @@ def build(
     overrides: dict | None = None,
     debug: bool = False,
     stream=None,
+    remove_old: bool = True,
 ) -> BuildReport:
-    """Build the site with Pelican, in this process, and swap it into ``output`` if nothing went wrong."""
+    """Build the site with Pelican, in this process, and swap it into ``output`` if nothing went wrong
+    (the old site removed, or with ``remove_old=False`` left for ``remove_leftovers``)."""
     from pelican import Pelican
     from pelican.log import LimitFilter
     from pelican.settings import read_settings
@@ -185,5 +189,5 @@ def build(
     finally:
         root.removeHandler(collector)
         root.setLevel(previous_level)
-    swap_in(staging, output)
+    swap_in(staging, output, remove_old)
     return report

@@ -34,6 +34,10 @@ such as a search indexer, are reported apart as ``children_peak_mb``):
   the ``cold_kept`` and ``warm`` builds create or rewrite in the photo store
   are counted: a photo's derivatives or a card encoded again (``photo_cache_changes``).
 
+Then ``preview``: ``invoke livereload``'s long-lived build process and watcher on the corpus, one
+sentence appended to each of 10 different articles in turn (``time_preview``): the seconds from the
+file's save to the new page on disk (``preview.edit_seconds_median``, ``preview.edit_seconds_p90``).
+
 Medians over ``repeat`` rounds (each round: baseline, typography, cold, cold_kept, warm). When the
 ``further_reading`` plugin has ``Record`` and ``related_articles``,
 the ranking of related articles is also timed on 10,000 records, in-process, and so is
@@ -76,7 +80,7 @@ SECTIONS_PER_ISSUE = 3
 PARAGRAPHS_PER_SECTION = 3
 FURTHER_READING_ITEMS = 2
 RELATED_RECORDS = 10_000
-TARGETS = {"cold_over_baseline": 1.25, "warm_over_cold": 0.35, "peak_mb": 600.0, "linearity": 1.2}
+TARGETS = {"cold_over_baseline": 1.25, "warm_over_cold": 0.35, "peak_mb": 600.0, "linearity": 1.2, "preview_median": 1.0, "preview_p90": 1.5}
 LINEARITY_SIZES = (1000, 4000)
 WARM_SENTENCE = "Une phrase ajoutée pour mesurer une reconstruction incrémentale."
 RESULT_MARKER = "BENCH-RESULT "
@@ -811,6 +815,78 @@ def _touch_one_article(articles: list[Path]) -> tuple[Path, str]:
     return path, before
 
 
+PREVIEW_EDITS = 10
+
+
+def page_of(article: Path, output: Path) -> Path:
+    """The French page of an article (found by its slug)."""
+    slug = re.search(r"^Slug: (.+)$", article.read_text("utf-8"), re.M)[1].strip()
+    return next(page for page in output.glob(f"**/{slug}/index.html") if page.relative_to(output).parts[0] != "en")
+
+
+def time_preview(content: Path, base: Path, store: Path | None = None, edits: int = PREVIEW_EDITS, log=print) -> dict:
+    """The preview as an editor meets it (``invoke livereload``'s build process and watcher): one sentence
+    appended to each of ``edits`` different articles in turn, the seconds from the file's save to the new
+    page on disk. Every article is restored afterwards (the watcher stopped first)."""
+    import threading
+
+    from cafetech.preview import Builder, follow
+
+    output, cache = base / "output-preview", base / "cache-preview"
+    for stale in (output, cache):
+        shutil.rmtree(stale, ignore_errors=True)
+    cache.mkdir(parents=True)
+    if store is not None and store.is_dir():
+        (cache / "photos").symlink_to(store, target_is_directory=True)  # no photo encoded again
+    builder = Builder(PROJECT_SETTINGS, content, output, cache, ROOT)
+    articles = sorted(content.glob(f"{ISSUES_DIR}/*/[0-9][0-9]-*.md"))
+    chosen = [articles[(index * len(articles)) // edits + len(articles) // (2 * edits)] for index in range(edits)]
+    originals = {article: article.read_text("utf-8") for article in chosen}
+    stop, seconds, builds = threading.Event(), [], []
+    watcher = threading.Thread(target=follow, args=(builder, [content], content, lambda kind, _: builds.append(kind), stop), daemon=True)
+    try:
+        started = time.perf_counter()
+        if not builder.start():
+            raise BenchError(f"preview: the first build failed: {builder.last}")
+        log(f"bench: preview, first build {time.perf_counter() - started:.2f} s")
+        watcher.start()
+        while not builds:  # "watching"
+            time.sleep(0.05)
+        for number, article in enumerate(chosen, 1):
+            page, marker = page_of(article, output), f"{WARM_SENTENCE[:-1]} ({number})."
+            done = len(builds)
+            article.write_text(originals[article].rstrip("\n") + " " + marker + "\n", encoding="utf-8")
+            saved = time.perf_counter()
+            deadline = saved + 120
+            while marker not in _text_or_nothing(page):
+                if time.perf_counter() > deadline or "failed" in builds[done:]:
+                    raise BenchError(f"preview: {article.name} never appeared in {page} ({builder.last})")
+                time.sleep(0.005)
+            seconds.append(time.perf_counter() - saved)
+            while len(builds) == done:  # the build process has answered: the next edit finds it waiting
+                time.sleep(0.01)
+            log(f"bench: preview, edit {number}/{edits} on disk after {seconds[-1]:.2f} s")
+    finally:
+        stop.set()
+        watcher.join(timeout=5)
+        builder.stop()
+        for article, text in originals.items():
+            article.write_text(text, encoding="utf-8")
+    ordered = sorted(seconds)
+    return {
+        "edit_seconds_median": round(statistics.median(seconds), 3),
+        "edit_seconds_p90": round(ordered[max(0, -(-9 * len(ordered) // 10) - 1)], 3),
+        "edits": [round(value, 3) for value in seconds],
+    }
+
+
+def _text_or_nothing(page: Path) -> str:
+    try:
+        return page.read_text("utf-8")
+    except OSError:  # between the two renames of an atomic build
+        return ""
+
+
 def time_related(repeat: int, records: int = RELATED_RECORDS) -> tuple[float | None, str | None]:
     """Median seconds of ``further_reading.related_articles`` on ``records`` synthetic records, or (None, why)."""
     import importlib.util
@@ -990,6 +1066,8 @@ def run_bench(
             runs["publish"].append(_run_child(_ours_argv(ours, out_publish, base / "cache-publish", store, publish=True), logs / f"publish-{round_}.log"))
             log(f"bench: round {round_}/{repeat} publish, photo store restored {runs['publish'][-1]['seconds']:.2f} s")
 
+        log(f"bench: the preview, {PREVIEW_EDITS} edits of different articles ...")
+        preview = time_preview(ours, base, store, log=log)
         related, note = time_related(repeat)
         log("bench: timing translations.update, without and with the translation memory ...")
         update = time_translations_update(ours, repeat)
@@ -1006,6 +1084,7 @@ def run_bench(
             "publish": _summary(runs["publish"]),
         }
         result["ratios"] = paired_ratios(runs)
+        result["preview"] = preview
         result["related_10000_seconds"] = related
         result["translations_update"] = update
         result["pages"] = pages
@@ -1149,6 +1228,12 @@ def format_table(results: dict) -> str:
         lines.append(
             f"in CPU time: cold / baseline = {ratios['cpu_cold_over_baseline']:.2f}{kept}, "
             f"typography / baseline = {ratios['cpu_typography_over_baseline']:.2f}"
+        )
+    if preview := results.get("preview"):
+        lines.append(
+            f"preview (livereload), one sentence saved to the page on disk: median {preview['edit_seconds_median']:.2f} s, "
+            f"p90 {preview['edit_seconds_p90']:.2f} s   target <= {TARGETS['preview_median']:.1f} s, <= {TARGETS['preview_p90']:.1f} s: "
+            f"{_verdict(preview['edit_seconds_median'], TARGETS['preview_median'])}"
         )
     related = results.get("related_10000_seconds")
     lines.append(

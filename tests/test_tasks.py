@@ -129,8 +129,9 @@ def test_email_task_refuses_a_bad_date_in_one_line():
     assert result.stderr.strip().splitlines() == [result.stderr.strip()] and "no such day" in result.stderr
 
 
-def test_livereload_rebuilds_with_the_code_as_it_is_now(tmp_path):
-    """Each rebuild is a new process: a template or a plugin changed while livereload runs is used."""
+def test_livereload_builds_content_in_its_process_code_in_a_new_one_and_reloads_the_open_pages(tmp_path):
+    """A content edit is built by the running build process; a template or a plugin changed while
+    livereload runs is used (a new process); every page served carries the reload script, no file does."""
     import shutil
     import socket
     import time
@@ -167,15 +168,23 @@ def test_livereload_rebuilds_with_the_code_as_it_is_now(tmp_path):
         raise AssertionError(f"no {line_start!r} line in {seen}")
 
     try:
+        from cafetech.preview import SCRIPT_TAG, VERSION_PATH
+
         wait_for("watching")
+        version = urllib.request.urlopen(f"http://127.0.0.1:{port}{VERSION_PATH}", timeout=10).read()
+        article = next((project / "content" / "issues" / "2023-11-20").glob("01-*.md"))
+        article.write_text(article.read_text("utf-8").rstrip("\n") + " Une phrase ajoutée.\n", "utf-8")
+        wait_for("rebuilt: ")
+        assert urllib.request.urlopen(f"http://127.0.0.1:{port}{VERSION_PATH}", timeout=10).read() != version
         template = project / "theme" / "templates" / "404.html"
         template.write_text(template.read_text("utf-8").replace("Page introuvable", "Page perdue"), "utf-8")
-        wait_for("rebuilt")
+        wait_for("rebuilt in a new build process")
         plugin = project / "plugins" / "babel_dates.py"
         plugin.write_text(plugin.read_text("utf-8").replace('return value.isoformat()', 'return "ISO " + value.isoformat()'), "utf-8")
-        wait_for("rebuilt")
+        wait_for("rebuilt in a new build process")
         page = urllib.request.urlopen(f"http://127.0.0.1:{port}/numero/2023-11-20/", timeout=10).read().decode("utf-8")
-        assert 'datetime="ISO 2023-11-20' in page
+        assert 'datetime="ISO 2023-11-20' in page, seen
+        assert SCRIPT_TAG.decode() in page and SCRIPT_TAG.decode() not in (project / "output" / "numero" / "2023-11-20" / "index.html").read_text("utf-8")
         with pytest.raises(urllib.error.HTTPError) as missing:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/nulle-part/", timeout=10)
         assert "Page perdue" in missing.value.read().decode("utf-8")

@@ -44,6 +44,9 @@
   (cafetech/memo.py) are kept between builds (memo_store.py) and filled where the
   files are read.
 * Pelican's reader caches are written atomically; a cut one is dropped.
+* Each template is compiled once per process, not once per generator and per
+  build (templates.py: one in-memory Jinja bytecode cache for every generator's
+  environment; a preview's build process builds many times).
 
 ``BUILD_WORKERS = 0`` turns the forks off (one process, as plain Pelican). Without
 this plugin in PLUGINS the site is the same, byte for byte
@@ -98,7 +101,7 @@ from cafetech import memo, parallel
 from cafetech.contents import PAGE_CACHE, content_objects
 from cafetech.files import replacing
 
-from . import cache_files, memo_store, page_cache, workers
+from . import cache_files, memo_store, page_cache, templates, workers
 from .markdown_reader import sharing_markdown
 
 logger = logging.getLogger(__name__)
@@ -554,6 +557,7 @@ WRITER_FINALIZED = {ArticlesGenerator: signals.article_writer_finalized, PagesGe
 
 
 def remember_generator(generator):
+    templates.share_compiled_templates(getattr(generator, "env", None))
     generator.context.setdefault(_GENERATORS, []).append(generator)
     settings = generator.settings
     if not (config(settings)["BUILD_WORKERS"] or page_cache_on(settings)):

@@ -285,3 +285,28 @@ def test_a_changed_internal_stops_the_build_at_start_in_one_line_naming_it(monke
         monkeypatch.undo()
         build_speed.changed_internals.cache_clear()
     assert build_speed.changed_internals() == ()
+
+
+# --- templates compiled once per process ----------------------------------------
+
+
+def test_a_template_is_compiled_once_for_environments_alike_and_again_when_its_source_or_their_configuration_differs(tmp_path, monkeypatch):
+    import jinja2
+
+    from build_speed.templates import MemoryBytecodeCache
+
+    (tmp_path / "page.html").write_text("{{ title|upper }}", "utf-8")
+    cache = MemoryBytecodeCache()
+    compiled = []
+
+    def environment(**options):
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)), bytecode_cache=cache, **options)
+        compile_source = env.compile
+        env.compile = lambda *args, **kwargs: compiled.append(args[1]) or compile_source(*args, **kwargs)
+        return env
+
+    assert environment().get_template("page.html").render(title="a") == "A"
+    assert environment().get_template("page.html").render(title="b") == "B" and compiled == ["page.html"]
+    assert environment(autoescape=True).get_template("page.html").render(title="<") == "&lt;"  # compiled anew
+    (tmp_path / "page.html").write_text("{{ title|lower }}", "utf-8")
+    assert environment().get_template("page.html").render(title="C") == "c" and len(compiled) == 3

@@ -1,0 +1,105 @@
+"""The preview (`invoke livereload`): one long-lived build process, whose every build is a cold build's
+site byte for byte, and the reload script the dev server adds to the pages it serves."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import urllib.request
+
+import pytest
+
+from cafetech import preview
+from cafetech.preview import Builder, needs_restart, with_reload_script
+from cafetech.site_build import build
+from support import ROOT, fingerprint, two_issue_content, without_search_index
+
+SETTINGS = ROOT / "pelicanconf.py"
+
+
+def edit(article, old: str, new: str) -> None:
+    text = article.read_text("utf-8")
+    assert old in text
+    article.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def test_each_build_of_the_long_lived_process_is_the_site_a_cold_build_gives(tmp_path):
+    content = two_issue_content(tmp_path)
+    for page in (ROOT / "content" / "pages").iterdir():  # the support page the editions link to
+        shutil.copy(page, content / "pages")
+    output = tmp_path / "output"
+    builder = Builder(SETTINGS, content, output, tmp_path / "cache", ROOT)
+    try:
+        assert builder.start(), builder.last
+        process = builder.process.pid
+        article = next(content.glob("issues/2023-11-27/01-*.md"))
+        slug = article.read_text("utf-8").split("Slug: ", 1)[1].split("\n", 1)[0]
+        (page,) = [path for path in output.glob(f"**/{slug}/index.html") if not path.relative_to(output).parts[0] == "en"]
+        before = page.read_text("utf-8")
+
+        article.write_text(article.read_text("utf-8").rstrip("\n") + " Une première phrase ajoutée.\n", "utf-8")
+        assert builder.build(), builder.last
+        assert "Une première phrase ajoutée." in page.read_text("utf-8") and page.read_text("utf-8") != before
+        article.write_text(article.read_text("utf-8").rstrip("\n") + " Puis une seconde.\n", "utf-8")
+        assert builder.build(), builder.last
+        assert builder.process.pid == process and builder.version == 3  # the same process built three times
+
+        build(SETTINGS, content, tmp_path / "cold", {"CACHE_PATH": str(tmp_path / "nocache")}, stream=io.StringIO())
+        assert without_search_index(fingerprint(output)) == without_search_index(fingerprint(tmp_path / "cold"))
+        assert not any(preview.SCRIPT_TAG in path.read_bytes() for path in output.rglob("*.html"))
+
+        good = fingerprint(output)
+        edit(article, "Date: 2023-11-27", "Date: le 27 novembre")  # a date no reader understands: the build fails
+        assert not builder.build() and builder.last.startswith("failed")
+        assert fingerprint(output) == good and builder.version == 3  # the last good site, still served
+    finally:
+        builder.stop()
+
+
+def test_only_a_content_change_is_built_in_the_running_process(tmp_path):
+    content = tmp_path / "content"
+    assert not needs_restart(content / "issues" / "2023-11-20" / "01-x.md", content)
+    assert not needs_restart(content / "tags.toml", content)
+    for path in ("theme/templates/base.html", "plugins/issues.py", "cafetech/editions.py", "pelicanconf.py", "requirements.lock"):
+        assert needs_restart(ROOT / path, content)
+
+
+def test_the_reload_script_goes_before_the_end_of_the_body():
+    assert with_reload_script(b"<html><body><p>x</p></body></html>") == b"<html><body><p>x</p>" + preview.SCRIPT_TAG + b"</body></html>"
+    assert with_reload_script(b"<p>x</p>") == b"<p>x</p>" + preview.SCRIPT_TAG
+
+
+class Counter:
+    version = 7
+
+
+@pytest.mark.parametrize("with_preview", [True, False])
+def test_the_dev_server_adds_the_reload_script_to_the_pages_it_serves_not_to_the_files(tmp_path, monkeypatch, with_preview):
+    import tasks
+
+    (tmp_path / "numero").mkdir()
+    page = b'<html><head><meta http-equiv="Content-Security-Policy" content="script-src \'self\'"></head><body>x</body></html>'
+    (tmp_path / "numero" / "index.html").write_bytes(page)
+    (tmp_path / "style.css").write_bytes(b"body{}")
+    (tmp_path / "404.html").write_bytes(b"<body>Page introuvable</body>")
+    monkeypatch.setattr(tasks, "OUTPUT", tmp_path)
+    server = tasks.start_server(0, "127.0.0.1", preview=Counter() if with_preview else None)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        served = urllib.request.urlopen(base + "/numero/", timeout=10).read()
+        assert (preview.SCRIPT_TAG in served) is with_preview
+        assert (tmp_path / "numero" / "index.html").read_bytes() == page  # the file itself never carries it
+        assert urllib.request.urlopen(base + "/style.css", timeout=10).read() == b"body{}"
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(base + "/nulle-part/", timeout=10)
+        assert (preview.SCRIPT_TAG in missing.value.read()) is with_preview
+        if with_preview:
+            assert urllib.request.urlopen(base + preview.VERSION_PATH, timeout=10).read() == b"7"
+            script = urllib.request.urlopen(base + preview.SCRIPT_PATH, timeout=10)
+            assert script.headers["Content-Type"].startswith("text/javascript") and b"location.reload()" in script.read()
+        else:
+            with pytest.raises(urllib.error.HTTPError):
+                urllib.request.urlopen(base + preview.SCRIPT_PATH, timeout=10)
+    finally:
+        server.shutdown()
+        server.server_close()
