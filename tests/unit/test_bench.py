@@ -264,7 +264,7 @@ def test_format_table_says_which_target_is_met():
     assert re.search(r"warm / cold\s+= 0\.50 .*: MISSED", table)
     assert re.search(r"peak .*700 MB .*: MISSED", table)
     assert "not timed" in table
-    assert TARGETS == {"cold_over_baseline": 1.25, "warm_over_cold": 0.35, "peak_mb": 600.0, "linearity": 1.2}
+    assert TARGETS == {"cold_over_baseline": 1.25, "warm_over_cold": 0.35, "peak_mb": 600.0, "linearity": 1.2, "preview_median": 1.0, "preview_p90": 1.5}
 
 
 def test_a_tiny_run_builds_both_sites(tmp_path):
