@@ -45,6 +45,18 @@ def two_issue_content(root: Path) -> Path:
     return content
 
 
+def photo_issue_content(root: Path) -> Path:
+    """The real content and the 2023-11-27 fixture issue with its four real photos (tests/fixtures/photos), imported."""
+    import shutil
+
+    from cafetech.importer import import_issue
+
+    content = root / "content"
+    shutil.copytree(ROOT / "content", content)
+    import_issue(FIXTURES / "issues" / "2023-11-27.txt", "2023-11-27", content, photos=FIXTURES / "photos")
+    return content
+
+
 def build_site(content: Path, output: Path, **overrides) -> Path:
     """Run a whole Pelican build of ``content`` into ``output``; errors fail the test."""
     Pelican(project_settings(content, output, **overrides)).run()

@@ -8,14 +8,12 @@ import hashlib
 import io
 import logging
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-from cafetech.importer import import_issue
 from cafetech.site_build import build, content_cache
-from support import FIXTURES, ROOT, ErrorCollector, fingerprint, without_search_index
+from support import ROOT, ErrorCollector, fingerprint, photo_issue_content, without_search_index
 
 SETTINGS = ROOT / "pelicanconf.py"
 INDEXES = ("sources.json", "verified.json")  # the store's own records
@@ -24,10 +22,7 @@ INDEXES = ("sources.json", "verified.json")  # the store's own records
 @pytest.fixture(scope="module")
 def content(tmp_path_factory):
     """The real content and the 2023-11-27 issue with its four real photos."""
-    content = tmp_path_factory.mktemp("damage") / "content"
-    shutil.copytree(ROOT / "content", content)
-    import_issue(FIXTURES / "issues" / "2023-11-27.txt", "2023-11-27", content, photos=FIXTURES / "photos")
-    return content
+    return photo_issue_content(tmp_path_factory.mktemp("damage"))
 
 
 @pytest.fixture(scope="module")

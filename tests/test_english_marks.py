@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
-from cafetech.importer import import_issue
 from cafetech.sidecars import read_sidecar, render_sidecar, update_sidecar
 from cafetech_dev import quality
-from support import FIXTURES, ROOT, build_site
+from support import build_site, photo_issue_content
 
 MISTRAL = "2023/11/mistral-ai-leve-385-millions-d-euros"
 GOOGLE = "2023/11/google-accuse-de-verrouiller-la-recherche-sur-mobile"
@@ -30,9 +28,7 @@ def soup(path: Path) -> BeautifulSoup:
 def site(tmp_path_factory):
     """The real content, plus the 2023-11-27 issue with photos whose first section alone is translated, all but its Image_alt."""
     root = tmp_path_factory.mktemp("marks")
-    content = root / "content"
-    shutil.copytree(ROOT / "content", content)
-    import_issue(FIXTURES / "issues" / "2023-11-27.txt", "2023-11-27", content, photos=FIXTURES / "photos")
+    content = photo_issue_content(root)
     article = content / "issues" / "2023-11-27" / f"01-{MISTRAL.rsplit('/', 1)[1]}.md"
     text = re.sub(r"^(Image: .*)$", rf"\1\nImage_alt: {FRENCH_ALT}", article.read_text("utf-8"), count=1, flags=re.M)
     article.write_text(text.replace("Date: 2023-11-27", "Date: 2023-11-27\nModified: 2023-11-29 18:05"), "utf-8")
