@@ -232,3 +232,11 @@ def test_each_feed_gets_its_own_title_id_page_and_language():
     }
     assert feed_metadata(MODEL, "https://cafetech.example/feeds/rss.xml", None)["link"] == "https://cafetech.example/"
     assert feed_metadata(MODEL, "https://cafetech.example/other.xml", None) is None
+
+
+def test_the_sitemap_is_the_same_bytes_whatever_order_its_entries_come_in():
+    from site_files import sitemap_xml
+
+    entries = [(f"https://x.test/{name}/", "2023-11-27", {"fr": f"https://x.test/{name}/"}) for name in ("b", "a", "c")]
+    assert sitemap_xml(entries) == sitemap_xml(list(reversed(entries))) == sitemap_xml(sorted(entries))
+    assert sitemap_xml(entries).index("/a/") < sitemap_xml(entries).index("/b/") < sitemap_xml(entries).index("/c/")
