@@ -1,12 +1,15 @@
-"""The reader's page as designed (issue #24), in Debian's Chromium: the type, the article's opening, the lists' header room."""
+"""The reader's page as designed (issue #24), in Debian's Chromium: the type, the article's opening, the lists, the thumbnails, the look."""
 
 from __future__ import annotations
 
+import io
+import os
 import shutil
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops
 
 from cafetech.importer import import_issue
 from support import FIXTURES, ROOT, build_site, serve
@@ -147,3 +150,79 @@ def test_while_the_type_is_late_the_scaled_local_serif_keeps_the_layout_still(si
     shifts = page.evaluate("window.__shifts")
     page.close()
     assert shifts < 0.001  # Lighthouse reports it as 0
+
+
+@pytest.mark.parametrize("width, scale", [(1280, 1), (390, 2)])
+@pytest.mark.parametrize("path", ["/", "/numero/2023-11-27/"])
+def test_a_thumbnails_chosen_rendition_is_sharp_and_at_most_twice_its_slots_pixel_width(site, browser, path, width, scale):
+    base, output = site
+    page = browser.new_page(viewport={"width": width, "height": 800}, device_scale_factor=scale)
+    page.goto(base + path)
+    # Each thumbnail scrolled to (they load lazily), then its slot and the file the browser chose.
+    chosen = page.evaluate("""async () => {
+        const found = [];
+        for (const img of document.querySelectorAll('.thumbnail img')) {
+            img.scrollIntoView();
+            if (!(img.complete && img.naturalWidth)) await new Promise(done => img.addEventListener('load', done, {once: true}));
+            found.push({slot: img.getBoundingClientRect().width, src: img.currentSrc});
+        }
+        return found;
+    }""")
+    page.close()
+    assert len(chosen) >= 3, chosen
+    for thumbnail in chosen:
+        # The file's own width: naturalWidth is the width over the srcset's density, in CSS pixels.
+        file_width = Image.open(output / urlsplit(thumbnail["src"]).path.lstrip("/")).width
+        assert thumbnail["slot"] * scale <= file_width <= 2 * thumbnail["slot"] * scale, thumbnail
+
+
+# Visual checks: each page type at both sizes, light and dark, against its reference in
+# tests/golden/screens/ (docs/site.md, "Visual checks", says how to update them on purpose).
+SCREENS = Path(__file__).parent / "golden" / "screens"
+SCREEN_PAGES = {"home": "/", "issue": "/numero/2023-11-27/", "article": GOOGLE, "tag": "/tag/openai/"}
+SCREEN_CHANNEL_STEP = 6  # a pixel differs when a channel moves by more than this (a background 8 levels lighter does)
+SCREEN_TOLERANCE = 0.001  # the share of pixels that may differ: a few glyphs' edges, never a colour, a size or a shift
+
+
+def screen_difference(actual: Image.Image, reference: Image.Image) -> tuple[float, Image.Image]:
+    """The share of pixels that differ by more than SCREEN_CHANNEL_STEP in some channel, and their mask."""
+    red, green, blue = ImageChops.difference(actual.convert("RGB"), reference.convert("RGB")).split()
+    mask = ImageChops.lighter(ImageChops.lighter(red, green), blue).point(lambda step: 255 if step > SCREEN_CHANNEL_STEP else 0)
+    return mask.histogram()[255] / (mask.width * mask.height), mask
+
+
+def as_reference(screen: Image.Image) -> Image.Image:
+    """A screen at half its size, each pixel the mean of four: a third of the PNG's weight, every colour kept
+    (a palette of 256 would move the photos' colours further than a theme's change of colour does)."""
+    return screen.convert("RGB").reduce(2)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width, height", SIZES)
+@pytest.mark.parametrize("name", SCREEN_PAGES)
+def test_each_page_type_looks_as_its_reference_screen(site, browser, name, width, height, scheme, tmp_path):
+    updating = os.environ.get("CAFETECH_UPDATE_SCREENS") == "1"
+    assert not (updating and os.environ.get("CI")), "references are updated on purpose, never in CI"
+    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme, reduced_motion="reduce")
+    context.clock.set_fixed_time("2023-11-27T08:00:00+01:00")  # nothing reads the time today; nothing may vary with it
+    page = context.new_page()
+    page.goto(site[0] + SCREEN_PAGES[name])
+    page.wait_for_load_state("load")
+    # The type, then every image in view decoded (thumbnails load lazily, all decode asynchronously).
+    page.evaluate("""() => document.fonts.ready.then(() => Promise.all([...document.images]
+        .filter(img => img.getBoundingClientRect().top < innerHeight).map(img => img.decode())))""")
+    screen = as_reference(Image.open(io.BytesIO(page.screenshot(animations="disabled", caret="hide"))))
+    context.close()
+    reference_file = SCREENS / f"{name}-{width}-{scheme}.png"
+    if updating:
+        SCREENS.mkdir(parents=True, exist_ok=True)
+        screen.save(reference_file, optimize=True)
+        return
+    assert reference_file.exists(), f"no reference {reference_file.name}: CAFETECH_UPDATE_SCREENS=1 writes it"
+    reference = Image.open(reference_file)
+    assert reference.size == screen.size, (reference.size, screen.size)
+    share, mask = screen_difference(screen, reference)
+    if share > SCREEN_TOLERANCE:
+        screen.save(tmp_path / f"actual-{reference_file.name}")
+        mask.save(tmp_path / f"difference-{reference_file.name}")
+    assert share <= SCREEN_TOLERANCE, f"{share:.2%} of the pixels differ from {reference_file.name}; this screen and the difference: {tmp_path}"
