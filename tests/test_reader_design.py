@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from PIL import Image, ImageChops
 
-from cafetech.importer import import_issue
-from support import FIXTURES, ROOT, build_site, serve
+from support import ROOT, build_site, photo_issue_content, serve
 
 MISTRAL = "/2023/11/mistral-ai-leve-385-millions-d-euros/"  # a square photo, 512 px
 GOOGLE = "/2023/11/google-accuse-de-verrouiller-la-recherche-sur-mobile/"  # 640 × 427
@@ -26,9 +24,7 @@ SIZES = [(1280, 800), (390, 844)]
 def site(tmp_path_factory):
     """The real content and the 2023-11-27 issue with its photos, built once and served."""
     root = tmp_path_factory.mktemp("design")
-    content = root / "content"
-    shutil.copytree(ROOT / "content", content)
-    import_issue(FIXTURES / "issues" / "2023-11-27.txt", "2023-11-27", content, photos=FIXTURES / "photos")
+    content = photo_issue_content(root)
     output = build_site(content, root / "output")
     server, base = serve(output)
     yield base, output
