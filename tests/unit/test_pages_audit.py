@@ -191,7 +191,8 @@ def test_parse_report_finds_scripts_and_other_hosts():
     parsed = parse_report(report(requests=requests), Page(ARTICLE_FR, "fr", "article"))
     assert parsed["scripts"] == ["/theme/js/search.js", "https://stats.example.org/t.js"]
     assert parsed["third_party_requests"] == ["https://fonts.example.net/a.woff2", "https://stats.example.org/t.js"]
-    assert parsed["weight_bytes"] == 33_000  # fonts and scripts count, wherever they come from
+    assert parsed["weight_bytes"] == 13_000  # scripts count, wherever they come from
+    assert parsed["font_bytes"] == 20_000  # fonts are weighed apart (their own target)
 
 
 def test_parse_report_names_the_audits_under_one():
@@ -224,7 +225,7 @@ def test_inline_scripts_ignore_data_blocks_and_external_scripts():
 
 def test_every_target_met():
     results = six_good_pages()
-    assert [met for met, _, _ in verdicts(results)] == [True, True, True, True]
+    assert [met for met, _, _ in verdicts(results)] == [True, True, True, True, True]
     assert all_targets_met(results)
     table = format_pages_table(results)
     assert "MISSED" not in table
@@ -260,8 +261,15 @@ def test_the_weight_limit_is_exact_in_bytes():
 def test_no_result_meets_no_target():
     assert not all_targets_met([])
     assert [details for _, _, details in verdicts([])] == [
-        ["no page audited"], ["no article page audited"], ["no article page audited"], ["no article page audited"]
+        ["no page audited"], ["no article page audited"], ["no article page audited"], ["no article page audited"], ["no article page audited"]
     ]
+
+
+def test_fonts_over_their_budget_miss_their_own_target():
+    results = six_good_pages()
+    results[2].update(font_bytes=81 * KB, font_kb=81.0)
+    missed = [(target, details) for met, target, details in verdicts(results) if not met]
+    assert missed == [("article fonts <= 80 KB", [f"{ARTICLE_FR}: 81.0 KB"])]
 
 
 def test_the_table_lists_every_page_with_its_scores():
