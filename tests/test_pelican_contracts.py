@@ -48,6 +48,18 @@ signals.article_writer_finalized.connect(note_articles_written)
 signals.page_writer_finalized.connect(note_pages_written)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def sitemap_plugin_unplugged_after():
+    """Pelican's signals outlive a build in the process: once this module is done, pelican-sitemap is
+    disconnected, or every later in-process build (another test's) would also write its sitemap.xml."""
+    yield
+    from pelican.plugins.sitemap import sitemap
+
+    signals.get_generators.disconnect(sitemap.generator.init)
+    signals.content_written.disconnect(sitemap.generator.queue_page)
+    signals.finalized.disconnect(sitemap.generator.finalize)
+
+
 def with_sitemap(output, **more) -> dict:
     plugins = project_settings(ROOT / "content", output)["PLUGINS"]
     return {"PLUGINS": ["pelican.plugins.sitemap", *plugins], **SITEMAP, **more}

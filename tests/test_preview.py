@@ -3,6 +3,7 @@ site byte for byte, and the reload script the dev server adds to the pages it se
 
 from __future__ import annotations
 
+import difflib
 import io
 import shutil
 import urllib.request
@@ -45,7 +46,16 @@ def test_each_build_of_the_long_lived_process_is_the_site_a_cold_build_gives(tmp
         assert builder.process.pid == process and builder.version == 3  # the same process built three times
 
         build(SETTINGS, content, tmp_path / "cold", {"CACHE_PATH": str(tmp_path / "nocache")}, stream=io.StringIO())
-        assert without_search_index(fingerprint(output)) == without_search_index(fingerprint(tmp_path / "cold"))
+        warm, cold = without_search_index(fingerprint(output)), without_search_index(fingerprint(tmp_path / "cold"))
+        differing = sorted(name for name in set(warm) | set(cold) if warm.get(name) != cold.get(name))
+        assert warm == cold, "\n".join(
+            "".join(difflib.unified_diff(
+                (tmp_path / "cold" / name).read_text("utf-8").splitlines(True) if (tmp_path / "cold" / name).is_file() else [],
+                (output / name).read_text("utf-8").splitlines(True) if (output / name).is_file() else [],
+                f"cold/{name}", f"preview/{name}", n=1,
+            ))
+            for name in differing
+        )
         assert not any(preview.SCRIPT_TAG in path.read_bytes() for path in output.rglob("*.html"))
 
         good = fingerprint(output)
