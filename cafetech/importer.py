@@ -490,40 +490,42 @@ def pasted_name(name: str) -> str:
     return f"{stem}.pasted.{suffix}" if dot else f"{name}.pasted"
 
 
-def published_slugs(directory: Path, manifest: dict[str, str], issue: Issue | None = None) -> dict[str, str]:
-    """{title key: slug} of each section the last import wrote, read from its issue.txt and its file names.
+def last_imported(directory: Path) -> Issue | None:
+    """The issue as the last import read it (its kept issue.txt), or None."""
+    try:
+        return parse_issue((directory / SOURCE_FILE).read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, IssueImportError):
+        return None
+
+
+def retitled_in_place(previous: Issue, issue: Issue) -> list[tuple[int, Section, Section]]:
+    """(position, last section, new section) for each section whose title changed where it stands: the
+    last title is gone from the new issue, and the new one was no section's title (not a reordering)."""
+    titles = {_title_key(section.title) for section in issue.sections}
+    previous_titles = {_title_key(section.title) for section in previous.sections}
+    return [
+        (position, old, new)
+        for position, (old, new) in enumerate(zip(previous.sections, issue.sections), 1)
+        if _title_key(old.title) not in titles and _title_key(new.title) not in previous_titles
+    ]
+
+
+def published_slugs(previous: Issue | None, manifest: dict[str, str], issue: Issue | None = None) -> dict[str, str]:
+    """{title key: slug} of each section of the last import (``previous``), from the file names it wrote.
 
     A section imported again under the same title keeps its slug, so its page keeps its address
     even when the slug rule has changed since (a changed slug would take a live page down). With the
-    new ``issue``, a section retitled in place (at a position whose last title the issue no longer
-    has) keeps its position's slug too: its file, the editor's edits in it, its sidecar and its address.
+    new ``issue``, a section retitled in place keeps its position's slug too: its file, the editor's
+    edits in it, its sidecar and its address.
     """
-    try:
-        previous = parse_issue((directory / SOURCE_FILE).read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, IssueImportError):
+    if previous is None:
         return {}
     slugs = {int(match[1]): match[2] for name in manifest if (match := _ARTICLE.match(name))}
     kept = {_title_key(section.title): slugs[position] for position, section in enumerate(previous.sections, 1) if position in slugs}
-    if issue is not None:
-        titles = {_title_key(section.title) for section in issue.sections}
-        for position, (old, new) in enumerate(zip(previous.sections, issue.sections), 1):
-            if position in slugs and _title_key(old.title) not in titles and _title_key(new.title) not in kept:
-                kept[_title_key(new.title)] = slugs[position]
+    for position, _old, new in retitled_in_place(previous, issue) if issue is not None else ():
+        if position in slugs:
+            kept[_title_key(new.title)] = slugs[position]
     return kept
-
-
-def retitled_sections(directory: Path, issue: Issue) -> list[str]:
-    """A line for each section whose title changed in place since the last import (it keeps its address)."""
-    try:
-        previous = parse_issue((directory / SOURCE_FILE).read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, IssueImportError):
-        return []
-    titles = {_title_key(section.title) for section in issue.sections}
-    return [
-        f"section {position} retitled {_quote(new.title)} (was {_quote(old.title)}): it keeps its file and its address"
-        for position, (old, new) in enumerate(zip(previous.sections, issue.sections), 1)
-        if _title_key(old.title) not in titles and _title_key(old.title) != _title_key(new.title)
-    ]
 
 
 def last_import_bases(directory: Path, manifest: dict[str, str], day: dt.date) -> dict[str, str]:
@@ -539,19 +541,17 @@ def last_import_bases(directory: Path, manifest: dict[str, str], day: dt.date) -
         try:
             text = source.read_text("utf-8")
             issue = parse_issue(text, source)
-            made = issue_files(issue, day, text, photos if len(photos) == len(issue.sections) else [], published_slugs(directory, manifest))
+            made = issue_files(issue, day, text, photos if len(photos) == len(issue.sections) else [], published_slugs(issue, manifest))
         except (IssueImportError, OSError, UnicodeDecodeError):
             made = {}
         bases.update({name: made[name] for name in missing if isinstance(made.get(name), str) and sha256(made[name]) == manifest[name]})
     return bases
 
 
-def imported_title(directory: Path) -> str | None:
-    """The title of the issue already imported into ``directory``, as pasted then (else as its issue.md says)."""
-    try:
-        return parse_issue((directory / SOURCE_FILE).read_text("utf-8")).title
-    except (OSError, UnicodeDecodeError, IssueImportError):
-        pass
+def imported_title(directory: Path, previous: Issue | None) -> str | None:
+    """The title of the issue already imported into ``directory``, as pasted then (``previous``), else as its issue.md says."""
+    if previous is not None:
+        return previous.title
     try:
         return read_markdown((directory / ISSUE_FILE).read_text("utf-8")).value("title")
     except (OSError, UnicodeDecodeError):
@@ -633,16 +633,20 @@ def import_issue(
         found = found if len(found) == len(issue.sections) else []
     if warning := credits_warning(issue, len(found), source):
         report.warnings.append(warning)
-    title = imported_title(directory) if directory.is_dir() else None
+    previous = last_imported(directory)
+    title = imported_title(directory, previous) if directory.is_dir() else None
     if title is not None and _title_key(title) != _title_key(issue.title):
         raise IssueImportError(
             source,
             f"{directory} holds the issue {_quote(title)}, not {_quote(issue.title)}; "
             "import it under its own --date (or move that folder away first); nothing was written",
         )
-    files = issue_files(issue, day, text, found, published_slugs(directory, manifest, issue))
-    if manifest:
-        report.notices.extend(retitled_sections(directory, issue))
+    files = issue_files(issue, day, text, found, published_slugs(previous if manifest else None, manifest, issue))
+    if manifest and previous is not None:
+        report.notices.extend(
+            f"section {position} retitled {_quote(new.title)} (was {_quote(old.title)}): it keeps its file and its address"
+            for position, old, new in retitled_in_place(previous, issue)
+        )
     bases = last_import_bases(directory, manifest, day) if manifest else {}
     modified = dt.datetime.now().astimezone().replace(microsecond=0).isoformat()
     plan: list[tuple[Path, str | bytes]] = []
