@@ -27,6 +27,14 @@ def dev_cache() -> dict:
     return content_cache(ROOT, CACHE)
 
 
+def verified_build_cache(folder: Path) -> dict:
+    """Settings of a build that `check` and `gh-pages` make in ``folder``: a content cache of its own
+    (every content read afresh), photos and cards from the project's store, every byte verified."""
+    from cafetech.site_build import photo_store
+
+    return {"CACHE_PATH": str(folder / "cache"), **photo_store(CACHE)}
+
+
 def build_once(publish: bool = False, debug: bool = False) -> None:
     """Build into output/ atomically; a failed build ends the task and leaves output/ as it was."""
     from cafetech.site_build import BuildFailed, build as atomic_build, photo_store
@@ -289,12 +297,12 @@ def check(c, publish=False, content=str(CONTENT)):
     import io
     import tempfile
 
-    from cafetech.site_build import BuildFailed, build as atomic_build, photo_store
+    from cafetech.site_build import BuildFailed, build as atomic_build
 
     settings = SETTINGS["publish" if publish else "dev"]
     with tempfile.TemporaryDirectory(prefix="cafetech-check-") as tmp:
         messages = io.StringIO()
-        cache = {"CACHE_PATH": str(Path(tmp) / "cache"), **photo_store(CACHE)}  # every photo taken from the store is verified
+        cache = verified_build_cache(Path(tmp))
         try:
             report = atomic_build(settings, content, Path(tmp) / "site", cache, stream=messages)
         except BuildFailed:
@@ -419,7 +427,7 @@ def gh_pages(c, remote="origin", branch="gh-pages", allow_removal=None):
     from ghp_import import GhpError, ghp_import
 
     from cafetech.deploy import LiveSiteError, folder_files, live_from_branch, tree_pages
-    from cafetech.site_build import CODE_FILES, BuildFailed, build as atomic_build, photo_store
+    from cafetech.site_build import CODE_FILES, BuildFailed, build as atomic_build
 
     # Everything that shapes the output: the code the build's cache fingerprint covers, content and theme.
     changed = git("status", "--porcelain", "--", "content", "theme", *(f":(glob){pattern}" for pattern in CODE_FILES))
@@ -439,7 +447,7 @@ def gh_pages(c, remote="origin", branch="gh-pages", allow_removal=None):
     # project's photo store only the photos and cards whose every byte it verified.
     with tempfile.TemporaryDirectory(prefix="cafetech-publish-") as tmp:
         site, messages = Path(tmp) / "site", io.StringIO()
-        cache = {"CACHE_PATH": str(Path(tmp) / "cache"), **photo_store(CACHE)}
+        cache = verified_build_cache(Path(tmp))
         try:
             report = atomic_build(SETTINGS["publish"], CONTENT, site, cache, stream=messages)
         except BuildFailed as failure:

@@ -336,6 +336,11 @@ def automatic_focus(detail: Image.Image, window: tuple[float, float]) -> tuple[f
     return focus[0], focus[1]
 
 
+def found_focus(frame: Image.Image, window: tuple[float, float], detail: Image.Image | None = None) -> tuple[float, float]:
+    """The automatic focus of a crop of ``window`` pixels from ``frame`` (its detail map made if not given)."""
+    return automatic_focus(detail if detail is not None else detail_map(frame), (window[0] / frame.width, window[1] / frame.height))
+
+
 def crop_box(size: tuple[int, int], window: tuple[float, float], focus: tuple[float, float]) -> tuple[float, float, float, float]:
     """The box of ``window`` (in pixels) centred on ``focus`` (fractions of ``size``), moved back inside the image."""
     box = []
@@ -351,7 +356,7 @@ def cropped(frame: Image.Image, size: tuple[int, int], focus: tuple[float, float
     and scaled down to ``size``; the caller never asks for more pixels than the crop holds."""
     scale = min(frame.width / size[0], frame.height / size[1])
     window = (size[0] * scale, size[1] * scale)
-    focus = focus or automatic_focus(detail if detail is not None else detail_map(frame), (window[0] / frame.width, window[1] / frame.height))
+    focus = focus or found_focus(frame, window, detail)
     return frame.resize(size, Image.Resampling.LANCZOS, box=crop_box(frame.size, window, focus), reducing_gap=3.0)
 
 
@@ -362,7 +367,7 @@ def card_of_photo(frame: Image.Image, focus: tuple[float, float] | None, backgro
     if frame.width >= CARD_SIZE[0] and frame.height >= CARD_SIZE[1]:
         return _flattened(cropped(frame, CARD_SIZE, focus, detail), background)
     window = (min(frame.width, CARD_SIZE[0]), min(frame.height, CARD_SIZE[1]))
-    focus = focus or automatic_focus(detail if detail is not None else detail_map(frame), (window[0] / frame.width, window[1] / frame.height))
+    focus = focus or found_focus(frame, window, detail)
     left, top, right, bottom = (round(side) for side in crop_box(frame.size, window, focus))
     card = Image.new("RGB", CARD_SIZE, background)
     piece = _flattened(frame.crop((left, top, right, bottom)), background)
