@@ -84,14 +84,22 @@ def not_found_page(path: str, model) -> str:
     return next(edition.url("404") for home, edition in homes if relative.startswith(home))
 
 
+def served_file(path: Path, address: str) -> Path | None:
+    """The file the dev server sends for an address (a folder's index.html), or None."""
+    path = path / "index.html" if path.is_dir() and address.endswith("/") else path
+    return path if path.is_file() else None
+
+
 def start_server(port: int, bind: str, preview=None):
     """Serve output/ (looked up at each request, so a swapped-in build is served at once); a missing
     page gets the site's own 404 page, in the language of the edition it was asked under. With a
-    ``preview`` (its ``version``: the number of good builds), every HTML page is served with the
-    reload script, which reloads the tab when that number changes (never written into output/)."""
+    ``preview`` (a Builder: its build processes started, ``restarts``), every HTML page is served with
+    the reload script (never written into output/), which reloads the tab when its own page changed on
+    disk or a new build process started (``/__preview__/version?page=…``, cafetech/preview.page_version)."""
     import functools
     import http.server
     import threading
+    import urllib.parse
 
     from cafetech import preview as reloading
     from cafetech.editions import editions
@@ -114,13 +122,18 @@ def start_server(port: int, bind: str, preview=None):
         def send_head(self):
             path = self.path.split("?", 1)[0]
             if preview is not None and path == reloading.VERSION_PATH:
-                return self.send_page(200, str(preview.version).encode(), "text/plain; charset=utf-8")
+                query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+                if "page" not in query:
+                    return self.send_page(200, str(preview.version).encode(), "text/plain; charset=utf-8")
+                page = served_file(Path(self.translate_path(query["page"][0])), query["page"][0])
+                body = page.read_bytes() if page is not None else None
+                version = reloading.page_version(body, getattr(preview, "restarts", 0))
+                return self.send_page(200, version.encode(), "text/plain; charset=utf-8")
             if preview is not None and path == reloading.SCRIPT_PATH:
                 return self.send_page(200, reloading.RELOAD_SCRIPT, "text/javascript; charset=utf-8")
             if preview is not None:
-                page = Path(self.translate_path(path))
-                page = page / "index.html" if page.is_dir() and path.endswith("/") else page
-                if page.suffix == ".html" and page.is_file():
+                page = served_file(Path(self.translate_path(path)), path)
+                if page is not None and page.suffix == ".html":
                     return self.send_page(200, page.read_bytes(), "text/html; charset=utf-8")
             return super().send_head()
 
@@ -157,6 +170,7 @@ def serve(c, port=8000, bind="127.0.0.1"):
 
 PREVIEW_MESSAGES = {
     "watching": "watching content, theme, code and settings for changes",
+    "patched": "the edited article's page is written: its tab reloads; the whole site is being built",
     "rebuilt": "rebuilt: the open pages reload",
     "restarted": "rebuilt in a new build process (code, theme or settings changed): the open pages reload",
     "failed": "build failed; still serving the last good site",

@@ -39,10 +39,13 @@ def test_each_build_of_the_long_lived_process_is_the_site_a_cold_build_gives(tmp
         before = page.read_text("utf-8")
 
         article.write_text(article.read_text("utf-8").rstrip("\n") + " Une première phrase ajoutée.\n", "utf-8")
-        assert builder.build(), builder.last
-        assert "Une première phrase ajoutée." in page.read_text("utf-8") and page.read_text("utf-8") != before
-        article.write_text(article.read_text("utf-8").rstrip("\n") + " Puis une seconde.\n", "utf-8")
-        assert builder.build(), builder.last
+        quick = []  # the page on disk when the process says its quick page is written, before the build
+        assert builder.build([article], on_patched=lambda: quick.append(page.read_text("utf-8"))), builder.last
+        assert len(quick) == 1 and "Une première phrase ajoutée." in quick[0] and quick[0] != before
+        assert page.read_text("utf-8") == quick[0]  # the build wrote the very page the quick page showed
+        edit(article, "Title: ", "Title: Retitré : ")  # the header: the title shows on other pages too
+        assert builder.build([article], on_patched=lambda: quick.append("header")), builder.last
+        assert quick == quick[:1] and builder.patched == 1  # no quick page: the whole build only
         assert builder.process.pid == process and builder.version == 3  # the same process built three times
 
         build(SETTINGS, content, tmp_path / "cold", {"CACHE_PATH": str(tmp_path / "nocache")}, stream=io.StringIO())
@@ -79,8 +82,49 @@ def test_the_reload_script_goes_before_the_end_of_the_body():
     assert with_reload_script(b"<p>x</p>") == b"<p>x</p>" + preview.SCRIPT_TAG
 
 
+def render(block: str) -> str:
+    return f"<p>{block}</p>"
+
+
+OLD_SOURCE = "Title: T\nSlug: t\n\nLe chapeau.\n\nUn paragraphe.\n\nUn autre.\n"
+OLD_PAGE = "<head><title>T</title></head><div class=lede><p>Le chapeau.</p></div><p>Un paragraphe.</p>\n<p>Un autre.</p>"
+
+
+def test_a_quick_page_puts_the_changed_paragraphs_in_place_of_the_old_ones():
+    new_source = OLD_SOURCE.replace("Un autre.", "Un autre, plus long.")
+    assert preview.patched_page(OLD_SOURCE, new_source, OLD_PAGE, render) == OLD_PAGE.replace("Un autre.", "Un autre, plus long.")
+    both = new_source.replace("Un paragraphe.", "Un paragraphe revu.")
+    assert preview.patched_page(OLD_SOURCE, both, OLD_PAGE, render) == OLD_PAGE.replace("Un autre.", "Un autre, plus long.").replace(
+        "Un paragraphe.", "Un paragraphe revu."
+    )
+
+
+@pytest.mark.parametrize(
+    "new_source, page",
+    [
+        (OLD_SOURCE, OLD_PAGE),  # nothing changed in the body
+        (OLD_SOURCE.replace("Title: T", "Title: U").replace("Un autre.", "Deux."), OLD_PAGE),  # the header: other pages show it
+        (OLD_SOURCE.replace("Le chapeau.", "Le chapeau revu."), OLD_PAGE),  # the lede: the description and the lists show it
+        (OLD_SOURCE.replace("Un autre.", "Un autre.\n\nUn de plus."), OLD_PAGE),  # a paragraph more
+        (OLD_SOURCE.replace("Un autre.", "Deux."), OLD_PAGE.replace("<p>Un autre.</p>", "<p class=x>Un autre.</p>")),  # not found
+        (OLD_SOURCE.replace("Un autre.", "Deux."), OLD_PAGE + "<p>Un autre.</p>"),  # found twice
+    ],
+)
+def test_a_quick_page_is_not_made_where_it_could_differ_from_the_build(new_source, page):
+    assert preview.patched_page(OLD_SOURCE, new_source, page, render) is None
+
+
+def test_a_tab_reloads_when_its_own_page_changed_or_a_new_build_process_started():
+    assert preview.page_version(b"<p>x</p>", 1) == preview.page_version(b"<p>x</p>", 1)
+    assert preview.page_version(b"<p>x</p>", 1) != preview.page_version(b"<p>y</p>", 1)
+    assert preview.page_version(b"<p>x</p>", 1) != preview.page_version(b"<p>x</p>", 2)
+    assert preview.page_version(None, 1) != preview.page_version(b"", 1)
+    assert b"?page=" in preview.RELOAD_SCRIPT and b"location.pathname" in preview.RELOAD_SCRIPT
+
+
 class Counter:
     version = 7
+    restarts = 2
 
 
 @pytest.mark.parametrize("with_preview", [True, False])
@@ -105,6 +149,10 @@ def test_the_dev_server_adds_the_reload_script_to_the_pages_it_serves_not_to_the
         assert (preview.SCRIPT_TAG in missing.value.read()) is with_preview
         if with_preview:
             assert urllib.request.urlopen(base + preview.VERSION_PATH, timeout=10).read() == b"7"
+            asked = base + preview.VERSION_PATH + "?page=%2Fnumero%2F"
+            assert urllib.request.urlopen(asked, timeout=10).read().decode() == preview.page_version(page, 2)
+            (tmp_path / "numero" / "index.html").write_bytes(page.replace(b"x", b"y"))
+            assert urllib.request.urlopen(asked, timeout=10).read().decode() == preview.page_version(page.replace(b"x", b"y"), 2)
             script = urllib.request.urlopen(base + preview.SCRIPT_PATH, timeout=10)
             assert script.headers["Content-Type"].startswith("text/javascript") and b"location.reload()" in script.read()
         else:

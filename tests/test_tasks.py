@@ -135,6 +135,7 @@ def test_livereload_builds_content_in_its_process_code_in_a_new_one_and_reloads_
     import shutil
     import socket
     import time
+    import urllib.parse
     import urllib.request
 
     project = tmp_path / "project"
@@ -173,7 +174,16 @@ def test_livereload_builds_content_in_its_process_code_in_a_new_one_and_reloads_
         wait_for("watching")
         version = urllib.request.urlopen(f"http://127.0.0.1:{port}{VERSION_PATH}", timeout=10).read()
         article = next((project / "content" / "issues" / "2023-11-20").glob("01-*.md"))
+        slug = article.read_text("utf-8").split("Slug: ", 1)[1].split("\n", 1)[0]
+        (page_file,) = [path for path in (project / "output").glob(f"**/{slug}/index.html") if path.relative_to(project / "output").parts[0] != "en"]
+        address = "/" + page_file.parent.relative_to(project / "output").as_posix() + "/"
+        asked = f"http://127.0.0.1:{port}{VERSION_PATH}?page={urllib.parse.quote(address, safe='')}"
+        page_version = urllib.request.urlopen(asked, timeout=10).read()
         article.write_text(article.read_text("utf-8").rstrip("\n") + " Une phrase ajoutée.\n", "utf-8")
+        wait_for("the edited article's page is written")  # the quick page, before the whole build
+        assert urllib.request.urlopen(asked, timeout=10).read() != page_version, seen  # its open tab reloads
+        served = urllib.request.urlopen(f"http://127.0.0.1:{port}{address}", timeout=10).read().decode("utf-8")
+        assert "Une phrase ajoutée." in served, seen
         wait_for("rebuilt: ")
         assert urllib.request.urlopen(f"http://127.0.0.1:{port}{VERSION_PATH}", timeout=10).read() != version
         template = project / "theme" / "templates" / "404.html"
