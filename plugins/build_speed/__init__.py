@@ -14,7 +14,8 @@
   reads half of the files that are not in the content cache (every generator's:
   articles, pages, issues) while this process reads the other half; the
   readings go into each generator's reader cache, where Pelican's own loop finds
-  them. Each process also typesets and tags what it read, ahead
+  them (kept in memory only, in a build that keeps no content cache: publish
+  builds and checks). Each process also typesets and tags what it read, ahead
   (cafetech/memo.py's preparers): the articles Pelican makes from the readings
   then find those results in the plugins' memos. The files are shared by size
   (an issue's files weigh much less than a section's). A file whose reading
@@ -221,6 +222,12 @@ def prefetch(generators: list, settings: dict) -> int:
             memo.add_prepared(prepared)
         except workers.WorkerFailed as error:
             logger.debug("%s (Pelican reads those files itself)", error)
+    for readers in readers_list:
+        # A build that keeps no content cache (publish builds, checks) takes the readings all the
+        # same: without this, cache_data drops them and Pelican's loop reads every file again. They
+        # stay in memory; save_atomically writes nothing to disk for such a build.
+        # Internal: _cache_data_policy, see INTERNALS (set by Readers.__init__ after readers_init).
+        readers._cache_data_policy = True
     for index, path, reading in done:
         readers_list[index].cache_data(path, reading)  # where Pelican's loop finds it
     return len(done)
@@ -439,8 +446,9 @@ class _Handle:
 def save_atomically(readers) -> None:
     """Pelican's ``FileDataCacher.save_cache`` (pelican/cache.py:66), writing into a temporary file
     renamed over the cache: Pelican writes it in place, so an interrupted build or a full disk leaves
-    a cut file. Same data, same format, same warning when it cannot be written."""
-    if not readers._cache_data_policy:
+    a cut file. Same data, same format, same warning when it cannot be written. Nothing is written
+    for a build that keeps no content cache (``CACHE_CONTENT`` off: its readings were kept in memory)."""
+    if not readers._cache_data_policy or not readers.settings.get("CACHE_CONTENT"):
         return
     try:
         mkdir_p(readers.settings["CACHE_PATH"])

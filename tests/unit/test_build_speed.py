@@ -310,3 +310,32 @@ def test_a_template_is_compiled_once_for_environments_alike_and_again_when_its_s
     assert environment(autoescape=True).get_template("page.html").render(title="<") == "&lt;"  # compiled anew
     (tmp_path / "page.html").write_text("{{ title|lower }}", "utf-8")
     assert environment().get_template("page.html").render(title="C") == "c" and len(compiled) == 3
+
+
+class _Generator:
+    """What prefetch asks of a generator: its path, its Readers and the files it will read."""
+
+    def __init__(self, path, readers, files):
+        self.path, self.readers, self.settings = str(path), readers, readers.settings
+        self.prefetch_paths = lambda: files
+
+
+@pytest.mark.parametrize("cache_content", [True, False])
+def test_the_files_read_ahead_are_found_by_pelicans_loop_even_in_a_build_that_keeps_no_cache(tmp_path, cache_content):
+    """A publish build (CACHE_CONTENT off) used to read every file twice: the readings of the two
+    processes were dropped by Readers.cache_data, and Pelican's loop read each file again."""
+    from pelican.readers import Readers
+
+    for number in range(4):
+        (tmp_path / f"{number}.md").write_text(f"Title: Article {number}\n\nTexte {number}.\n", "utf-8")
+    settings = {**reader_settings(), "CACHE_CONTENT": cache_content, "LOAD_CONTENT_CACHE": False,
+                "CACHE_PATH": str(tmp_path / "cache"), "BUILD_WORKERS": 1}  # fmt: skip
+    readers = Readers(settings, cache_name="test")
+    build_speed.speed_up_readers(readers)  # what the plugin does at readers_init: save_cache written atomically
+    files = [f"{number}.md" for number in range(4)]
+    assert build_speed.prefetch([_Generator(tmp_path, readers, files)], settings) == 4
+    for name in files:  # what Readers.read_file takes instead of reading the file again
+        content, metadata = readers.get_cached_data(str(tmp_path / name), (None, None))
+        assert content == f"<p>Texte {name[0]}.</p>" and metadata["title"] == f"Article {name[0]}"
+    readers.save_cache()
+    assert (tmp_path / "cache").exists() is cache_content  # a build that keeps no cache writes none
