@@ -271,7 +271,7 @@ def parse_report(report: dict, page: Page) -> dict:
     page_url = report.get("finalDisplayedUrl") or report.get("finalUrl") or report.get("requestedUrl", "")
     host = urlparse(page_url).netloc
     requests = (report.get("audits", {}).get("network-requests", {}).get("details") or {}).get("items", [])
-    weight = transfer = fonts = 0
+    weight = transfer = fonts = images = 0
     scripts, third_party = [], []
     for request in requests:
         url = request.get("url", "")
@@ -283,6 +283,7 @@ def parse_report(report: dict, page: Page) -> dict:
         if request.get("resourceType") == "Script":
             scripts.append(parsed.path if parsed.netloc == host else url)
         if request.get("resourceType") == "Image" or (request.get("mimeType") or "").startswith("image/"):
+            images += request.get("transferSize") or 0
             continue
         if request.get("resourceType") == "Font" or (request.get("mimeType") or "").startswith("font/"):
             fonts += request.get("resourceSize") or 0
@@ -301,6 +302,7 @@ def parse_report(report: dict, page: Page) -> dict:
         "font_bytes": fonts,
         "font_kb": round(fonts / KB, 1),
         "transfer_kb": round(transfer / KB, 1),
+        "image_kb": round(images / KB, 1),  # the images' transfer (on a list page: its thumbnails)
         "requests": len(requests),
         "scripts": scripts,
         "third_party_requests": third_party,
@@ -372,7 +374,7 @@ def all_targets_met(results: list[dict]) -> bool:
 
 def format_pages_table(results: list[dict]) -> str:
     """A table of the pages (scores, weight, scripts, other hosts), then one met/MISSED line per target."""
-    header = ["page", "lang", "kind", *(SHORT_NAMES[c] for c in CATEGORIES), "KB", "scripts", "other hosts"]
+    header = ["page", "lang", "kind", *(SHORT_NAMES[c] for c in CATEGORIES), "KB", "image KB", "scripts", "other hosts"]
     rows = [
         [
             result["url"] + (" (photos)" if result.get("photos") else ""),
@@ -380,6 +382,7 @@ def format_pages_table(results: list[dict]) -> str:
             result["kind"],
             *(_score(result["scores"].get(c)) for c in CATEGORIES),
             f"{result['weight_kb']:.1f}",
+            f"{result.get('image_kb', 0):.1f}",
             str(len(result["scripts"])),
             str(len(result["third_party_requests"])),
         ]
@@ -394,7 +397,7 @@ def format_pages_table(results: list[dict]) -> str:
     versions = sorted({str(result.get("lighthouse") or LIGHTHOUSE_VERSION) for result in results}) or [LIGHTHOUSE_VERSION]
     form_factors = sorted({str(result["form_factor"]) for result in results if result.get("form_factor")})
     title = f"Lighthouse {', '.join(versions)}" + (f", {', '.join(form_factors)} preset" if form_factors else "")
-    title += "; KB: what the page loads except images, uncompressed"
+    title += "; KB: what the page loads except images, uncompressed; image KB: its images as transferred"
     table = [title, line(header), line(["-" * width for width in widths]), *(line(row) for row in rows), ""]
     for met, target, details in verdicts(results):
         table.append(f"{'met   ' if met else 'MISSED'}  {target}" + (f": {details[0]}" if len(details) == 1 else ":"))
@@ -590,8 +593,8 @@ def audit_published_site(
 ) -> list[dict]:
     """Build ``content`` with publishconf.py, its SITEURL a loopback address, into ``workdir``; serve it
     there and audit it: the pages readers get, absolute hreflang links included. With ``photos``, the
-    same again on a copy whose newest issue has a photo on each section (``with_photos``): its issue
-    and article pages in each language, and the article's lead photo on a 390 px phone (those rows
+    same again on a copy whose newest issue has a photo on each section (``with_photos``): its home,
+    issue and article pages in each language (the home and issue pages with their thumbnails), and the article's lead photo on a 390 px phone (those rows
     have ``"photos": True``)."""
     workdir = Path(workdir)
     runs = [("site", Path(content), False)]
@@ -605,7 +608,7 @@ def audit_published_site(
         _build_published(source, workdir / name, workdir / f"cache-{name}", port)
         server, base_url = serve_folder(workdir / name, port)
         try:
-            pages = [page for page in find_pages(workdir / name) if page.kind != "home"] if photographed else None
+            pages = find_pages(workdir / name) if photographed else None  # the home too: its thumbnails
             found = audit_pages(workdir / name, pages, log=log, lighthouse_dir=lighthouse_dir, base_url=base_url, lead_images=photographed)
         finally:
             server.shutdown()

@@ -177,6 +177,7 @@ def test_parse_report_reads_scores_and_weight_without_images():
     assert parsed["weight_bytes"] == 10_700 + 3_744
     assert parsed["weight_kb"] == round((10_700 + 3_744) / 1024, 1) == 14.1
     assert parsed["transfer_kb"] == round((10_900 + 3_944) / 1024, 1)
+    assert parsed["image_kb"] == round((90_200 + 5_200) / 1024, 1)  # weighed apart: a list page's thumbnails
     assert parsed["scripts"] == [] and parsed["third_party_requests"] == []
     assert parsed["form_factor"] == "mobile" and parsed["lighthouse"] == LIGHTHOUSE_VERSION
 
@@ -276,9 +277,9 @@ def test_the_table_lists_every_page_with_its_scores():
     results = six_good_pages()
     results[3]["scores"]["performance"] = None  # Lighthouse could not score it
     lines = format_pages_table(results).splitlines()
-    assert lines[1].split() == ["page", "lang", "kind", "perf", "a11y", "bp", "seo", "KB", "scripts", "other", "hosts"]
+    assert lines[1].split() == ["page", "lang", "kind", "perf", "a11y", "bp", "seo", "KB", "image", "KB", "scripts", "other", "hosts"]
     rows = {line.split()[0]: line.split() for line in lines[3:9]}
-    assert rows[ARTICLE_FR] == [ARTICLE_FR, "fr", "article", "1.00", "1.00", "1.00", "1.00", "14.1", "0", "0"]
+    assert rows[ARTICLE_FR] == [ARTICLE_FR, "fr", "article", "1.00", "1.00", "1.00", "1.00", "14.1", "0.0", "0", "0"]
     assert rows["/en/"][3] == "error"
     assert "/en/: performance error" in format_pages_table(results)
 
@@ -400,6 +401,8 @@ def test_the_published_site_is_built_at_a_loopback_address_and_served_there(tmp_
     assert f'hreflang="fr" href="{site["base_url"]}/"' in site["html"]
     assert (site["pages"], site["lead_images"]) == (None, False)  # the real content: find_pages, no photo
     # The copy with photos: its issue and article pages in both languages, the English alt text translated.
-    assert sorted((page.lang, page.kind) for page in photographed["pages"]) == [("en", "article"), ("en", "issue"), ("fr", "article"), ("fr", "issue")]
+    assert sorted((page.lang, page.kind) for page in photographed["pages"]) == [
+        (lang, kind) for lang in ("en", "fr") for kind in ("article", "home", "issue")
+    ]  # the home too: its thumbnails
     assert photographed["lead_images"] and re.search(r'<figure class="photo">.*alt="\w+ reflections on a grainy background"', photographed["html"], re.S)
     assert __import__("os").environ["SITEURL"] == "https://before.example"  # restored
