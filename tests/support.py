@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import shutil
+import subprocess
 from pathlib import Path
 
 from pelican import Pelican
@@ -12,6 +14,21 @@ from pelican.settings import read_settings
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED = ROOT / "content" / "issues" / "2023-11-20" / "issue.txt"
+NOT_THE_PROJECTS = shutil.ignore_patterns(".venv", "output", "cache", "emails", ".bench", ".git", "__pycache__", ".pytest_cache", ".hypothesis", "*.mo")
+
+
+def copy_project(clone: Path) -> None:
+    """The project's own files, as a fresh clone has them: what git tracks or would track (a developer's
+    bench corpus, caches and builds stay behind); outside a git repository, all but NOT_THE_PROJECTS."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT, capture_output=True)
+    if listed.returncode != 0:
+        shutil.copytree(ROOT, clone, ignore=NOT_THE_PROJECTS)
+        return
+    for name in filter(None, listed.stdout.decode("utf-8").split("\0")):
+        source = ROOT / name
+        if source.is_file():  # a file deleted and not yet committed is still listed
+            (clone / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, clone / name)
 
 
 def project_settings(content: Path, output: Path, **overrides) -> dict:

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 
 import pytest
 import yaml
 
-from support import ROOT
-
-IGNORED = shutil.ignore_patterns(".venv", "output", "cache", ".git", "__pycache__", ".pytest_cache", ".hypothesis", "*.mo")
-
+from support import ROOT, copy_project
 
 def test_workflow_builds_with_publish_settings_and_deploys_with_pinned_actions():
     workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text("utf-8"))
@@ -44,7 +40,7 @@ def run(args, cwd, env=None, check=True):
 def project(tmp_path):
     """A copy of the project as a git repository with a bare remote named `pages`."""
     clone = tmp_path / "project"
-    shutil.copytree(ROOT, clone, ignore=IGNORED)
+    copy_project(clone)
     bare = tmp_path / "pages.git"
     run(["git", "init", "-q", "--bare", str(bare)], tmp_path)
     for command in (

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import shutil
 import stat
 import subprocess
 import sys
@@ -18,12 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from cafetech.sidecars import read_sidecar, render_sidecar
-from support import FIXTURES, ROOT, translate_everything
+from cafetech.sidecars import read_sidecar
+from support import FIXTURES, ROOT, copy_project, translate_everything
 
 NEW = "2023-11-27"
 SITE = "https://cafetech.example.org"
-IGNORED = shutil.ignore_patterns(".venv", "output", "cache", "emails", ".git", "__pycache__", ".pytest_cache", ".hypothesis", "*.mo")
 ALT_TEXTS = ("Une astronaute en combinaison", "Une fusée au décollage", "Une tasse de café vue de haut", "Un chat tigré allongé")
 README_DATE = "2023-11-20"  # the example date of the README's week
 NOT_RUN_HERE = {"livereload"}  # a server that runs until stopped: tests/test_tasks.py::test_livereload_rebuilds_with_the_code_as_it_is_now runs it
@@ -43,7 +41,7 @@ class Project:
 
     def __init__(self, root: Path):
         self.root = root / "project"
-        shutil.copytree(ROOT, self.root, ignore=IGNORED)
+        copy_project(self.root)
         self.bare = root / "pages.git"
         self.env = {"PATH": os.environ["PATH"], "HOME": str(root), "SITEURL": SITE, "LANG": "C.UTF-8"}
         self.ran: set[str] = set()  # the README's commands this week ran

@@ -193,6 +193,19 @@ def as_reference(screen: Image.Image) -> Image.Image:
     return screen.convert("RGB").reduce(2)
 
 
+def steady_screenshot(page, attempts: int = 10) -> Image.Image:
+    """The page once two screenshots in a row are the same: a decoded photo can still be a frame or more
+    from being painted (CI once caught the article's photo as its placeholder colour)."""
+    previous = None
+    for _ in range(attempts):
+        page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+        shot = page.screenshot(animations="disabled", caret="hide")
+        if shot == previous:
+            return Image.open(io.BytesIO(shot))
+        previous = shot
+    raise AssertionError(f"the page kept changing over {attempts} screenshots")
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width, height", SIZES)
 @pytest.mark.parametrize("name", SCREEN_PAGES)
@@ -207,7 +220,7 @@ def test_each_page_type_looks_as_its_reference_screen(site, browser, name, width
     # The type, then every image in view decoded (thumbnails load lazily, all decode asynchronously).
     page.evaluate("""() => document.fonts.ready.then(() => Promise.all([...document.images]
         .filter(img => img.getBoundingClientRect().top < innerHeight).map(img => img.decode())))""")
-    screen = as_reference(Image.open(io.BytesIO(page.screenshot(animations="disabled", caret="hide"))))
+    screen = as_reference(steady_screenshot(page))
     context.close()
     reference_file = SCREENS / f"{name}-{width}-{scheme}.png"
     if updating:

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from support import FIXTURES, ROOT
+from support import FIXTURES, ROOT, copy_project
 
 
 def invoke(*args: str, cwd=ROOT) -> subprocess.CompletedProcess:
@@ -132,15 +132,13 @@ def test_email_task_refuses_a_bad_date_in_one_line():
 def test_livereload_builds_content_in_its_process_code_in_a_new_one_and_reloads_the_open_pages(tmp_path):
     """A content edit is built by the running build process; a template or a plugin changed while
     livereload runs is used (a new process); every page served carries the reload script, no file does."""
-    import shutil
     import socket
     import time
     import urllib.parse
     import urllib.request
 
     project = tmp_path / "project"
-    ignored = shutil.ignore_patterns(".venv", "output", "cache", ".git", "__pycache__", ".pytest_cache", ".hypothesis", "*.mo")
-    shutil.copytree(ROOT, project, ignore=ignored)
+    copy_project(project)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
