@@ -909,11 +909,17 @@ def add_filter(pelican):
     pelican.settings["JINJA_FILTERS"] = {**pelican.settings.get("JINJA_FILTERS", {}), "plain": plain}
 
 
+TYPESET_FILTER_MEMO = 16384  # strings kept by the typeset filter of one generator
+
+
 def add_typeset_filter(generator):
     """The typeset filter with this build's settings: subtitles, credits and further-reading titles
     are typeset as the bodies are."""
     cfg = settings_config(generator.settings)
-    generator.env.filters["typeset"] = lambda value, lang="fr": typeset(value, lang, cfg)
+    # The same titles and credits come back on many pages (an article's, its issue's, its tags'):
+    # each string is typeset once per generator (the filter is pure in its text and language).
+    typeset_once = lru_cache(maxsize=TYPESET_FILTER_MEMO)(lambda text, lang: typeset(text, lang, cfg))
+    generator.env.filters["typeset"] = lambda value, lang="fr": typeset_once(str(value), lang)
 
 
 def register():

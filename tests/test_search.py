@@ -25,6 +25,17 @@ def results(browser, url: str) -> list[str]:
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.goto(url)
     page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+    # Results come in as each year's index answers: wait until the UI's count ("2 résultats…") is all
+    # shown (five at most before "more"), and no result is a placeholder still loading.
+    page.wait_for_function(
+        """() => {
+            const count = parseInt((document.querySelector('.pagefind-ui__message') || {}).textContent || '', 10);
+            const shown = document.querySelectorAll('.pagefind-ui__result');
+            return count > 0 && shown.length === Math.min(count, 5)
+                && [...shown].every(result => result.querySelector('.pagefind-ui__result-link'));
+        }""",
+        timeout=15000,
+    )
     links = [a.get_attribute("href") for a in page.query_selector_all(".pagefind-ui__result-link")]
     page.close()
     assert not errors, errors  # no CSP violation, nothing missing

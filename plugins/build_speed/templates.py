@@ -1,4 +1,5 @@
-"""Templates compiled once per process: every generator's Jinja environment shares one in-memory bytecode cache."""
+"""Templates compiled once per process: every generator's Jinja environment shares one in-memory bytecode cache,
+and each keeps the templates it loaded for its build without checking their files again."""
 
 from __future__ import annotations
 
@@ -55,6 +56,12 @@ COMPILED = MemoryBytecodeCache()  # for the life of the process (a preview's bui
 
 
 def share_compiled_templates(environment: jinja2.Environment | None) -> None:
-    """Let ``environment`` take compiled templates from COMPILED (unless it has a bytecode cache of its own)."""
-    if environment is not None and environment.bytecode_cache is None:
+    """Let ``environment`` take compiled templates from COMPILED (unless it has a bytecode cache of its own),
+    and keep each template it loaded without asking its file's time again at every use: an environment
+    lives for one build (every build makes its generators anew), and a template changed during a build
+    is read at the next one, as with Jinja's check."""
+    if environment is None:
+        return
+    if environment.bytecode_cache is None:
         environment.bytecode_cache = COMPILED
+    environment.auto_reload = False  # Jinja stats the template's file at each get_template, {% include %} and {% import %}

@@ -312,6 +312,36 @@ def test_a_template_is_compiled_once_for_environments_alike_and_again_when_its_s
     assert environment().get_template("page.html").render(title="C") == "c" and len(compiled) == 3
 
 
+def test_a_builds_environment_keeps_the_templates_it_loaded_and_the_next_build_reads_a_changed_one(tmp_path):
+    """Jinja stats a template's file at every get_template (each {% include %} and {% import %} of
+    every page): an environment lives for one build, so it keeps what it loaded without asking."""
+    import jinja2
+
+    from build_speed.templates import share_compiled_templates
+
+    (tmp_path / "page.html").write_text("{{ title|upper }}", "utf-8")
+    statted = []
+
+    def environment():
+        loader = jinja2.FileSystemLoader(str(tmp_path))
+        get_source = loader.get_source
+
+        def watched(env, name):
+            source, filename, uptodate = get_source(env, name)
+            return source, filename, lambda: statted.append(name) or uptodate()
+
+        loader.get_source = watched
+        env = jinja2.Environment(loader=loader)
+        share_compiled_templates(env)
+        return env
+
+    this_build = environment()
+    assert this_build.get_template("page.html").render(title="a") == "A"
+    (tmp_path / "page.html").write_text("{{ title|lower }}", "utf-8")
+    assert this_build.get_template("page.html").render(title="B") == "B" and statted == []  # kept, not statted
+    assert environment().get_template("page.html").render(title="C") == "c"  # the next build reads it
+
+
 class _Generator:
     """What prefetch asks of a generator: its path, its Readers and the files it will read."""
 

@@ -463,3 +463,24 @@ def test_last_gap_finds_what_the_whole_pattern_finds(pieces, tail):
     text = "".join(pieces)
     whole, fast = ft._LAST_GAP_RE.search(text), ft._last_gap(text, tail=tail)
     assert (whole.span() if whole else None) == (fast.span() if fast else None)
+
+
+def test_the_typeset_filter_typesets_each_string_once_per_generator_and_as_the_function_does(monkeypatch):
+    """A title or a credit comes back on many pages: the theme's filter keeps what it typeset."""
+    import types
+
+    import jinja2
+    from markupsafe import Markup
+
+    calls = []
+    french = ft.french_html
+    monkeypatch.setattr(ft, "french_html", lambda text, cfg: calls.append(text) or french(text, cfg))
+    generator = types.SimpleNamespace(settings={**DEFAULTS}, env=jinja2.Environment())
+    ft.add_typeset_filter(generator)
+    typeset = generator.env.filters["typeset"]
+    text = "L'IA « générale » : 10 % des cas"
+    first, again, marked = typeset(text), typeset(text), typeset(Markup(text))
+    assert calls == [html.escape(text, quote=False)]  # once for the three uses
+    assert typeset(text, "en") != first and len(calls) == 1  # another language: English rules
+    assert first == again == marked == ft.typeset(text, "fr", ft.settings_config(generator.settings))
+    assert isinstance(first, Markup) and first != text  # typeset, not passed through
