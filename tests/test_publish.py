@@ -11,6 +11,7 @@ import yaml
 
 from support import ROOT, copy_project
 
+
 def test_workflow_builds_with_publish_settings_and_deploys_with_pinned_actions():
     workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text("utf-8"))
     triggers = workflow[True] if True in workflow else workflow["on"]  # YAML 1.1 reads `on` as true

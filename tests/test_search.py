@@ -24,7 +24,6 @@ def results(browser, url: str) -> list[str]:
     errors = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.goto(url)
-    page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
     # Results come in as each year's index answers: wait until the UI's count ("2 résultats…") is all
     # shown (five at most before "more"), and no result is a placeholder still loading.
     page.wait_for_function(
