@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-
-import re
 from urllib.parse import urlsplit
 
 from invoke import Exit, task
@@ -215,14 +215,16 @@ def quality_problems(output: Path, settings: Path, content: Path = CONTENT) -> l
     problems += quality.foreign_text_problems(output, lang_prefixes, forbidden)
     problems += quality.unmarked_foreign_problems(output, lang_prefixes, model.source, quality.source_image_alts(content))
     problems += quality.photo_alt_problems(output) + quality.unreadable_problems(output)
-    problems += quality.html_problems(output)
     pages = pages_to_audit(output, model)
-    problems += browser_check(
-        output,
-        site_url,
-        lambda base, browser: quality.accessibility_problems(base, pages, browser) + quality.reflow_problems(base, pages, browser),
-    )
-    return problems
+    with ThreadPoolExecutor(1) as validator:  # the Nu validator (Java) runs while Chromium audits the pages
+        html = validator.submit(quality.html_problems, output)
+        in_browser = browser_check(
+            output,
+            site_url,
+            lambda base, browser: quality.accessibility_problems(base, pages, browser) + quality.reflow_problems(base, pages, browser),
+        )
+        problems += html.result()
+    return problems + in_browser
 
 
 def edition_facts(settings: Path, content: Path = CONTENT) -> tuple:

@@ -608,15 +608,14 @@ def accessibility_problems(base_url: str, paths: list[str], browser) -> list[str
     context = browser.new_context(bypass_csp=True)  # axe is injected by the test, not by the site
     problems = []
     try:
+        page = context.new_page()  # one tab for every page: each goto is a new document (half the time of a tab each)
         for path in paths:
-            page = context.new_page()
             page.goto(base_url + path)
             page.add_script_tag(content=axe_script)
             result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
             for violation in result["violations"]:
                 targets = ", ".join(str(node["target"][0]) for node in violation["nodes"][:3])
                 problems.append(f"{path}: {violation['id']} ({violation['impact']}): {violation['help']} [{targets}]")
-            page.close()
     finally:
         context.close()
     return problems
