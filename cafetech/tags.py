@@ -64,6 +64,13 @@ class TagRegistryConfig:
 class Entity:
     name: str
     pattern: re.Pattern
+    # The names as plain strings, apostrophes written ' (plain_apostrophes): a text that contains none
+    # of them cannot match the pattern, and a substring test is much cheaper than the pattern's scan.
+    literals: tuple[str, ...] = ()
+
+    def could_match(self, plain_text: str) -> bool:
+        """False only when the pattern cannot match the text (given with plain_apostrophes)."""
+        return not self.literals or any(literal in plain_text for literal in self.literals)
 
 
 @dataclass(frozen=True)
@@ -141,6 +148,11 @@ def spelling_key(name: str) -> str:
     return _APOSTROPHE.sub("'", name.strip().casefold())
 
 
+def plain_apostrophes(text: str) -> str:
+    """The text with every apostrophe written ' (what Entity.literals are compared with)."""
+    return _APOSTROPHE.sub("'", text)
+
+
 def mention_pattern(names: list[str]) -> re.Pattern:
     """A regex finding any of the names as whole words, the longest name first, with either apostrophe."""
     # Tagging reads the text before typography turns ' into ’, and editors type either.
@@ -168,7 +180,8 @@ def build_registry(data: dict, path: str = "tags.toml") -> Registry:
                     f"{path}: {spelling!r} names two tags, {canonical[key]!r} and {name!r}; keep it in one"
                 )
             canonical[key] = name
-        entities.append(Entity(name=name, pattern=mention_pattern([name, *aliases])))
+        spellings = [name, *aliases]
+        entities.append(Entity(name=name, pattern=mention_pattern(spellings), literals=tuple(map(plain_apostrophes, spellings))))
     return Registry(entities=tuple(entities), canonical=canonical)
 
 
@@ -240,8 +253,12 @@ def passing_cues(text: str, field: str, spans: list[tuple[int, int]]) -> list[st
 
 def text_mentions(text: str, field: str, registry: Registry, weights: dict[str, int]) -> list[Mention]:
     """The registry's names in one text of ``field``, in the order written, each with its weight."""
+    plain = plain_apostrophes(text)
     found = sorted(
-        (match.start(), match.end(), entity.name, match[0]) for entity in registry.entities for match in entity.pattern.finditer(text)
+        (match.start(), match.end(), entity.name, match[0])
+        for entity in registry.entities
+        if entity.could_match(plain)
+        for match in entity.pattern.finditer(text)
     )
     cues = passing_cues(text, field, [(start, end) for start, end, _name, _written in found])
     return [

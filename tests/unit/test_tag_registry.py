@@ -6,6 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pelican.contents import Article
 from pelican.readers import MarkdownReader
 from pelican.settings import read_settings
@@ -19,7 +21,9 @@ from cafetech.tags import (
     config,
     load_registry,
     merge_tags,
+    plain_apostrophes,
     tag_scores,
+    text_mentions,
 )
 from tag_registry import _automatic, tag_article
 
@@ -147,6 +151,17 @@ def test_repeated_mentions_in_the_text_tag():
 )
 def test_mentions_are_whole_words_as_written(text, expected):
     assert tags(text=text) == expected
+
+
+@given(st.lists(st.sampled_from(["Mistral", "Mistral AI", "OpenAI", "DeepMind", "IA", "l’", "l'", "règlement européen sur ", "X", " ", ", ", "-", "é"]), max_size=12).map("".join))
+def test_a_text_that_names_no_entity_literally_is_not_scanned_and_nothing_is_lost(text):
+    """Entity.could_match (a substring test) skips only the patterns that cannot match the text."""
+    scanned = sorted(
+        (match.start(), entity.name, match[0]) for entity in REGISTRY.entities for match in entity.pattern.finditer(text)
+    )
+    found = text_mentions(text, "paragraph", REGISTRY, WEIGHTS)
+    assert [(mention.tag, mention.text) for mention in found] == [(name, written) for _start, name, written in scanned]
+    assert not [entity.name for entity in REGISTRY.entities if entity.pattern.search(text) and not entity.could_match(plain_apostrophes(text))]
 
 
 def test_scores_are_mentions_times_the_weight_of_where_they_are():
