@@ -279,20 +279,17 @@ def build_index(generator, output: str, timeout: int, cache: str | None = None) 
                 keys[shard] = key
             else:
                 todo.append((shard, articles))
-        with pages.recording([generator.env]) if pages else contextlib.nullcontext():
-            for shard, articles in todo:
-                keys[shard] = documents.write(articles)
-                if keys[shard] is None and indexes:
-                    keys[shard] = documents_digest(os.path.join(folder, shard))
+        # Each year is indexed as soon as its documents are written, while the next year's are rendered.
         with ThreadPoolExecutor(max_workers=2) as pool:
-            failures = list(
-                pool.map(
-                    lambda shard: index_shard(
-                        os.path.join(folder, shard), os.path.join(output, shard), timeout, os.path.join(indexes, keys[shard]) if indexes else None
-                    ),
-                    [shard for shard, _ in todo],
-                )
-            )
+            running = []
+            with pages.recording([generator.env]) if pages else contextlib.nullcontext():
+                for shard, articles in todo:
+                    keys[shard] = documents.write(articles)
+                    if keys[shard] is None and indexes:
+                        keys[shard] = documents_digest(os.path.join(folder, shard))
+                    kept = os.path.join(indexes, keys[shard]) if indexes else None
+                    running.append(pool.submit(index_shard, os.path.join(folder, shard), os.path.join(output, shard), timeout, kept))
+            failures = [job.result() for job in running]
         if pages is not None:
             pages.save({})
         if indexes and os.path.isdir(indexes):
