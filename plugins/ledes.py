@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from dataclasses import dataclass
@@ -84,11 +85,12 @@ def cut_point(text: str, words: int) -> tuple[int, bool] | None:
     slack = round(words * 1.25)
     if len(spans) <= slack:
         return None
+    starts = [start for start, _end in spans]  # in order: the words begun before an offset are a bisection
     best = None
     for match in _SENTENCE_END.finditer(text):
         if _is_abbreviation(text, match.start() + 1):
             continue
-        count = sum(1 for start, _end in spans if start < match.end())
+        count = bisect.bisect_left(starts, match.end())
         if count > slack:
             break
         best = match.end()

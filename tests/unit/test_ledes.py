@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from ledes import config, excerpt, split_lede
+from ledes import _SENTENCE_END, _WORD, _is_abbreviation, config, cut_point, excerpt, split_lede
 
 NNBSP = "\u202f"
 # The seed's first lede as french_typography leaves it: one paragraph, 122 words.
@@ -85,3 +87,29 @@ def test_the_excerpt_length_must_be_a_number_of_words(value):
     with pytest.raises(ValueError, match="^ledes: LEDES_EXCERPT_WORDS"):
         config({"LEDES_EXCERPT_WORDS": value})
     assert config({}).excerpt_words == 40
+
+
+def counted_cut_point(text: str, words: int):
+    """cut_point as first written: the words before each sentence end counted one by one."""
+    spans = [match.span() for match in _WORD.finditer(text)]
+    slack = round(words * 1.25)
+    if len(spans) <= slack:
+        return None
+    best = None
+    for match in _SENTENCE_END.finditer(text):
+        if _is_abbreviation(text, match.start() + 1):
+            continue
+        if sum(1 for start, _end in spans if start < match.end()) > slack:
+            break
+        best = match.end()
+    if best is not None and best < len(text.rstrip()):
+        return best, True
+    return spans[words - 1][1], False
+
+
+@given(
+    st.lists(st.sampled_from(["Le", "marché", "M.", "a", "b.", "IA", " ", "  ", ". ", "! ", "? ", "… ", "\n", "«", "»", "1,5"]), max_size=80).map("".join),
+    st.integers(min_value=1, max_value=12),
+)
+def test_the_cut_point_counts_the_words_before_a_sentence_end_by_bisection_as_one_by_one(text, words):
+    assert cut_point(text, words) == counted_cut_point(text, words)
