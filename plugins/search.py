@@ -74,8 +74,18 @@ def config(settings: dict) -> SearchConfig:
 PAGEFIND_OPTIONS = ["--quiet"]  # an index depends on these, its documents and Pagefind's version
 
 
+def pagefind_executable() -> list[str]:
+    """Pagefind's binary from the ``pagefind[bin]`` wheel, run directly (``python -m pagefind`` only
+    finds and executes it, after starting a Python: 60 ms a year indexed); the module without the wheel."""
+    try:
+        from pagefind_bin import get_executable
+    except ImportError:
+        return [sys.executable, "-m", "pagefind"]
+    return [str(get_executable())]
+
+
 def pagefind_command(site: str, output: str) -> list[str]:
-    return [sys.executable, "-m", "pagefind", "--site", site, "--output-path", output, *PAGEFIND_OPTIONS]
+    return [*pagefind_executable(), "--site", site, "--output-path", output, *PAGEFIND_OPTIONS]
 
 
 def failure(result: subprocess.CompletedProcess) -> str | None:

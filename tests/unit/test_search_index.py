@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from cafetech.files import tree_digests, write_atomically
-from search import kept_index, manifest_of, sort_entry_file
+from search import PAGEFIND_VERSION, kept_index, manifest_of, pagefind_command, sort_entry_file
 
 
 def kept(tmp_path):
@@ -65,3 +67,11 @@ def test_the_entry_file_lists_its_languages_in_one_order(tmp_path):
     text = (tmp_path / "pagefind-entry.json").read_text("utf-8")
     assert text == '{"languages":{"en":{"b":2},"fr":{"a":1}},"version":"1"}'
     assert json.loads(text)["languages"]["fr"] == {"a": 1}
+
+
+def test_pagefind_runs_as_the_wheels_binary_of_the_locked_version(tmp_path):
+    command = pagefind_command(str(tmp_path / "site"), str(tmp_path / "index"))
+    assert Path(command[0]).is_file() and command[0] != sys.executable  # no Python started to find it
+    assert command[1:5] == ["--site", str(tmp_path / "site"), "--output-path", str(tmp_path / "index")]
+    version = subprocess.run([command[0], "--version"], capture_output=True, text=True, timeout=60)
+    assert version.stdout.split() == ["pagefind", PAGEFIND_VERSION]
