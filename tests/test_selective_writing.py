@@ -54,6 +54,52 @@ def test_an_unchanged_site_is_linked_from_the_cache(tmp_path):
     assert sorted(path.name for path in (tmp_path / "cache" / "memo").iterdir()) == ["tags.pickle", "typography.pickle", "words.pickle"]
 
 
+def test_the_pages_of_an_unchanged_site_are_linked_by_both_processes_and_announced_once_each(tmp_path, corpus, monkeypatch, caplog):
+    """The linking of an unchanged site is shared as its rendering is (half of it was mkdir and link
+    calls in one process); Pelican's content_written is still sent once for each page, in this process."""
+    import logging
+
+    from pelican import signals
+
+    import build_speed.page_cache
+
+    content = tmp_path / "content"
+    shutil.copytree(corpus, content)
+    settings = cached(tmp_path, BUILD_WORKERS=1)
+    build(SETTINGS, content, tmp_path / "first", dict(settings), stream=io.StringIO())
+    linkers = tmp_path / "linkers"
+    real = build_speed.page_cache.PageCache.try_reuse
+
+    def try_reuse(self, name, static):
+        written = real(self, name, static)
+        if written is not None:
+            with open(linkers, "a", encoding="utf-8") as handle:  # the worker is a fork: a file tells who linked
+                handle.write(f"{os.getpid()}\n")
+        return written
+
+    monkeypatch.setattr(build_speed.page_cache.PageCache, "try_reuse", try_reuse)
+    announced = []
+
+    def written(path, context):
+        announced.append(path)
+
+    signals.content_written.connect(written)
+    caplog.set_level(logging.DEBUG, logger="build_speed")
+    try:
+        build(SETTINGS, content, tmp_path / "second", dict(settings), stream=io.StringIO())
+    finally:
+        signals.content_written.disconnect(written)
+    html = [str(page) for page in pages(tmp_path / "second")]
+    assert reused(tmp_path / "first", tmp_path / "second") == set(pages(tmp_path / "second"))
+    pids = linkers.read_text("utf-8").split()
+    assert len(set(pids)) == 2 and os.getpid() in map(int, pids)
+    assert min(pids.count(pid) for pid in set(pids)) > len(html) // 3  # shared, not one page in the worker
+    staging = os.path.commonpath(announced)  # the build's own folder, renamed to second/ at its end
+    assert sorted(os.path.relpath(path, staging) for path in announced if path.endswith(".html")) == sorted(html)  # each once
+    [line] = [record.getMessage() for record in caplog.records if record.getMessage().startswith("pages: ")]
+    assert f", {len(pids)} from the page cache;" in line, line
+
+
 def test_an_edit_renders_again_only_the_pages_it_touches(tmp_path, corpus):
     content = tmp_path / "content"
     shutil.copytree(corpus, content)

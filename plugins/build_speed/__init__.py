@@ -38,7 +38,8 @@
 * Selective writing (``BUILD_PAGE_CACHE``, with Pelican's ``CACHE_CONTENT``): the
   pages are recorded as above even in one process; a page whose fingerprint (what
   it read last time: page_cache.py) is unchanged is linked in from
-  ``CACHE_PATH/pages`` instead of rendered; the search plugin's documents go
+  ``CACHE_PATH/pages`` instead of rendered, by whichever process has it to write
+  (the linking of an unchanged site is shared as its rendering is); the search plugin's documents go
   through a page cache of their own (``PAGE_CACHE`` in the context).
 * The other plugins' independent work (photos, the search index) runs in the
   other process too: a runner installed in cafetech/parallel.py. Their memos
@@ -326,18 +327,26 @@ class DeferredWrites:
             if "localsiteurl" in context:
                 context["localsiteurl"] = localsiteurl
 
-    def _write_in_worker(self, jobs: list, cache) -> dict:
+    def _write_in_worker(self, jobs: list, cache) -> tuple[dict, dict]:
         # Pelican's writer sends content_written for each page; the receivers are in the parent,
         # which announces these pages once they exist.
         with signals.content_written.muted():
-            return self._write(jobs, cache)
+            entries, linked = self._write(jobs, cache)
+        # The parent's page cache learns the entries of the pages linked here (try_reuse kept them in this copy).
+        return {**entries, **{name: cache.new[name] for name in linked}}, linked
 
-    def _write(self, jobs: list, cache) -> dict:
-        """Render ``[(job, static digest or None)]``; the page cache entries of those that can be kept."""
-        entries = {}
+    def _write(self, jobs: list, cache) -> tuple[dict, dict]:
+        """Write ``[(job, static digest or None)]``: a page whose inputs have not changed is linked from
+        the page cache, any other rendered. (The page cache entries of the pages rendered that can be
+        kept, {page: the files linked} of the pages linked.)"""
+        entries, linked = {}, {}
         for (args, kwargs), static in jobs:
             if cache is None or static is None:
                 self.write_file(*args, **kwargs)
+                continue
+            name = output_name((args, kwargs))
+            if (written := cache.try_reuse(name, static)) is not None:
+                linked[name] = written
                 continue
             contents = [value for value in kwargs.values() if isinstance(value, Content)]
 
@@ -347,58 +356,59 @@ class DeferredWrites:
 
             self._outputs = []
             try:
-                entry = cache.render(output_name((args, kwargs)), static, contents, write)
+                entry = cache.render(name, static, contents, write)
             finally:
                 self._outputs = None
             if entry is not None:
-                entries[output_name((args, kwargs))] = entry
-        return entries
+                entries[name] = entry
+        return entries, linked
 
     def flush(self) -> None:
         self.writer.write_file = self.write_file
         jobs, self.jobs = self.jobs, []
         cache = open_page_cache(self.settings, self.writer.output_path)
         singles = single_jobs(jobs)
-        todo = []
-        for job in jobs:
-            static = None
-            if cache is not None and id(job) in singles:
-                args, kwargs = job
-                static = cache.static_digest(output_name(job), args, kwargs)
-                if (written := cache.try_reuse(output_name(job), static)) is not None:
-                    self.writer._written_files.update(written)
-                    self.announce(job)
-                    continue
-            todo.append((job, static))
+        # Each page named once gets its static digest here; whether it is linked from the page cache or
+        # rendered is decided where it is written, so both processes share the linking as the rendering.
+        todo = [(job, cache.static_digest(output_name(job), *job) if cache is not None and id(job) in singles else None) for job in jobs]
         theirs, ours = split_jobs(todo, key=lambda item: item[0]) if config(self.settings)["BUILD_WORKERS"] else ([], todo)
         if cache is not None and theirs:
             cache.digest_all()  # once, not once in each process
         open_w = self.writer._open_w
         self.writer._open_w = self._open_w(open_w)
+        linked: dict = {}
         try:
             environments = [getattr(generator, "env", None) for generator in _BUILD.get("generators", [])]
             with page_cache.recording(environments) if cache is not None else contextlib.nullcontext():
                 worker = workers.start(lambda: self._write_in_worker(theirs, cache), "writing pages", pending=True) if theirs else None
                 if worker is None:
                     ours, theirs = todo, []  # all written here, and announced by Pelican's writer
-                entries = self._write(ours, cache)
+                entries, linked = self._write(ours, cache)
                 if worker is not None:
                     try:
-                        entries.update(worker.result())
+                        their_entries, their_linked = worker.result()
+                        entries.update(their_entries)
+                        linked.update(their_linked)
                     except workers.WorkerFailed as error:
                         logger.error("%s", error)
                         cache = None
                         theirs = []  # not written: nothing to announce
         finally:
             self.writer._open_w = open_w
+        # Pelican's writer announced the pages it rendered here; the others exist now: announce them.
+        for job, _ in ours:
+            if (written := linked.get(output_name(job))) is not None:
+                self.writer._written_files.update(written)
+                self.announce(job)
         for job, _ in theirs:
+            self.writer._written_files.update(linked.get(output_name(job), ()))
             self.announce(job)
         if cache is not None:
             cache.save(entries)
             canon = cache.canon
             logger.debug(
                 "pages: %d rendered, %d from the page cache; %d value(s) with no canonical form%s",
-                len(todo), cache.reused, canon.unstable, f" ({', '.join(sorted(canon.unstable_kinds))})" if canon.unstable else "",
+                len(todo) - len(linked), len(linked), canon.unstable, f" ({', '.join(sorted(canon.unstable_kinds))})" if canon.unstable else "",
             )
 
 
