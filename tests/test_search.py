@@ -70,14 +70,45 @@ def two_years(tmp_path_factory):
     for year in ("2023", "2022"):
         article = sorted((base / "content" / "issues").glob(f"{year}-*/01-*.md"))[0]
         article.write_text(article.read_text("utf-8").rstrip("\n") + " Le mot zorglub.\n", "utf-8")
-    output = build_site(base / "content", base / "output", SEARCH_ENABLED=True)
+    order = base / "order"  # what the search index did, in order (it works in a forked process: a file)
+    with pytest.MonkeyPatch.context() as patch:
+        import itertools
+        import threading
+
+        import search
+
+        indexing = [threading.Event() for _ in range(10)]
+        written, indexed = itertools.count(), itertools.count()
+        real_write, real_index = search.Documents.write, search.index_shard
+
+        def write(self, articles):
+            shard = next(written)
+            # A year's documents may wait for the previous year's Pagefind to start: it does, when the
+            # index runs beside the writing (before, every year was indexed after the last was written).
+            when = "first" if shard == 0 else "while the year before is indexed" if indexing[shard - 1].wait(timeout=10) else "before any index"
+            with open(order, "a", encoding="utf-8") as handle:
+                handle.write(f"year {shard}: written {when}\n")
+            return real_write(self, articles)
+
+        def index_shard(*args):
+            indexing[next(indexed)].set()
+            return real_index(*args)
+
+        patch.setattr(search.Documents, "write", write)
+        patch.setattr(search, "index_shard", index_shard)
+        output = build_site(base / "content", base / "output", SEARCH_ENABLED=True)
     server, url = serve(output)
-    yield output, url
+    yield output, url, order.read_text("utf-8").splitlines()
     server.shutdown()
 
 
+def test_each_year_is_indexed_while_the_next_years_documents_are_written(two_years):
+    _, _, order = two_years
+    assert order == ["year 0: written first", "year 1: written while the year before is indexed"]
+
+
 def test_a_search_merges_the_index_of_every_year(two_years, browser):
-    output, base = two_years
+    output, base, _ = two_years
     assert sorted(p.name for p in (output / "pagefind").iterdir()) == ["2022", "2023"]
     links = results(browser, f"{base}/recherche/?q=zorglub")
     articles = {link.split("#")[0] for link in links}  # sub-results link to the article's headings
