@@ -291,7 +291,6 @@ class PageCache:
     names: dict = field(default_factory=dict)  # context variable -> its digest in this build
     old: dict = field(default_factory=dict)  # output name -> Entry, from the last build
     new: dict = field(default_factory=dict)
-    reused: int = 0
     _folders: set = field(default_factory=set)  # output folders known to exist
 
     @classmethod
@@ -388,7 +387,6 @@ class PageCache:
             _replace_with_link(source, target)
             written.append(target)
         self.new[name] = entry
-        self.reused += 1
         return written
 
     def render(self, name: str, static: str, contents, write) -> Entry | None:
