@@ -143,14 +143,14 @@ def config(settings: dict) -> TagRegistryConfig:
 _APOSTROPHE = re.compile("['’]")
 
 
-def spelling_key(name: str) -> str:
-    """A name compared without case, surrounding spaces or apostrophe style."""
-    return _APOSTROPHE.sub("'", name.strip().casefold())
-
-
 def plain_apostrophes(text: str) -> str:
     """The text with every apostrophe written ' (what Entity.literals are compared with)."""
     return _APOSTROPHE.sub("'", text)
+
+
+def spelling_key(name: str) -> str:
+    """A name compared without case, surrounding spaces or apostrophe style."""
+    return plain_apostrophes(name.strip().casefold())
 
 
 def mention_pattern(names: list[str]) -> re.Pattern:
