@@ -63,8 +63,8 @@ def build(c, publish=False, debug=False):
 
 @task
 def clean(c):
-    """Remove the built site (output/) and Pelican's cache."""
-    for path in (OUTPUT, CACHE):
+    """Remove the built site (output/, and the folders kept beside it for the next build) and Pelican's cache."""
+    for path in (OUTPUT, CACHE, *ROOT.glob(".output.*")):
         if path.exists():
             shutil.rmtree(path)
 

@@ -199,7 +199,7 @@ def serve_builds(settings: Path, content: Path, output: Path, cache_root: Path, 
         quick.after_build(reply.startswith("built"))
         replies.write(reply + "\n")
         replies.flush()
-        remove_leftovers(Path(output).resolve())  # the site it replaced, removed while the editor reads the new one
+        remove_leftovers(Path(output).resolve())  # the files of the site it replaced, removed while the editor reads the new one
         command = commands.readline()
         if not command:
             return  # the watcher closed the pipe: it has stopped

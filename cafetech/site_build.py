@@ -2,7 +2,9 @@
 
 A build that logs an error, raises, or is interrupted (Ctrl-C) leaves the
 previous ``output/`` exactly as it was; a killed build leaves at most a
-``.output.build-*`` folder behind, which the next build removes. Problems are
+``.output.build-*`` folder behind, which the next build removes. The site a
+build replaced stays beside as ``.output.old-*``, its files removed: the next
+build writes into its folders (cafetech/output_folders.py). Problems are
 printed one line each (``error: <file>:<line>: …``); tracebacks only with ``debug``.
 """
 
@@ -19,6 +21,7 @@ from pathlib import Path
 
 from cafetech import parallel
 from cafetech.files import files_digest
+from cafetech.output_folders import clear_files, remove_empty_folders
 
 BUILD_PREFIX = ".output.build-"
 OLD_PREFIX = ".output.old-"
@@ -64,23 +67,42 @@ class _Collector(logging.Handler):
 
 
 def remove_leftovers(output: Path) -> None:
-    """Folders of builds that were killed before they could clean up."""
+    """Folders of builds that were killed before they could clean up; the files of the site the last
+    build replaced (its folders are kept for the next build: ``staging_folder``)."""
     for stale in output.parent.glob(f"{BUILD_PREFIX}*"):
         shutil.rmtree(stale, ignore_errors=True)
-    for stale in output.parent.glob(f"{OLD_PREFIX}*"):
+    previous = sorted(output.parent.glob(f"{OLD_PREFIX}*"))
+    for stale in previous[1:]:
         shutil.rmtree(stale, ignore_errors=True)
+    for kept in previous[:1]:
+        clear_files(kept)
+
+
+def staging_folder(output: Path) -> Path:
+    """A new folder beside ``output`` for a build to write into: the folders of the site the last build
+    replaced, emptied of its files (making ~3,000 folders again costs more than writing the pages into
+    them: cafetech/output_folders.py), or a new empty folder."""
+    remove_leftovers(output)
+    staging = Path(tempfile.mkdtemp(prefix=BUILD_PREFIX, dir=output.parent))
+    for previous in sorted(output.parent.glob(f"{OLD_PREFIX}*"))[:1]:
+        os.rmdir(staging)
+        os.rename(previous, staging)
+    os.chmod(staging, ordinary_folder_mode())  # mkdtemp's 0700 would make every page a 403 once served
+    return staging
 
 
 def swap_in(new: Path, output: Path, remove_old: bool = True) -> None:
-    """Replace output/ by new/ with two renames, so output/ is never half written; the old site is
-    removed, or left beside for ``remove_leftovers``."""
+    """Replace output/ by new/ with two renames, so output/ is never half written. The old site is kept
+    beside, for the next build's folders (``staging_folder``): its files are removed now, or with
+    ``remove_old=False`` left for ``remove_leftovers``."""
+    remove_empty_folders(new)  # the folders of the recycled site the new one did not use
     if output.exists():
         old = Path(tempfile.mkdtemp(prefix=OLD_PREFIX, dir=output.parent))
         os.rmdir(old)
         os.rename(output, old)
         os.rename(new, output)
         if remove_old:
-            shutil.rmtree(old, ignore_errors=True)
+            clear_files(old)
     else:
         os.rename(new, output)
 
@@ -151,9 +173,7 @@ def build(
     LimitFilter._group_count.clear()
     output = Path(output).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
-    remove_leftovers(output)
-    staging = Path(tempfile.mkdtemp(prefix=BUILD_PREFIX, dir=output.parent))
-    os.chmod(staging, ordinary_folder_mode())  # mkdtemp's 0700 would make every page a 403 once served
+    staging = staging_folder(output)
     report = BuildReport(output=output)
     collector = _Collector(report, stream)
     root = logging.getLogger()
