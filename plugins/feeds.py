@@ -137,7 +137,7 @@ def remember_generators(generators):
 
 
 def articles_by_url() -> dict:
-    """Made at the first feed, once every URL is settled (the writing has started)."""
+    """Made when the writer is (get_writer), once every URL is settled, or at the first feed."""
     if "articles" not in _BUILD:
         _BUILD["articles"] = {
             article.url: article
@@ -170,6 +170,11 @@ def check_settings(pelican):
 
 
 def get_writer(pelican):
+    """Pelican's writer, made once every URL is settled: the articles by URL are looked up now, before
+    the first feed, so that no feed reads every article (build_speed's page cache records what each
+    feed reads, and renders it again when any of that changed)."""
+    if "generators" in _BUILD:
+        articles_by_url()
     return FeedWriter
 
 

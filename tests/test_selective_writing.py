@@ -97,7 +97,10 @@ def test_the_pages_of_an_unchanged_site_are_linked_by_both_processes_and_announc
     staging = os.path.commonpath(announced)  # the build's own folder, renamed to second/ at its end
     assert sorted(os.path.relpath(path, staging) for path in announced if path.endswith(".html")) == sorted(html)  # each once
     [line] = [record.getMessage() for record in caplog.records if record.getMessage().startswith("pages: ")]
-    assert f", {len(pids)} from the page cache;" in line, line
+    [feeds] = [record.getMessage() for record in caplog.records if record.getMessage().startswith("feeds: ")]
+    feeds_linked = int(feeds.split(", ")[1].split()[0])  # linked here before the pages, through the same page cache
+    assert feeds.startswith("feeds: 0 written, ") and feeds_linked > 10, feeds
+    assert f", {len(pids) - feeds_linked} from the page cache;" in line, line
 
 
 def test_an_edit_renders_again_only_the_pages_it_touches(tmp_path, corpus):
@@ -116,6 +119,13 @@ def test_an_edit_renders_again_only_the_pages_it_touches(tmp_path, corpus):
     kept = {str(page) for page in reused(tmp_path / "first", tmp_path / "second")}
     assert changed and not changed & kept
     assert len(kept) >= 10  # the English edition loses the article (untranslated): many pages change, not all
+    # The feeds too: one the edit changed is written again; one whose entries read nothing it changed is
+    # linked (a tag feed of other articles, say).
+    feeds = {name for name in cold if name.endswith(".xml") and "feeds/" in name}
+    changed_feeds = {name for name in feeds if first.get(name) != cold[name]}
+    kept_feeds = {name for name in feeds if os.path.samefile(tmp_path / "first" / name, tmp_path / "second" / name)}
+    assert changed_feeds and not changed_feeds & kept_feeds
+    assert len(kept_feeds) > len(feeds) // 2, (len(kept_feeds), len(feeds), len(changed_feeds))
 
 
 def test_every_value_a_page_reads_has_a_canonical_form(tmp_path, corpus, caplog):
@@ -233,3 +243,25 @@ def test_a_file_linked_with_attach_goes_beside_its_page_in_cold_and_cached_build
         assert f'src="/{page.parent.relative_to(output).as_posix()}/photo.png"' in english.read_text("utf-8")
         assert not list((output / "issues").rglob("photo.png"))
     assert reused(tmp_path / "first", tmp_path / "second")  # the second build took pages from the cache
+
+
+def test_every_feed_is_generated_while_a_receiver_listens_to_feed_written(tmp_path):
+    """Pelican's feed_written carries the feed object, which a feed linked from the page cache does not have."""
+    from pelican import signals
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    build(SETTINGS, content, tmp_path / "first", cached(tmp_path), stream=io.StringIO())
+    feeds = []
+
+    def written(path, context, feed):
+        feeds.append((os.path.basename(path), len(feed.items)))
+
+    signals.feed_written.connect(written)
+    try:
+        build(SETTINGS, content, tmp_path / "second", cached(tmp_path), stream=io.StringIO())
+    finally:
+        signals.feed_written.disconnect(written)
+    on_disk = [path for path in (tmp_path / "second").rglob("*.xml") if "feeds" in path.parts]
+    assert len(feeds) == len(on_disk) > 10 and all(count > 0 for _, count in feeds)
+    assert fingerprint(tmp_path / "first") == fingerprint(tmp_path / "second")

@@ -39,8 +39,10 @@
   pages are recorded as above even in one process; a page whose fingerprint (what
   it read last time: page_cache.py) is unchanged is linked in from
   ``CACHE_PATH/pages`` instead of rendered, by whichever process has it to write
-  (the linking of an unchanged site is shared as its rendering is); the search plugin's documents go
-  through a page cache of their own (``PAGE_CACHE`` in the context).
+  (the linking of an unchanged site is shared as its rendering is); the feeds go through the same
+  page cache, before the pages (``CachedFeeds``: a feed whose entries read nothing that changed is
+  linked in, not generated); the search plugin's documents go through a page cache of their own
+  (``PAGE_CACHE`` in the context).
 * The other plugins' independent work (photos, the search index) runs in the
   other process too: a runner installed in cafetech/parallel.py. Their memos
   (cafetech/memo.py) are kept between builds (memo_store.py) and filled where the
@@ -82,7 +84,8 @@ line naming it, and tests/unit/test_build_speed.py fails):
   when set: URLs are computed once (``freeze_urls``).
 
 Public methods it replaces on instances (no internal involved): a writer's
-``write_file`` (pages recorded, then written in two processes), each generator's
+``write_file`` (pages recorded, then written in two processes) and ``write_feed`` (feeds linked
+from the page cache when unchanged), each generator's
 ``generate_output`` (writing deferred; ``article_writer_finalized`` and
 ``page_writer_finalized`` sent once the pages exist), a Readers' ``save_cache``
 and ``reader_classes`` (at ``readers_init``, as Pelican documents).
@@ -101,7 +104,7 @@ from pelican import signals
 from pelican.contents import Content, Static
 from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.readers import _filter_discardable_metadata  # internal: see INTERNALS
-from pelican.utils import file_suffix, mkdir_p
+from pelican.utils import file_suffix, mkdir_p, sanitised_join
 
 from cafetech import memo, parallel
 from cafetech.contents import PAGE_CACHE, content_objects
@@ -370,6 +373,9 @@ class DeferredWrites:
 
     def flush(self) -> None:
         self.writer.write_file = self.write_file
+        if (feeds := _BUILD.pop("feeds", None)) is not None:
+            self.writer.write_feed = feeds.write_feed  # the feeds are written (before the pages)
+            logger.debug("feeds: %d written, %d from the page cache", feeds.written, len(feeds.linked))
         jobs, self.jobs = self.jobs, []
         cache = open_page_cache(self.settings, self.writer.output_path)
         singles = single_jobs(jobs)
@@ -423,11 +429,59 @@ def page_cache_on(settings: dict) -> bool:
 
 
 def open_page_cache(settings: dict, output_path: str):
-    """This build's page cache (CACHE_PATH/pages), or None when it is off."""
+    """This build's page cache (CACHE_PATH/pages), or None when it is off: one for the build, which the
+    feeds go through first and the pages then (its index holds both)."""
     generators = _BUILD.get("generators")
     if not (page_cache_on(settings) and generators):
         return None
-    return page_cache.open_for_build(settings, generators, os.path.join(settings["CACHE_PATH"], "pages"), output_path)
+    if "page_cache" not in _BUILD:
+        _BUILD["page_cache"] = page_cache.open_for_build(settings, generators, os.path.join(settings["CACHE_PATH"], "pages"), output_path)
+    return _BUILD["page_cache"]
+
+
+class CachedFeeds:
+    """Stands in for ``writer.write_feed`` when the page cache is on: a feed whose inputs have not changed
+    is linked from the page cache, any other written by Pelican's writer while what it reads is recorded,
+    as a page is (its entries' contents, the contents their links name: page_cache.py). A feed is
+    written before the pages, in this process. Pelican's ``feed_written`` carries the feed object, which
+    a linked feed does not have: while that signal has a receiver, every feed is written."""
+
+    def __init__(self, writer, settings: dict):
+        self.writer = writer
+        self.settings = settings
+        self.write_feed = writer.write_feed
+        self.linked: set[str] = set()
+        self.written = 0
+        writer.write_feed = self
+
+    def __call__(self, elements, context, path=None, url=None, feed_type="atom", override_output=False, feed_title=None):
+        arguments = (elements, context, path, url, feed_type, override_output, feed_title)
+        cache = open_page_cache(self.settings, self.writer.output_path) if path else None
+        target = sanitised_join(self.writer.output_path, path) if path else None
+        # Internal: _written_files, see INTERNALS. A file written twice is left to Pelican's overwrite check.
+        if cache is None or signals.feed_written.receivers or target in self.writer._written_files:
+            if target in self.linked:
+                os.unlink(target)  # a kept file: never written into
+            return self.write_feed(*arguments)
+        name = os.path.relpath(target, self.writer.output_path)
+        static = cache.static_digest(name, ("feed", *arguments), {})
+        if (written := cache.try_reuse(name, static)) is not None:
+            self.writer._written_files.update(written)
+            self.linked.update(written)
+            return None
+        feed = None
+        self.written += 1
+
+        def write():
+            nonlocal feed
+            feed = self.write_feed(*arguments)
+            return [target]
+
+        with page_cache.recording([]):
+            entry = cache.render(name, static, [value for value in elements if isinstance(value, Content)], write)
+        if entry is not None:
+            cache.new[name] = entry
+        return feed
 
 
 # --- the other plugins' hooks ----------------------------------------------------
@@ -591,6 +645,8 @@ def remember_generator(generator):
     def deferring(writer):
         if isinstance(generator, ArticlesGenerator):  # the first generator to write: every page from here on is deferred
             _BUILD["deferred"] = DeferredWrites(writer, settings)
+            if page_cache_on(settings):
+                _BUILD["feeds"] = CachedFeeds(writer, settings)
         if finalized is None or "deferred" not in _BUILD:
             return generate_output(writer)
         # Pelican sends article_writer_finalized / page_writer_finalized at the end of generate_output, when
