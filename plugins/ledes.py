@@ -12,6 +12,7 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.contents import Article
 
+from cafetech import memo
 from cafetech.contents import content_objects
 
 __all__ = ["config", "excerpt", "split_lede"]
@@ -143,6 +144,8 @@ def split_lede(content: str, summary: str) -> tuple[str, str]:
 
 # --- Pelican side -----------------------------------------------------------
 
+_MEMO = memo.named("ledes")  # excerpts by summary, kept between development builds (cafetech/memo.py)
+
 
 def add_ledes(generators):
     """Every published article's ``lede``, ``body`` and ``excerpt``, from its final (typeset, translated,
@@ -158,7 +161,8 @@ def add_ledes(generators):
             seen.add(id(article))
             lede, body = split_lede(article.content, article.summary)
             article.lede, article.body = Markup(lede), Markup(body)
-            article.excerpt = Markup(excerpt(article.summary or "", words))
+            summary = str(article.summary or "")
+            article.excerpt = Markup(_MEMO.get(("excerpt", summary, words), lambda summary=summary: excerpt(summary, words)))
 
 
 def check_settings(pelican):

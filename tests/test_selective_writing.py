@@ -46,12 +46,12 @@ def test_an_unchanged_site_is_linked_from_the_cache(tmp_path):
     assert fingerprint(tmp_path / "first") == fingerprint(tmp_path / "second")
     assert reused(tmp_path / "first", tmp_path / "second") == set(pages(tmp_path / "second"))
     assert len(pages(tmp_path / "second")) > 30
-    # Nothing was typeset, tagged or counted again either: the memos (cafetech/memo.py) had every result.
+    # Nothing was typeset, tagged, counted or cut to an excerpt again either: the memos (cafetech/memo.py) had every result.
     from cafetech import memo
 
-    for name in ("typography", "tags", "words"):
+    for name in ("typography", "tags", "words", "ledes"):
         assert memo.MEMOS[name].computed == 0 and len(memo.MEMOS[name].new) >= 2, (name, memo.MEMOS[name].computed)
-    assert sorted(path.name for path in (tmp_path / "cache" / "memo").iterdir()) == ["tags.pickle", "typography.pickle", "words.pickle"]
+    assert sorted(path.name for path in (tmp_path / "cache" / "memo").iterdir()) == ["ledes.pickle", "tags.pickle", "typography.pickle", "words.pickle"]
 
 
 def test_the_pages_of_an_unchanged_site_are_linked_by_both_processes_and_announced_once_each(tmp_path, corpus, monkeypatch, caplog):
