@@ -50,7 +50,7 @@
 * Pelican's reader caches are written atomically; a cut one is dropped.
 * The old site's folders kept (``DELETE_OUTPUT_DIRECTORY``): Pelican removes every folder of the
   output and the build makes most of them again (about 3,000 at 1,000 sections, 1 s of a warm
-  build); here its files are removed at ``initialized`` and the folders the new site left empty at
+  build); here its files are removed at ``get_generators`` and the folders the new site left empty at
   ``finalized`` (cafetech/output_folders.py), which gives the same tree.
 * Each template is compiled once per process, not once per generator and per
   build (templates.py: one in-memory Jinja bytecode cache for every generator's
@@ -720,14 +720,17 @@ def keep_output_folders(pelican):
     """Pelican's ``DELETE_OUTPUT_DIRECTORY`` with the old site's folders kept: its files are removed now,
     the folders the new site leaves empty at the end (cafetech/output_folders.py). Pelican would remove
     every folder and the build make most of them again. Same condition as Pelican's (never an output
-    folder that holds the content); ``Pelican.delete_outputdir`` is the public attribute it reads."""
+    folder that holds the content). Run at each build's ``get_generators`` (Pelican's ``run`` sends it
+    before it would clean; ``pelican --autoreload`` runs many builds after one ``initialized``), which
+    then finds ``Pelican.delete_outputdir``, the public attribute ``run`` reads, turned off."""
     output, content = os.path.realpath(pelican.output_path), os.path.realpath(pelican.path)
-    if not pelican.delete_outputdir or os.path.commonpath([output, content]) == output:
-        return
+    if not pelican.settings.get("DELETE_OUTPUT_DIRECTORY") or os.path.commonpath([output, content]) == output:
+        return None
     retention = tuple(pelican.output_retention)
     clear_files(output, retention)
     pelican.delete_outputdir = False
     _BUILD["output_folders"] = (output, retention)
+    return None  # no generator of its own
 
 
 def end_build(pelican):
@@ -755,7 +758,7 @@ def register():
     signals.initialized.connect(check_settings)
     signals.initialized.connect(start_build)
     signals.initialized.connect(drop_cut_reader_caches)
-    signals.initialized.connect(keep_output_folders)
+    signals.get_generators.connect(keep_output_folders)
     signals.readers_init.connect(speed_up_readers)
     signals.generator_init.connect(remember_generator)
     signals.article_generator_preread.connect(prefetch_once)
