@@ -30,9 +30,12 @@ def clear_files(folder: str | os.PathLike, keep: tuple[str, ...] | list[str] = (
                 continue
             if entry.is_dir(follow_symlinks=False):
                 pending.append((entry.path, False))
-            else:
+                continue
+            try:
                 os.unlink(entry.path)
                 removed += 1
+            except FileNotFoundError:
+                pass  # another build removed it first (the preview's process clears the site it replaced)
     return removed
 
 

@@ -85,8 +85,10 @@ def staging_folder(output: Path) -> Path:
     remove_leftovers(output)
     staging = Path(tempfile.mkdtemp(prefix=BUILD_PREFIX, dir=output.parent))
     for previous in sorted(output.parent.glob(f"{OLD_PREFIX}*"))[:1]:
-        os.rmdir(staging)
-        os.rename(previous, staging)
+        try:
+            os.rename(previous, staging)  # over the new empty folder
+        except FileNotFoundError:
+            pass  # another build took it first: this one starts from the empty folder
     os.chmod(staging, ordinary_folder_mode())  # mkdtemp's 0700 would make every page a 403 once served
     return staging
 

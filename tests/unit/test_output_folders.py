@@ -45,3 +45,36 @@ def test_the_empty_folders_go_from_the_bottom_up(tmp_path):
     assert remove_empty_folders(site, keep=(".git",)) == 6  # 2023/11/gone, 2023/11, 2023/12/gone, 2023/12, 2023, empty
     assert tree(site) == {"2024/", "2024/01/", "2024/01/kept/", "2024/01/kept/index.html", ".git/", ".git/objects/"}
     assert site.is_dir() and remove_empty_folders(site / "2024" / "01" / "kept") == 0
+
+
+def test_a_file_another_build_removed_first_is_no_error(tmp_path, monkeypatch):
+    """The preview's process clears the site it replaced while another build may be clearing it too."""
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    for name in ("a/index.html", "b.html"):
+        (site / name).write_text("page")
+    unlink = os.unlink
+
+    def raced(path, *args, **kwargs):
+        if str(path).endswith("index.html"):
+            unlink(path)
+            raise FileNotFoundError(path)  # removed by the other build between the listing and here
+        return unlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "unlink", raced)
+    assert clear_files(site) == 1
+    assert tree(site) == {"a/"}
+
+
+def test_a_build_whose_old_site_another_build_took_starts_from_an_empty_folder(tmp_path, monkeypatch):
+    from cafetech import site_build
+
+    output = tmp_path / "output"
+    (tmp_path / f"{site_build.OLD_PREFIX}x" / "2023").mkdir(parents=True)
+
+    def taken(source, target):
+        raise FileNotFoundError(source)  # renamed by the other build between the listing and here
+
+    monkeypatch.setattr(site_build.os, "rename", taken)
+    staging = site_build.staging_folder(output)
+    assert staging.is_dir() and not any(staging.iterdir()) and staging.name.startswith(site_build.BUILD_PREFIX)
