@@ -176,7 +176,7 @@ def serve_builds(settings: Path, content: Path, output: Path, cache_root: Path, 
     """Build at once, then again at each line read from ``commands`` (``build`` and the JSON list of
     the files that changed). Replies: ``patched SECONDS`` when a quick page was written first, then
     ``built SECONDS`` or ``failed REASON`` (a failed build leaves ``output`` as it was)."""
-    from cafetech.site_build import BuildFailed, build, content_cache, remove_leftovers
+    from cafetech.site_build import BuildFailed, build, content_cache, one_build_at_a_time, remove_leftovers
 
     cache = content_cache(root, cache_root)  # the code cannot change under a running process
     quick = QuickPages(settings, content)
@@ -199,7 +199,8 @@ def serve_builds(settings: Path, content: Path, output: Path, cache_root: Path, 
         quick.after_build(reply.startswith("built"))
         replies.write(reply + "\n")
         replies.flush()
-        remove_leftovers(Path(output).resolve())  # the files of the site it replaced, removed while the editor reads the new one
+        with one_build_at_a_time(Path(output).resolve()):
+            remove_leftovers(Path(output).resolve())  # the files of the site it replaced, removed while the editor reads the new one
         command = commands.readline()
         if not command:
             return  # the watcher closed the pipe: it has stopped

@@ -4,12 +4,15 @@ A build that logs an error, raises, or is interrupted (Ctrl-C) leaves the
 previous ``output/`` exactly as it was; a killed build leaves at most a
 ``.output.build-*`` folder behind, which the next build removes. The site a
 build replaced stays beside as ``.output.old-*``, its files removed: the next
-build writes into its folders (cafetech/output_folders.py). Problems are
+build writes into its folders (cafetech/output_folders.py). One build at a
+time writes beside ``output/`` (``.output.lock``): a second one waits, saying so. Problems are
 printed one line each (``error: <file>:<line>: …``); tracebacks only with ``debug``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
 import os
 import shutil
@@ -25,6 +28,7 @@ from cafetech.output_folders import clear_files, remove_empty_folders
 
 BUILD_PREFIX = ".output.build-"
 OLD_PREFIX = ".output.old-"
+LOCK = ".output.lock"  # beside the output folder: one build at a time there (``one_build_at_a_time``)
 
 
 class BuildFailed(Exception):
@@ -64,6 +68,22 @@ class _Collector(logging.Handler):
         else:
             self.report.warnings.append(text)
             print(f"warning: {text}", file=self.stream)
+
+
+@contextlib.contextmanager
+def one_build_at_a_time(output: Path, stream=None):
+    """Hold the lock of ``output``'s folder (``.output.lock`` beside it) while a build there starts,
+    writes and swaps its site in, or clears what the last one left: a second build there (the editor's
+    ``invoke build`` while ``livereload``'s process builds) waits for the first, saying so, instead of
+    removing its staging folder as a killed build's leftover. The system releases the lock of a
+    process that dies."""
+    with open(output.parent / LOCK, "a", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"waiting for the build of {output.name}/ already running ...", file=stream or sys.stderr, flush=True)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield  # closing the file releases the lock
 
 
 def remove_leftovers(output: Path) -> None:
@@ -163,10 +183,9 @@ def build(
     remove_old: bool = True,
 ) -> BuildReport:
     """Build the site with Pelican, in this process, and swap it into ``output`` if nothing went wrong
-    (the old site removed, or with ``remove_old=False`` left for ``remove_leftovers``)."""
-    from pelican import Pelican
+    (the old site removed, or with ``remove_old=False`` left for ``remove_leftovers``). One build at a
+    time beside ``output`` (``one_build_at_a_time``)."""
     from pelican.log import LimitFilter
-    from pelican.settings import read_settings
 
     # Pelican drops a warning it let through once in this process: each build must print its own
     # (a stale translation is named at every build, livereload's too). What it relies on is in
@@ -175,7 +194,14 @@ def build(
     LimitFilter._group_count.clear()
     output = Path(output).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
-    staging = staging_folder(output)
+    with one_build_at_a_time(output, stream):
+        return _build(settings_file, content, output, staging_folder(output), overrides, debug, stream, remove_old)
+
+
+def _build(settings_file, content, output: Path, staging: Path, overrides, debug, stream, remove_old) -> BuildReport:
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
     report = BuildReport(output=output)
     collector = _Collector(report, stream)
     root = logging.getLogger()

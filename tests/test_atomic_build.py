@@ -224,3 +224,29 @@ def test_the_site_has_the_permissions_an_ordinary_build_gives_so_a_web_server_ca
     assert folders["output"] == 0o755
     assert {mode for mode in folders.values()} == {0o755}, {p: oct(m) for p, m in folders.items() if m != 0o755}
     assert {mode for mode in files.values()} == {0o644}, {p: oct(m) for p, m in files.items() if m != 0o644}
+
+
+def test_a_second_build_beside_the_same_output_waits_for_the_first_and_says_so(site):
+    """livereload's process building while the editor runs `invoke build`: the second build must not
+    take the first one's staging folder for a killed build's leftover."""
+    import fcntl
+    import threading
+
+    from cafetech.site_build import LOCK
+
+    content, output, before = site
+    running = output.parent / f"{BUILD_PREFIX}running"
+    (running / "2023").mkdir(parents=True)  # the first build's staging folder, being written
+    stream = io.StringIO()
+    with open(output.parent / LOCK, "a", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # as the first build holds it
+        overrides = {"CACHE_PATH": str(output.parent / "cache"), "BUILD_WORKERS": 0}  # no fork from a thread
+        second = threading.Thread(target=build, args=(SETTINGS, content, output, overrides), kwargs={"stream": stream})
+        second.start()
+        second.join(timeout=3)
+        assert second.is_alive() and running.is_dir()  # it waits, and leaves the running build's folder alone
+        assert stream.getvalue().startswith("waiting for the build of output/ already running")
+        shutil.rmtree(running)  # the first build is done
+    second.join(timeout=120)
+    assert not second.is_alive()
+    assert without_search_index(fingerprint(output)) == without_search_index(before)
