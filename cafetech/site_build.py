@@ -183,8 +183,8 @@ def build(
     remove_old: bool = True,
 ) -> BuildReport:
     """Build the site with Pelican, in this process, and swap it into ``output`` if nothing went wrong
-    (the old site removed, or with ``remove_old=False`` left for ``remove_leftovers``). One build at a
-    time beside ``output`` (``one_build_at_a_time``)."""
+    (the old site's files removed, or with ``remove_old=False`` left for ``remove_leftovers``; its
+    folders kept for the next build). One build at a time beside ``output`` (``one_build_at_a_time``)."""
     from pelican.log import LimitFilter
 
     # Pelican drops a warning it let through once in this process: each build must print its own
