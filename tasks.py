@@ -64,9 +64,11 @@ def build(c, publish=False, debug=False):
 @task
 def clean(c):
     """Remove the built site (output/, and the folders kept beside it for the next build) and Pelican's cache."""
-    for path in (OUTPUT, CACHE, *ROOT.glob(".output.*")):
-        if path.exists():
+    for path in (OUTPUT, CACHE, *OUTPUT.parent.glob(".output.*")):
+        if path.is_dir():
             shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()  # .output.lock
 
 
 @task(help=BUILD_HELP)

@@ -275,3 +275,20 @@ def test_rebuild_keeps_the_last_good_site_when_the_build_fails(tmp_path, monkeyp
         tasks.rebuild(Context())
     assert (output / "index.html").read_text("utf-8") == "the last good site"
 
+
+
+def test_clean_removes_the_site_the_folders_kept_beside_it_and_the_cache(tmp_path, monkeypatch):
+    from invoke import Context
+
+    import tasks
+
+    output = tmp_path / "output"
+    for folder in ("output/2023/11", "cache/abc", ".output.old-x/2023", ".output.build-y"):
+        (tmp_path / folder).mkdir(parents=True)
+    (tmp_path / "output" / "index.html").write_text("site", "utf-8")
+    (tmp_path / ".output.lock").write_text("", "utf-8")
+    (tmp_path / "notes.txt").write_text("an editor's file", "utf-8")
+    monkeypatch.setattr(tasks, "OUTPUT", output)
+    monkeypatch.setattr(tasks, "CACHE", tmp_path / "cache")
+    tasks.clean(Context())
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["notes.txt"]
