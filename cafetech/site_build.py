@@ -216,6 +216,9 @@ def _build(settings_file, content, output: Path, staging: Path, overrides, debug
                 "OUTPUT_PATH": str(staging),
                 "DEBUG": debug,
                 **(overrides or {}),
+                # The staging folder holds no file (staging_folder), and swap_in removes the folders the
+                # site left empty: nothing for Pelican (or build_speed, in its stead) to clean.
+                "DELETE_OUTPUT_DIRECTORY": False,
             },
         )
         Pelican(settings).run()
